@@ -1,0 +1,1 @@
+"""Extractors: dates, amounts, trade facts, topics and entities (see bundle.ExtractorSet)."""

@@ -1,0 +1,69 @@
+"""All extractors together: :class:`ExtractorSet` loads the heavy models once and applies every extractor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from newsfacts.extract import amounts as amounts_mod
+from newsfacts.extract import dates as dates_mod
+from newsfacts.extract import trade as trade_mod
+from newsfacts.extract.types import AmountMention, DateMention, EntityMention, TopicAssignment, TradeFact
+
+if TYPE_CHECKING:
+    from newsfacts.extract.entities import EntityExtractor
+    from newsfacts.extract.topics import TopicTagger
+
+
+@dataclass
+class ArticleFacts:
+    dates: list[DateMention] = field(default_factory=list)
+    amounts: list[AmountMention] = field(default_factory=list)
+    trade: list[TradeFact] = field(default_factory=list)
+    topics: list[TopicAssignment] = field(default_factory=list)
+    entities: list[EntityMention] = field(default_factory=list)
+
+
+class ExtractorSet:
+    """Every extractor, with its models loaded once; ``ner=False`` skips named entities (rules only)."""
+
+    def __init__(self, ner: bool = True) -> None:
+        from newsfacts.extract import topics as topics_mod
+
+        self.ner = ner
+        self._entities: EntityExtractor | None = None
+        self._topics: TopicTagger = topics_mod.TopicTagger()
+        self.versions: dict[str, str] = {
+            "dates": dates_mod.VERSION,
+            "amounts": amounts_mod.VERSION,
+            "trade": trade_mod.VERSION,
+            "topics": topics_mod.VERSION,
+        }
+        if ner:
+            from newsfacts.extract import entities as entities_mod
+
+            self.versions["entities"] = entities_mod.VERSION
+
+    @property
+    def entities(self) -> EntityExtractor:
+        if self._entities is None:
+            from newsfacts.extract.entities import EntityExtractor
+
+            self._entities = EntityExtractor()
+        return self._entities
+
+    def version_string(self) -> str:
+        return ",".join(f"{k}={v}" for k, v in sorted(self.versions.items()))
+
+    def extract(self, title: str | None, text: str, published: date | None) -> ArticleFacts:
+        dates = dates_mod.extract_dates(text, published)
+        amounts = amounts_mod.extract_amounts(text)
+        return ArticleFacts(
+            dates=dates,
+            amounts=amounts,
+            trade=trade_mod.extract_trade_facts(text, amounts, dates),
+            topics=self._topics.tag(title, text),
+            entities=self.entities.extract(text) if self.ner else [],
+        )

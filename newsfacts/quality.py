@@ -1,0 +1,163 @@
+"""Great Expectations suites generated from the table contracts, and validation of frames before publishing.
+
+Row-level expectations (nulls, vocabularies, patterns, ranges, ordered pairs) reject single rows: those rows go
+to quarantine with the expectation's name and the row's key. Table-level expectations (the column set, key
+uniqueness) fail the whole run: nothing is published. Great Expectations is imported lazily (it costs seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from newsfacts.tables import TABLES, Table
+
+TABLE_LEVEL = {
+    "expect_table_columns_to_match_ordered_list",
+    "expect_column_values_to_be_unique",
+    "expect_compound_columns_to_be_unique",
+}
+
+
+def suite_spec(table: Table) -> list[dict[str, Any]]:
+    """The expectations for ``table`` as plain dicts (type + kwargs), derived from its contract."""
+    exps: list[dict[str, Any]] = [
+        {"type": "expect_table_columns_to_match_ordered_list", "kwargs": {"column_list": table.column_names}}
+    ]
+    if len(table.key) == 1:
+        exps.append({"type": "expect_column_values_to_be_unique", "kwargs": {"column": table.key[0]}})
+    else:
+        exps.append({"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": list(table.key)}})
+    for c in table.columns:
+        if not c.nullable:
+            exps.append({"type": "expect_column_values_to_not_be_null", "kwargs": {"column": c.name}})
+        if c.allowed is not None:
+            exps.append({"type": "expect_column_values_to_be_in_set",
+                         "kwargs": {"column": c.name, "value_set": list(c.allowed)}})
+        if c.regex is not None:
+            exps.append({"type": "expect_column_values_to_match_regex", "kwargs": {"column": c.name,
+                                                                                   "regex": c.regex}})
+        if c.min_value is not None or c.max_value is not None:
+            exps.append({"type": "expect_column_values_to_be_between",
+                         "kwargs": {"column": c.name, "min_value": c.min_value, "max_value": c.max_value}})
+    for low, high in table.ordered_pairs:
+        exps.append({"type": "expect_column_pair_values_a_to_be_greater_than_b",
+                     "kwargs": {"column_A": high, "column_B": low, "or_equal": True,
+                                "ignore_row_if": "either_value_is_missing"}})
+    return exps
+
+
+def suite_json(table: Table) -> str:
+    """The suite as stored under ``expectations/<table>.json`` (versioned in git)."""
+    doc = {"name": f"newsfacts.{table.name}", "meta": {"grain": table.grain, "generated_from": "newsfacts.tables"},
+           "expectations": suite_spec(table)}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_suites(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for table in TABLES.values():
+        path = folder / f"{table.name}.json"
+        path.write_text(suite_json(table), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+@dataclass
+class RowRejection:
+    table: str
+    row_key: str
+    article_id: str | None
+    expectation: str
+    detail: str
+
+
+@dataclass
+class TableValidation:
+    table: str
+    success: bool  # every table-level expectation passed
+    n_rows: int
+    evaluated: int
+    failed_table_level: list[str] = field(default_factory=list)
+    rejections: list[RowRejection] = field(default_factory=list)
+
+
+class Validator:
+    """Validates frames against the contract suites with a real (ephemeral) Great Expectations context."""
+
+    def __init__(self) -> None:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations as gx
+        import great_expectations.expectations as gxe
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self._gx = gx
+        self._classes = {_snake(name): cls for name, cls in vars(gxe).items() if isinstance(cls, type)}
+        self.context = gx.get_context(mode="ephemeral")
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        self._source = self.context.data_sources.add_pandas("newsfacts")
+        self._batches: dict[str, Any] = {}
+        self.suites = {name: self._suite(t) for name, t in TABLES.items()}
+
+    def _suite(self, table: Table) -> Any:
+        exps = [self._classes[e["type"]](**e["kwargs"]) for e in suite_spec(table)]
+        return self._gx.ExpectationSuite(name=f"newsfacts.{table.name}", expectations=exps)
+
+    def validate(self, name: str, frame: pd.DataFrame) -> TableValidation:
+        table = TABLES[name]
+        if name not in self._batches:
+            asset = self._source.add_dataframe_asset(name)
+            self._batches[name] = asset.add_batch_definition_whole_dataframe("frame")
+        batch = self._batches[name].get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(self.suites[name], result_format={
+            "result_format": "COMPLETE", "unexpected_index_column_names": [table.row_id]})
+        out = TableValidation(table=name, success=True, n_rows=len(frame), evaluated=len(result.results))
+        if not len(frame):
+            # expectations on an empty frame only check the columns
+            pass
+        article_of = _article_lookup(frame, table)
+        for r in result.results:
+            etype = r.expectation_config.type
+            kwargs = r.expectation_config.kwargs
+            if r.success:
+                continue
+            column = kwargs.get("column") or kwargs.get("column_A") or ""
+            raised = (r.exception_info or {}).get("raised_exception")
+            if etype in TABLE_LEVEL or raised:
+                msg = (r.exception_info or {}).get("exception_message") if raised else None
+                out.failed_table_level.append(f"{etype}({column}){': ' + str(msg)[:200] if msg else ''}")
+                out.success = False
+                continue
+            for item in r.result.get("unexpected_index_list") or []:
+                key = str(item.get(table.row_id)) if isinstance(item, dict) else str(item)
+                value = {k: v for k, v in item.items() if k != table.row_id} if isinstance(item, dict) else {}
+                out.rejections.append(RowRejection(
+                    table=name, row_key=key, article_id=article_of.get(key), expectation=etype,
+                    detail=f"{name}.{column}: {etype} failed for {table.row_id}={key}; value {_short(value)}"))
+        return out
+
+
+def _article_lookup(frame: pd.DataFrame, table: Table) -> dict[str, str]:
+    if "article_id" not in frame.columns or table.row_id not in frame.columns or not len(frame):
+        return {}
+    return dict(zip(frame[table.row_id].astype(str), frame["article_id"].astype(str), strict=True))
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i:
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)

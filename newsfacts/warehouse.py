@@ -1,0 +1,299 @@
+"""The only code that reads or writes the warehouse.
+
+Layout (analysts read ``<root>/<table>/**/*.parquet``)::
+
+    <root>/<table>            -> .store/<table>/g-<generation>     (a symlink, swapped atomically)
+    <root>/.store/<table>/g-<generation>/part-*.parquet               (immutable files, hard-linked between
+                                                                      generations when unchanged)
+    <root>/.journal/<run_id>.json                                    (a publish in progress: tables -> generation)
+    <root>/.lock                                                     (one writer at a time)
+
+A publish writes every changed table into a fresh generation directory, records the set of new generations in
+a journal, then swaps each table's symlink by ``rename(2)``, which is atomic: a reader sees the old or the new
+generation of a table, never a partial file. A crash before the journal is written leaves the old warehouse
+untouched; a crash after it is rolled forward by the next writer (:meth:`Warehouse.recover`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from newsfacts.tables import TABLES, Table
+
+STORE = ".store"
+JOURNAL = ".journal"
+LOCK = ".lock"
+EMPTY_PART = "part-empty.parquet"
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be used as asked (a clear message for the user)."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another run holds the warehouse lock."""
+
+
+@dataclass
+class TableChange:
+    """New rows for one table, and the articles whose existing rows they replace."""
+
+    rows: pa.Table
+    replace_article_ids: set[str] = field(default_factory=set)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_parquet_atomic(table: pa.Table, dest: Path) -> None:
+    """Write ``table`` to ``dest`` via a temporary name and rename; the file is complete or absent."""
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, dest)
+
+
+def write_text_atomic(text: str, dest: Path) -> None:
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, dest)
+
+
+class Warehouse:
+    """A folder of Parquet tables following the contracts of :mod:`newsfacts.tables`."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    # ------------------------------------------------------------------ locking and recovery
+    @contextlib.contextmanager
+    def lock(self, wait_seconds: float = 0.0) -> Iterator[None]:
+        """Hold the single-writer lock; wait up to ``wait_seconds``, then raise :class:`WarehouseBusy`."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fh = open(self.root / LOCK, "a+")
+        deadline = time.monotonic() + wait_seconds
+        try:
+            while True:
+                try:
+                    fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise WarehouseBusy(
+                            f"another newsfacts run is writing {self.root} (lock {self.root / LOCK}); "
+                            f"waited {wait_seconds:.0f}s. Try again when it has finished."
+                        ) from None
+                    time.sleep(0.2)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(f"pid {os.getpid()}\n")
+            fh.flush()
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            fh.close()
+
+    def recover(self) -> list[str]:
+        """Finish publishes a crash interrupted and delete unreferenced generations. Call under the lock."""
+        finished: list[str] = []
+        journal_dir = self.root / JOURNAL
+        if journal_dir.is_dir():
+            for jf in sorted(journal_dir.glob("*.json")):
+                try:
+                    pending: dict[str, str] = json.loads(jf.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    jf.unlink(missing_ok=True)  # a journal is written atomically; unreadable means never completed
+                    continue
+                self._swap_all(pending)
+                jf.unlink(missing_ok=True)
+                finished.append(jf.stem)
+        self._collect_garbage()
+        return finished
+
+    # ------------------------------------------------------------------ reading
+    def table_dir(self, name: str) -> Path:
+        return self.root / name
+
+    def _current_generation(self, name: str) -> Path | None:
+        link = self.table_dir(name)
+        if link.is_symlink():
+            target = self.root / os.readlink(link)
+            return target if target.is_dir() else None
+        if link.exists():
+            raise WarehouseError(
+                f"{link} is a plain directory, not a newsfacts table; move it away or choose another warehouse"
+            )
+        return None
+
+    def files(self, name: str) -> list[Path]:
+        gen = self._current_generation(name)
+        return sorted(gen.glob("*.parquet")) if gen else []
+
+    def read(self, name: str, columns: list[str] | None = None) -> pa.Table:
+        """The whole table (or some columns) as Arrow, in contract schema; empty when never written."""
+        schema = TABLES[name].schema
+        parts = [pq.read_table(f, columns=columns) for f in self.files(name)]
+        if columns is not None:
+            schema = pa.schema([schema.field(c) for c in columns])
+        parts = [p.select(schema.names).cast(schema) for p in parts if p.num_rows]
+        if not parts:
+            return schema.empty_table()
+        return pa.concat_tables(parts)
+
+    def write_docs(self) -> None:
+        """The column dictionary next to the data: README.md and _dictionary/columns.parquet."""
+        from newsfacts.dictionary import dictionary_table, warehouse_readme
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(warehouse_readme(), self.root / "README.md")
+        (self.root / "_dictionary").mkdir(exist_ok=True)
+        write_parquet_atomic(dictionary_table(), self.root / "_dictionary" / "columns.parquet")
+
+    def exists(self) -> bool:
+        return any(self.table_dir(t).is_symlink() for t in TABLES)
+
+    # ------------------------------------------------------------------ writing
+    def initialise(self, run_id: str) -> None:
+        """Make every table readable (an empty Parquet file with the schema) if it is not yet."""
+        missing = {name: TableChange(TABLES[name].schema.empty_table()) for name in TABLES
+                   if self._current_generation(name) is None}
+        if missing:
+            self.publish(missing, run_id)
+
+    def publish(self, changes: dict[str, TableChange], run_id: str) -> dict[str, int]:
+        """Apply all changes as one publish; returns the rows added per table (after de-duplication)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        pending: dict[str, str] = {}
+        added: dict[str, int] = {}
+        for name, change in changes.items():
+            gen_name, n_added = self._stage(TABLES[name], change, run_id)
+            added[name] = n_added
+            if gen_name is not None:
+                pending[name] = gen_name
+        if not pending:
+            return added
+        journal_dir = self.root / JOURNAL
+        journal_dir.mkdir(exist_ok=True)
+        journal = journal_dir / f"{run_id}.json"
+        write_text_atomic(json.dumps(pending), journal)
+        self._swap_all(pending)
+        journal.unlink()
+        self._collect_garbage()
+        return added
+
+    def _stage(self, table: Table, change: TableChange, run_id: str) -> tuple[str | None, int]:
+        """Write the table's next generation; None when nothing changes."""
+        rows = change.rows.select(table.column_names).cast(table.schema)
+        replace = change.replace_article_ids if "article_id" in table.column_names else set()
+        current = self.files(table.name)
+        kept: list[tuple[Path, pa.Table | None]] = []  # (file, rewritten rows or None to hard-link)
+        existing_keys: set[tuple[object, ...]] = set()
+        changed = False
+        for f in current:
+            part: pa.Table | None = None
+            if replace:
+                ids = pq.read_table(f, columns=["article_id"]).column("article_id")
+                mask = pc.is_in(ids, value_set=pa.array(sorted(replace), pa.string()))
+                if pc.any(mask).as_py():
+                    full = pq.read_table(f).select(table.column_names).cast(table.schema)
+                    part = full.filter(pc.invert(pc.fill_null(mask, False)))
+                    changed = True
+            keys_src = part if part is not None else pq.read_table(f, columns=list(table.key))
+            existing_keys.update(_keys(keys_src, table.key))
+            if part is None or part.num_rows:  # a file the replacement emptied is dropped
+                kept.append((f, part))
+        new_rows = _drop_known_keys(rows, table.key, existing_keys)
+        if new_rows.num_rows:
+            changed = True
+        if not changed and current:
+            return None, 0
+        gen = f"g-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        gen_dir = self.root / STORE / table.name / gen
+        gen_dir.mkdir(parents=True)
+        stem = f"part-{run_id}-{uuid.uuid4().hex[:6]}"
+        n_files = 0
+        for i, (f, part) in enumerate(kept):
+            if f.name == EMPTY_PART:
+                continue
+            if part is None:
+                os.link(f, gen_dir / f.name)
+            else:
+                write_parquet_atomic(part, gen_dir / f"{stem}-r{i}.parquet")
+            n_files += 1
+        if new_rows.num_rows:
+            write_parquet_atomic(new_rows, gen_dir / f"{stem}.parquet")
+            n_files += 1
+        if n_files == 0:
+            write_parquet_atomic(table.schema.empty_table(), gen_dir / EMPTY_PART)
+        _fsync_dir(gen_dir)
+        return f"{STORE}/{table.name}/{gen}", new_rows.num_rows
+
+    def _swap_all(self, pending: dict[str, str]) -> None:
+        for name, gen_rel in pending.items():
+            if not (self.root / gen_rel).is_dir():
+                continue
+            link = self.table_dir(name)
+            tmp = self.root / f".{name}.{uuid.uuid4().hex[:8]}.link"
+            os.symlink(gen_rel, tmp)
+            os.replace(tmp, link)
+        _fsync_dir(self.root)
+
+    def _collect_garbage(self) -> None:
+        """Delete generations no table points to (keeping the previous one for readers mid-query)."""
+        store = self.root / STORE
+        if not store.is_dir():
+            return
+        for tmp in self.root.glob(".*.link"):
+            tmp.unlink(missing_ok=True)
+        for table_store in store.iterdir():
+            current = self._current_generation(table_store.name) if table_store.name in TABLES else None
+            gens = sorted((g for g in table_store.iterdir() if g.is_dir()), key=lambda p: p.stat().st_mtime)
+            keep = {current} if current else set()
+            older = [g for g in gens if g != current]
+            if older:
+                keep.add(older[-1])  # the previous generation: a reader may still be listing it
+            for g in gens:
+                if g not in keep:
+                    shutil.rmtree(g, ignore_errors=True)
+
+
+def _keys(table: pa.Table, key: Iterable[str]) -> Iterator[tuple[object, ...]]:
+    cols = [table.column(k).to_pylist() for k in key]
+    return iter(zip(*cols, strict=True))
+
+
+def _drop_known_keys(rows: pa.Table, key: tuple[str, ...], known: set[tuple[object, ...]]) -> pa.Table:
+    """Rows whose key is neither in ``known`` nor repeated earlier in ``rows``."""
+    if not rows.num_rows:
+        return rows
+    seen = set(known)
+    keep: list[bool] = []
+    for k in _keys(rows, key):
+        keep.append(k not in seen)
+        seen.add(k)
+    if all(keep):
+        return rows
+    return rows.filter(pa.array(keep))
