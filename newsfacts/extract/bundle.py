@@ -1,5 +1,4 @@
-"""All extractors together: :class:`ExtractorSet` loads the heavy models once and applies every extractor.
-"""
+"""All extractors together: :class:`ExtractorSet` loads the heavy models once and applies every extractor."""
 
 from __future__ import annotations
 

@@ -21,4 +21,4 @@ class Sentences:
             return self.text[start:end]
         first = max(bisect_right(self._starts, start) - 1, 0)
         last = max(bisect_right(self._starts, max(end - 1, start)) - 1, first)
-        return self.text[self.spans[first][0]: self.spans[last][1]]
+        return self.text[self.spans[first][0] : self.spans[last][1]]
