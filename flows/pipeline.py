@@ -18,26 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 
 from newsfacts import pipeline as nf
-from newsfacts.extract.bundle import ExtractorSet
-from newsfacts.quality import Validator
 from newsfacts.warehouse import Warehouse
-
-_EXTRACTORS: dict[bool, ExtractorSet] = {}
-_VALIDATOR: list[Validator] = []
-
-
-def extractors(ner: bool) -> ExtractorSet:
-    """The process's extractors (models load once, then are reused by every batch and run)."""
-    if ner not in _EXTRACTORS:
-        _EXTRACTORS[ner] = ExtractorSet(ner=ner)
-    return _EXTRACTORS[ner]
-
-
-def validator() -> Validator:
-    if not _VALIDATOR:
-        _VALIDATOR.append(Validator())
-    return _VALIDATOR[0]
-
 
 class RunFailed(RuntimeError):
     """The run could not publish (table-level validation failure); the warehouse is unchanged."""
@@ -60,14 +41,14 @@ def parse_and_identify(batch: nf.InputBatch, known: nf.KnownState, run_id: str) 
 @task(name="extract-batch", cache_policy=NO_CACHE)
 def extract_batch(batch: list[nf.Planned], ner: bool, run_id: str) -> nf.Frames:
     """Run every extractor over one batch of articles."""
-    return nf.extract_frames(batch, extractors(ner), run_id)
+    return nf.extract_frames(batch, nf.shared_extractors(ner), run_id)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
 def validate(frames: nf.Frames, sources: list[dict[str, object]], run_id: str
              ) -> tuple[nf.Frames, list[dict[str, object]], nf.ValidationOutcome]:
     """Great Expectations suites for every table; rejected rows go to quarantine."""
-    return nf.validate_frames(frames, sources, validator(), run_id)
+    return nf.validate_frames(frames, sources, nf.shared_validator(), run_id)
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
@@ -112,7 +93,7 @@ def articles_pipeline(
             log.warning("finished %d interrupted publish(es): %s", len(recovered), ", ".join(recovered))
         wh.initialise(run_id)
         wh.write_docs()
-        ex = extractors(ner)
+        ex = nf.shared_extractors(ner)
         versions = ex.version_string() + f",ingest={nf.INGEST_VERSION}"
 
         # extract

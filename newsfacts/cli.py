@@ -44,6 +44,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     _prepare_env(args.verbose)
     t0 = time.perf_counter()
+    from newsfacts.pipeline import warm_up
+
+    warm_up(ner=not args.no_ner)  # models and GX load while Prefect imports and starts its server
     from flows.pipeline import articles_pipeline  # Prefect loads here, not at import of newsfacts
 
     state = articles_pipeline(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +27,41 @@ from newsfacts.warehouse import TableChange, Warehouse
 
 PIPELINE_VERSION = __version__
 INGEST_VERSION = "ingest-1"
+
+_SHARED_LOCK = threading.Lock()
+_EXTRACTORS: dict[bool, ExtractorSet] = {}
+_VALIDATORS: list[Validator] = []
+
+
+def shared_extractors(ner: bool) -> ExtractorSet:
+    """The process's extractors: models load once, then every batch and run reuses them (thread-safe)."""
+    with _SHARED_LOCK:
+        if ner not in _EXTRACTORS:
+            ex = ExtractorSet(ner=ner)
+            if ner:
+                ex.entities  # noqa: B018 - load the NER model now, not inside the first batch
+            _EXTRACTORS[ner] = ex
+        return _EXTRACTORS[ner]
+
+
+def shared_validator() -> Validator:
+    """The process's Great Expectations validator (importing GX costs seconds: do it once)."""
+    with _SHARED_LOCK:
+        if not _VALIDATORS:
+            _VALIDATORS.append(Validator())
+        return _VALIDATORS[0]
+
+
+def warm_up(ner: bool) -> threading.Thread:
+    """Load models and Great Expectations in a background thread (e.g. while Prefect starts its server)."""
+
+    def work() -> None:
+        shared_extractors(ner)
+        shared_validator()
+
+    thread = threading.Thread(target=work, name="newsfacts-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def article_id_for(raw_sha256: str) -> str:

@@ -8,6 +8,7 @@ uniqueness) fail the whole run: nothing is published. Great Expectations is impo
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,6 +105,7 @@ class Validator:
 
     def __init__(self) -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         import great_expectations as gx
         import great_expectations.expectations as gxe
         from great_expectations.data_context.types.base import ProgressBarsConfig

@@ -1,0 +1,303 @@
+"""Sources -> raw inputs: walk a folder (sorted, deterministic) or read one file; zip archives are read
+member by member. Every file gives RawInputs or Rejections with a reason, never an exception.
+
+Extensions: .txt/.text/.md -> txt; .html/.htm -> html; .json -> one input per object (a top-level array gives
+one per item, ``#<i>`` 0-based); .jsonl/.ndjson/.jsonlines -> one input per line (``#L<n>`` 1-based), a
+malformed line is rejected alone. ``max_bytes`` caps a whole file, or each line of a JSON-lines file (those
+are streamed, so a big JSON-lines file is fine). Dot-files and dot-directories are skipped; symlinks that
+resolve outside the root are rejected unread; symlinked directories inside the root are not followed (their
+files are reached by their real path).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import IO
+
+from newsfacts.ingest.decode import decode
+from newsfacts.ingest.model import DecodeError, RawInput, Rejection
+
+KINDS = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonlines": "jsonl",
+    ".zip": "zip",
+}
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class _Member:
+    uri: str
+    size: int
+    open: Callable[[], AbstractContextManager[IO[bytes]]]
+    in_archive: bool = False
+
+
+def _sha(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _suffix(name: str) -> str:
+    return os.path.splitext(name)[1].lower()
+
+
+def _read_capped(member: _Member, max_bytes: int) -> bytes | Rejection:
+    if member.size == 0:
+        return Rejection(member.uri, "read", "empty", "the file is empty (0 bytes)", None)
+    if member.size > max_bytes:
+        return Rejection(
+            member.uri,
+            "read",
+            "oversize",
+            f"the file has {member.size:,} bytes, over the cap of {max_bytes:,}; not read",
+            None,
+        )
+    with member.open() as fh:
+        raw = fh.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        return Rejection(
+            member.uri,
+            "read",
+            "oversize",
+            f"the file grew past the cap of {max_bytes:,} bytes while being read",
+            None,
+        )
+    if not raw:
+        return Rejection(member.uri, "read", "empty", "the file is empty (0 bytes)", None)
+    return raw
+
+
+def _json_loads(raw: bytes) -> object:
+    """json.loads on bytes, falling back to the decode ladder for cp1251/koi8-r JSON."""
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        return json.loads(decode(raw).text)
+
+
+def _check_json(uri: str, raw: bytes, where: str) -> RawInput | Rejection:
+    sha = _sha(raw)
+    try:
+        obj = _json_loads(raw)
+    except json.JSONDecodeError as exc:
+        return Rejection(
+            uri, "parse", "malformed_json", f"{where}: invalid JSON at column {exc.colno}: {exc.msg}", sha
+        )
+    except DecodeError as exc:
+        return Rejection(uri, "decode", exc.reason, f"{where}: {exc.detail}", sha)
+    except RecursionError:
+        return Rejection(uri, "parse", "malformed_json", f"{where}: JSON nested too deeply", sha)
+    if not isinstance(obj, dict):
+        return Rejection(
+            uri, "parse", "not_an_object", f"{where}: a JSON {type(obj).__name__}, not an object", sha
+        )
+    return RawInput(uri, raw, sha, "json")
+
+
+def _iter_json_lines(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]:
+    if member.size == 0:
+        yield Rejection(member.uri, "read", "empty", "the file is empty (0 bytes)", None)
+        return
+    with member.open() as fh:
+        n = 0
+        while True:
+            line = fh.readline(max_bytes + 1)
+            if not line:
+                break
+            n += 1
+            uri = f"{member.uri}#L{n}"
+            if len(line) > max_bytes and not line.endswith(b"\n"):
+                skipped = len(line)
+                while (more := fh.readline(_CHUNK)) and not more.endswith(b"\n"):
+                    skipped += len(more)
+                skipped += len(more)
+                yield Rejection(
+                    uri,
+                    "read",
+                    "oversize",
+                    f"line {n} has at least {skipped:,} bytes, over the cap of {max_bytes:,}",
+                    None,
+                )
+                continue
+            line = line.rstrip(b"\r\n")
+            if n == 1:
+                line = line.removeprefix(b"\xef\xbb\xbf")
+            if not line.strip():
+                continue
+            yield _check_json(uri, line, f"line {n}")
+
+
+def _iter_json_file(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]:
+    raw = _read_capped(member, max_bytes)
+    if isinstance(raw, Rejection):
+        yield raw
+        return
+    try:
+        obj = _json_loads(raw)
+    except DecodeError as exc:
+        yield Rejection(member.uri, "decode", exc.reason, exc.detail, _sha(raw))
+        return
+    except (json.JSONDecodeError, RecursionError) as exc:
+        lines = [ln for ln in raw.split(b"\n") if ln.strip()]
+        if len(lines) > 1 and all(isinstance(_check_json("", ln, ""), RawInput) for ln in lines[:3]):
+            yield from _iter_json_lines(member, max_bytes)  # JSON lines saved as .json
+            return
+        where = (
+            f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            if isinstance(exc, json.JSONDecodeError)
+            else ("nested too deeply")
+        )
+        yield Rejection(member.uri, "parse", "malformed_json", f"invalid JSON at {where}", _sha(raw))
+        return
+    if isinstance(obj, dict):
+        yield RawInput(member.uri, raw, _sha(raw), "json")
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            uri = f"{member.uri}#{i}"
+            if isinstance(item, dict):
+                item_raw = json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8")
+                yield RawInput(uri, item_raw, _sha(item_raw), "json")
+            else:
+                yield Rejection(
+                    uri, "parse", "not_an_object", f"array item {i} is a JSON {type(item).__name__}", None
+                )
+    else:
+        yield Rejection(
+            member.uri, "parse", "not_an_object", f"a JSON {type(obj).__name__}, not an object", _sha(raw)
+        )
+
+
+def _iter_zip(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]:
+    try:
+        with member.open() as fh, zipfile.ZipFile(fh) as zf:
+            for info in sorted(zf.infolist(), key=lambda i: i.filename):
+                name = info.filename
+                if info.is_dir() or any(part.startswith(".") for part in name.split("/")):
+                    continue
+                inner = _Member(
+                    f"{member.uri}/{name}", info.file_size, partial(zf.open, info), in_archive=True
+                )
+                yield from _iter_member(inner, max_bytes)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        RuntimeError,
+        NotImplementedError,
+        EOFError,
+    ) as exc:
+        yield Rejection(member.uri, "read", "bad_archive", f"cannot read the zip archive: {exc}", None)
+
+
+def _iter_member(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]:
+    kind = KINDS.get(_suffix(member.uri))
+    try:
+        if kind is None or (kind == "zip" and member.in_archive):
+            yield Rejection(
+                member.uri,
+                "read",
+                "unsupported_type",
+                f"extension {_suffix(member.uri) or '(none)'!r} is not one of {', '.join(sorted(KINDS))}",
+                None,
+            )
+        elif kind == "jsonl":
+            yield from _iter_json_lines(member, max_bytes)
+        elif kind == "json":
+            yield from _iter_json_file(member, max_bytes)
+        elif kind == "zip":
+            yield from _iter_zip(member, max_bytes)
+        else:
+            raw = _read_capped(member, max_bytes)
+            yield raw if isinstance(raw, Rejection) else RawInput(member.uri, raw, _sha(raw), kind)
+    except OSError as exc:
+        yield Rejection(
+            member.uri, "read", "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}", None
+        )
+
+
+def _file_member(path: Path, uri: str) -> _Member:
+    return _Member(uri, path.stat().st_size, lambda: path.open("rb"))
+
+
+def _walk(directory: Path, root: Path, real_root: Path) -> Iterator[_Member | Rejection]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        yield Rejection(
+            directory.relative_to(root).as_posix() or ".",
+            "read",
+            "unreadable",
+            f"cannot list the directory: {exc.strerror or exc}",
+            None,
+        )
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        uri = path.relative_to(root).as_posix()
+        try:
+            if entry.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(real_root):
+                    yield Rejection(
+                        uri,
+                        "read",
+                        "path_escape",
+                        "a symlink that resolves outside the source root; not read",
+                        None,
+                    )
+                    continue
+                if target.is_dir():
+                    continue
+                if not target.exists():
+                    yield Rejection(uri, "read", "unreadable", "a broken symlink", None)
+                    continue
+            if entry.is_dir():
+                yield from _walk(path, root, real_root)
+            elif entry.is_file():
+                yield _file_member(path, uri)
+            else:
+                yield Rejection(
+                    uri, "read", "unsupported_type", "not a regular file (device, FIFO or socket)", None
+                )
+        except (OSError, RuntimeError) as exc:  # RuntimeError: symlink loop on older Pythons
+            yield Rejection(uri, "read", "unreadable", f"{type(exc).__name__}: {exc}", None)
+
+
+def iter_inputs(root: str | Path, max_bytes: int = 10_000_000) -> Iterator[RawInput | Rejection]:
+    """Yield one RawInput per article found under ``root`` (a folder or a single file), or a Rejection.
+
+    Args:
+        root: a folder (walked recursively in sorted order) or a single file.
+        max_bytes: the largest file (or JSON line) read; bigger ones are rejected as oversize unread.
+    """
+    root = Path(root)
+    if root.is_dir():
+        members: Iterator[_Member | Rejection] = _walk(root, root, root.resolve())
+    elif root.is_file():
+        members = iter([_file_member(root, root.name)])
+    else:
+        yield Rejection(root.name or str(root), "read", "not_found", f"{root} is not a file or folder", None)
+        return
+    for member in members:
+        if isinstance(member, Rejection):
+            yield member
+        else:
+            yield from _iter_member(member, max_bytes)
