@@ -127,7 +127,7 @@ def articles_pipeline(
         added = publish(wh, frames, sources, quarantine, run_id)
         counts.n_new = len(frames.article_ids)
         counts.n_quarantined = added.get("quarantine", 0)
-        counts.rows_written = {k: v for k, v in added.items() if k != "quarantine"}
+        counts.rows_written = {k: v for k, v in added.items() if k != "quarantine" and v}
         nf.append_run(wh, nf.run_row(run_id, started, source, counts, True, "completed", None, reprocess))
     elapsed = time.perf_counter() - t0
     _summary_artifact(run_id, source, warehouse, counts, outcome, elapsed, None)

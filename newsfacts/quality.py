@@ -105,10 +105,12 @@ class Validator:
 
     def __init__(self) -> None:
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-        logging.getLogger("great_expectations").setLevel(logging.WARNING)
         import great_expectations as gx
         import great_expectations.expectations as gxe
         from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        for name in ("great_expectations", "great_expectations.data_context.types.base"):
+            logging.getLogger(name).setLevel(logging.WARNING)  # GX sets INFO on some of its own loggers
 
         self._gx = gx
         self._classes = {_snake(name): cls for name, cls in vars(gxe).items() if isinstance(cls, type)}

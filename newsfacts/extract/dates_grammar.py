@@ -1,0 +1,284 @@
+"""The date grammar: compiled regexes, the anchors that trigger them, and the scan over a text.
+
+Every rule's match starts at an *anchor*: a digit run, a Roman numeral, or a lexicon word found with one
+Aho-Corasick pass over the lowercased text. Rules are tried only there (``pattern.match(text, pos)``), which
+keeps the extractor fast on long articles with few dates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+from newsfacts.extract import dates_rules as rules
+from newsfacts.extract.dates_lexicon import Lexicon, alternation, lexicon
+from newsfacts.extract.dates_rules import Cand, Handler
+
+_FLAGS = re.IGNORECASE
+# digit runs and Roman-numeral starts; the lookbehind comes after the charset so re can skip ahead fast
+_NUMBERS = re.compile(r"[0-9]+|[IVXL](?<![A-Za-z][IVXL])")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    regex: re.Pattern[str]
+    handler: Handler
+
+
+class _Fragments:
+    """Regex fragments built from the lexicon (strings, composed into the rules below)."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        w = r"(?![а-яёa-z0-9])"
+        self.W = w
+        self.MONTH = alternation(lex.months) + w
+        self.MONTH_ANY = f"(?:{alternation(lex.months)}{w}|{alternation(lex.month_abbreviations)}{w}\\.?)"
+        self.YEARNUM = r"(?:1[5-9]\d\d|20\d\d)"
+        self.YSUF = r"(?:-(?:го|м|й|ом)" + w + ")"
+        year_words = alternation(lex.year_words + lex.years_words)
+        self.YWORD = rf"(?:\s*(?:гг?\.|гг?{w}|{year_words}{w}))"
+        self.YEARS_WORD = rf"(?:\s+(?:{alternation(lex.years_words)}{w}|гг\.))"
+        self.GUARD = rf"(?!\s*(?:{alternation(lex.amount_units)})(?![а-яё]))"
+        self.RELADJ = alternation(lex.relative_adjectives) + w
+        self.CARD = alternation(lex.cardinals) + w
+        self.ORD = (
+            f"(?:{alternation(lex.ordinal_stems)}{alternation(lex.ordinal_endings)}{w}"
+            f"|{alternation(lex.ordinal_irregular)}{w})"
+        )
+        self.NUMORD = rf"(?:{self.CARD}\s+){{0,4}}{self.ORD}"
+        self.CENT = rf"(?:{alternation(lex.century_words)}{w}|вв?\.)"
+        self.SEASON = alternation(lex.seasons) + w
+        self.WEEKDAY = alternation(lex.weekdays) + w
+        self.PART = alternation(lex.parts) + w
+        self.HALF = alternation(lex.half_words) + w
+        self.UNIT = alternation(lex.units) + w
+        self.UNIT_COUNT = (
+            alternation(
+                [f for f, u in lex.units.items() if u in ("year", "month", "week", "day", "halfyear")]
+            )
+            + w
+        )
+        self.DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:-?го)?"
+
+    def yeartail(self, p: str) -> str:
+        """An optional year after a day or month: "2025 года", "этого года", "две тысячи двадцатого года"."""
+        return (
+            rf"(?:,?\s+(?:(?P<{p}y>{self.YEARNUM}){self.YSUF}?{self.YWORD}?(?!\d|[.,]\d){self.GUARD}"
+            rf"|(?P<{p}r>{self.RELADJ})\s+год(?:а|у){self.W}"
+            rf"|(?P<{p}w>{self.NUMORD})\s+год(?:а|у){self.W}))?"
+        )
+
+
+def _rules(f: _Fragments) -> dict[str, tuple[str, Handler]]:
+    qunit = r"(?:квартал(?:а|е|у|ом)?|полугоди(?:е|я|и|ю|ем))(?![а-яё])"
+    part_target = "|".join(
+        [
+            rf"(?P<dec>(?:1[5-9]|20)\d0|[1-9]0)-?(?:х|е|ые|ых){f.W}(?:{f.YEARS_WORD})?",
+            rf"(?P<y>{f.YEARNUM}){f.YSUF}?{f.YWORD}?(?!\d|[.,]\d){f.GUARD}",
+            rf"(?P<r>{f.RELADJ})\s+(?P<ru>{f.UNIT})",
+            rf"(?P<bare>года|месяца|недели|квартала|полугодия){f.W}",
+            rf"(?P<m>{f.MONTH}){f.yeartail('a')}",
+            rf"(?P<c>[IVXL]{{1,5}}|\d{{1,2}})(?:-?(?:го|м))?\s+{f.CENT}",
+            rf"(?P<q>{f.ORD}|[1-4](?:-?го)?|[IV]{{1,3}})\s+(?P<qu>квартала|полугодия){f.W}{f.yeartail('b')}",
+        ]
+    )
+    return {
+        "numeric": (
+            rf"(?<!\d[.,])(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}})(?!\d|[.,]\d)"
+            rf"{f.YWORD}?",
+            rules.numeric,
+        ),
+        "iso": (r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)", rules.numeric),
+        "day_range": (
+            rf"(?P<d1>{f.DAYNUM})(?:\s+(?P<m1>{f.MONTH_ANY}){f.yeartail('a')})?"
+            rf"(?:\s*[-–—]\s*|\s+(?:по|до|и|или|на)\s+)(?P<d2>{f.DAYNUM})\s+(?P<m2>{f.MONTH_ANY})"
+            rf"{f.yeartail('b')}",
+            rules.day_range,
+        ),
+        "day": (rf"(?P<d>{f.DAYNUM})\s+(?P<m>{f.MONTH_ANY}){f.yeartail('a')}", rules.day_month),
+        "year_range": (
+            rf"(?P<y1>{f.YEARNUM}){f.YSUF}?(?:\s*(?:г\.|года))?(?:\s*[-–—/]\s*|\s+(?:по|до|и)\s+)"
+            rf"(?P<y2>{f.YEARNUM}|\d\d)(?!\d){f.YSUF}?(?P<w>{f.YWORD})?{f.GUARD}",
+            rules.year_range,
+        ),
+        "year": (rf"(?P<y>{f.YEARNUM})(?!\d|[.,]\d)(?P<suf>{f.YSUF})?(?P<w>{f.YWORD})?{f.GUARD}", rules.year),
+        "decade": (
+            rf"(?P<dec>(?:1[5-9]|20)\d0|[1-9]0|00)(?P<h>\s?-\s?)?(?:х|е|ые|ых|ым|ми){f.W}(?:{f.YEARS_WORD})?",
+            rules.decade,
+        ),
+        "century_num": (rf"(?P<c>\d{{1,2}})(?:-?(?:м|го|й|ом))?\s*{f.CENT}", rules.century),
+        "quarter_num": (
+            rf"(?P<n>[1-4])(?:-?(?:м|й|го|ом|ый))?\s+(?P<u>{qunit}){f.yeartail('a')}",
+            rules.quarter_half,
+        ),
+        "count_ago": (
+            rf"(?P<n>\d{{1,3}}|{f.CARD}(?:\s+{f.CARD})?)\s+(?P<u>{f.UNIT_COUNT})\s+(?:тому\s+)?назад{f.W}",
+            rules.count_shift,
+        ),
+        "ago": (rf"(?P<u>год|месяц|неделю|день|сутки|полгода)\s+(?:тому\s+)?назад{f.W}", rules.count_shift),
+        "later": (
+            rf"через\s+(?:(?P<n>\d{{1,3}}|{f.CARD}(?:\s+{f.CARD})?)\s+)?(?P<u>{f.UNIT_COUNT})",
+            rules.count_shift,
+        ),
+        "month": (
+            rf"(?P<m1>{f.MONTH})(?:(?:\s*[-–—]\s*|\s+(?:и|или|по|до)\s+)(?P<m2>{f.MONTH}))?{f.yeartail('a')}",
+            rules.month,
+        ),
+        "months_of_year": (
+            rf"(?P<n>\d{{1,2}}|{f.CARD})\s+месяц(?:ев|а){f.W}{f.yeartail('a')}",
+            rules.months_of_year,
+        ),
+        "word_day": (rf"(?P<dw>{f.NUMORD})\s+(?P<m>{f.MONTH}){f.yeartail('a')}", rules.word_day),
+        "word_year": (rf"(?P<yw>{f.NUMORD})\s+(?:год|года|году|годом){f.W}", rules.word_year),
+        "quarter_word": (rf"(?P<n>{f.ORD})\s+(?P<u>{qunit}){f.yeartail('a')}", rules.quarter_half),
+        "half_word": (
+            rf"(?P<o>{f.ORD})\s+{f.HALF}\s+(?:(?P<y>{f.YEARNUM}){f.YSUF}?{f.YWORD}?(?!\d)"
+            rf"|(?P<r>{f.RELADJ})\s+года{f.W}|(?P<bare>года){f.W})",
+            rules.half_of_year,
+        ),
+        "century_word": (rf"(?P<c>{f.NUMORD})\s+{f.CENT}", rules.century),
+        "decade_word": (
+            rf"(?P<o>{f.ORD})\s+(?:годы|годов|годах|годам|годами){f.W}"
+            rf"(?:\s+(?P<c>{f.NUMORD}|[IVX]+)\s+(?:века|столетия){f.W})?",
+            rules.word_decade,
+        ),
+        "roman": (
+            rf"(?P<n>[IVX]{{1,4}})(?:-?(?:м|й|го|ом))?\s+(?P<u>{qunit}){f.yeartail('a')}",
+            rules.quarter_half,
+        ),
+        "roman_century": (
+            rf"(?:(?P<c0>[IVXL]{{1,5}})\s*[-–—]\s*)?(?P<c>[IVXL]{{1,5}})\s*{f.CENT}",
+            rules.century,
+        ),
+        "part": (rf"(?P<p>{f.PART})\s+(?:{part_target})", rules.part),
+        "season": (rf"(?P<s>{f.SEASON}){f.yeartail('a')}", rules.season),
+        "rel_unit": (
+            rf"(?P<adj>{f.RELADJ})\s+(?:(?P<u>{f.UNIT})|(?P<wd>{f.WEEKDAY})|(?P<s>{f.SEASON}))",
+            rules.relative_unit,
+        ),
+        "rel_day": (
+            rf"(?:(?P<w>позавчера|вчера|сегодня|завтра|послезавтра)"
+            rf"|сегодняшн(?:ий|его|ему|ем)\s+(?:день|дня|дню|числа)){f.W}",
+            rules.relative_day,
+        ),
+        "weekday": (rf"(?P<wd>{f.WEEKDAY})", rules.weekday),
+        "last_year_adj": (
+            rf"прошлогодн(?:ий|его|ему|ем|им|яя|ей|юю|ие|их|ими|ее|ое){f.W}",
+            rules.last_year_adjective,
+        ),
+    }
+
+
+# which rules each kind of anchor triggers
+_SHORT_NUMBER_RULES = frozenset(
+    {"day_range", "day", "decade", "century_num", "quarter_num", "count_ago", "months_of_year"}
+)
+_YEAR_NUMBER_RULES = frozenset({"iso", "year_range", "year", "decade", "count_ago"})
+_ROMAN_RULES = ("roman", "roman_century")
+
+
+def _word_anchors(lex: Lexicon) -> dict[tuple[str, bool], tuple[str, ...]]:
+    """(lowercase anchor word or stem, is a stem) -> the rules it triggers."""
+    table: dict[tuple[str, bool], set[str]] = {}
+
+    def add(words: object, *names: str, stem: bool = False) -> None:
+        for word in words:  # type: ignore[attr-defined]
+            table.setdefault((str(word), stem), set()).update(names)
+
+    add(lex.months, "month")
+    add(
+        lex.ordinal_stems,
+        "word_day",
+        "word_year",
+        "quarter_word",
+        "half_word",
+        "century_word",
+        "decade_word",
+        stem=True,
+    )
+    add(lex.ordinal_irregular, "word_day", "word_year", "quarter_word", "half_word", "century_word")
+    add(lex.cardinals, "word_day", "word_year", "count_ago", "century_word", "months_of_year")
+    add(lex.parts, "part")
+    add(lex.seasons, "season")
+    add(lex.relative_adjectives, "rel_unit")
+    add(lex.relative_days, "rel_day")
+    add(["сегодняшн"], "rel_day", stem=True)
+    add(lex.weekdays, "weekday")
+    add(["через"], "later")
+    add(["год", "месяц", "неделю", "день", "сутки", "полгода"], "ago")
+    add(["прошлогодн"], "last_year_adj", stem=True)
+    return {k: tuple(sorted(v)) for k, v in table.items()}
+
+
+class Grammar:
+    """Compiled rules plus the anchor automaton; build once with ``grammar()``."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        frags = _Fragments(lex)
+        self.rules = {name: Rule(name, re.compile(rx, _FLAGS), h) for name, (rx, h) in _rules(frags).items()}
+        for name in _ROMAN_RULES:  # Roman numerals are uppercase: no IGNORECASE
+            rx, h = _rules(frags)[name]
+            self.rules[name] = Rule(name, re.compile(rx), h)
+        self.automaton = ahocorasick.Automaton()
+        merged: dict[str, tuple[int, bool, set[str]]] = {}
+        for (key, stem), names in _word_anchors(lex).items():
+            _, was_stem, before = merged.get(key, (0, True, set()))
+            merged[key] = (len(key), stem and was_stem, before | set(names))
+        for key, (size, stem, rule_names) in merged.items():
+            self.automaton.add_word(key, (size, stem, tuple(sorted(rule_names))))
+        self.automaton.make_automaton()
+
+    def anchors(self, text: str) -> dict[int, set[str]]:
+        """Start offsets where some rule may match, with the rules to try there."""
+        found: dict[int, set[str]] = {}
+        for m in _NUMBERS.finditer(text):
+            size = m.end() - m.start()
+            if not text[m.start()].isdigit():
+                found.setdefault(m.start(), set()).update(_ROMAN_RULES)
+            elif size <= 2:
+                after = text[m.end() : m.end() + 1]
+                if after == ".":
+                    found.setdefault(m.start(), set()).add("numeric")
+                elif after.isspace() or after in ("-", "–", "—"):
+                    found.setdefault(m.start(), set()).update(_SHORT_NUMBER_RULES)
+                elif after.isalpha():
+                    found.setdefault(m.start(), set()).add("century_num")
+            elif size == 3:
+                found.setdefault(m.start(), set()).add("count_ago")
+            elif size == 4:
+                found.setdefault(m.start(), set()).update(_YEAR_NUMBER_RULES)
+        low = text.lower()
+        if len(low) != len(text):  # a few characters change length when lowercased: keep offsets exact
+            low = "".join(ch.lower()[:1] or ch for ch in text)
+        low = low.replace("ё", "е")
+        last = len(low) - 1
+        for end, (size, stem, names) in self.automaton.iter(low):
+            start = end - size + 1
+            if (start and low[start - 1].isalpha()) or (not stem and end < last and low[end + 1].isalpha()):
+                continue  # not at a word boundary
+            found.setdefault(start, set()).update(names)
+        return found
+
+    def scan(self, text: str) -> list[Cand]:
+        """All candidate matches (overlapping) in ``text``."""
+        out: list[Cand] = []
+        for pos, names in self.anchors(text).items():
+            for name in names:
+                rule = self.rules[name]
+                m = rule.regex.match(text, pos)
+                if m is None:
+                    continue
+                cand = rule.handler(m, self.lex)
+                if cand is not None:
+                    out.append(cand)
+        return out
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    return Grammar(lexicon())

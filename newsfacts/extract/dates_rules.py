@@ -1,0 +1,559 @@
+"""Match handlers of the date grammar: each turns one regex match into a candidate ``Cand`` (or rejects it).
+
+A candidate says *what* the text gives (a year, or a year offset from the publication year, or nothing; a
+period function of that year; or a function of the publication date); ``dates.py`` resolves it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from newsfacts.extract import dates_calendar as cal
+from newsfacts.extract.dates_lexicon import Lexicon, norm_word
+
+Period = cal.Period
+YearRef = tuple[str, int]  # ("abs", 2025) / ("rel", -1: offset from the publication year) / ("missing", 0)
+MISSING: YearRef = ("missing", 0)
+
+# prepositions that make a bare 4-digit number a year ("в 2014", "с 1990", "к 2030")
+_YEAR_PREP = re.compile(
+    r"(?<![\w-])(?:в|во|с|со|к|до|на|за|по|от|после|около|между|начиная с|вплоть до)\s+$", re.I
+)
+_PREP_BEFORE_WEEKDAY = re.compile(r"(?<![\w-])(?:в|во|на|до|по|с|со|к|ко)\s+$", re.I)
+
+
+@dataclass(frozen=True)
+class Cand:
+    start: int
+    end: int
+    granularity: str
+    year_ref: YearRef = MISSING
+    period: Callable[[int], Period] | None = None  # the period, given the year
+    from_pub: Callable[[date, bool], Period] | None = None  # the period, given publication date and future?
+    month: int | None = None
+    day: int | None = None
+    tense: str | None = None  # intrinsic tense of relative words (вчера, через, прошлом)
+    priority: int = 0
+    kind: str = ""
+
+    def span(self, start: int | None = None, end: int | None = None) -> Cand:
+        return replace(
+            self, start=self.start if start is None else start, end=self.end if end is None else end
+        )
+
+
+Handler = Callable[[re.Match[str], Lexicon], "Cand | None"]
+
+
+def _year_ref(m: re.Match[str], lex: Lexicon, prefix: str) -> YearRef | None:
+    """The year of a ``yeartail`` fragment: absolute, relative to publication, or None when absent."""
+    groups = m.groupdict()
+    if groups.get(prefix + "y"):
+        return ("abs", int(groups[prefix + "y"]))
+    if groups.get(prefix + "r"):
+        return ("rel", lex.relative_adjectives[norm_word(groups[prefix + "r"])])
+    if groups.get(prefix + "w"):
+        value = lex.number_phrase(groups[prefix + "w"])
+        return ("abs", value) if value and 1000 <= value <= 2100 else ("bad", 0)
+    return None
+
+
+def _month(lex: Lexicon, word: str) -> int:
+    w = norm_word(word).rstrip(".")
+    return lex.months.get(w) or lex.month_abbreviations[w]
+
+
+def _day(word: str) -> int:
+    return int(re.match(r"\d+", word).group())  # type: ignore[union-attr]
+
+
+def _two_digit_year(value: str) -> int:
+    y = int(value)
+    if len(value) == 4:
+        return y
+    return 1900 + y if y >= 50 else 2000 + y
+
+
+def _cand(m: re.Match[str], granularity: str, kind: str, **kw: object) -> Cand:
+    return Cand(m.start(), m.end(), granularity, kind=kind, **kw)  # type: ignore[arg-type]
+
+
+def _ok(ref: YearRef | None) -> bool:
+    return ref is None or ref[0] != "bad"
+
+
+# --- calendar dates ---------------------------------------------------------------------------------
+
+
+def numeric(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    y, mo, d = _two_digit_year(m["y"]), int(m["m"]), int(m["d"])
+    if not cal.valid_day(y, mo, d) or not 1800 <= y <= 2100:
+        return None
+    return _cand(
+        m, "day", "numeric", year_ref=("abs", y), period=lambda yy: (date(yy, mo, d),) * 2, month=mo, day=d
+    )
+
+
+def day_month(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    d, mo = _day(m["d"]), _month(lex, m["m"])
+    ref = _year_ref(m, lex, "a")
+    if not _ok(ref) or not cal.valid_day(ref[1] if ref and ref[0] == "abs" else None, mo, d):
+        return None
+    return _cand(
+        m, "day", "day", year_ref=ref or MISSING, period=lambda y: (date(y, mo, d),) * 2, month=mo, day=d
+    )
+
+
+def day_range(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    d1, d2, mo2 = _day(m["d1"]), _day(m["d2"]), _month(lex, m["m2"])
+    mo1 = _month(lex, m["m1"]) if m["m1"] else mo2
+    ref1, ref2 = _year_ref(m, lex, "a"), _year_ref(m, lex, "b")
+    if not (_ok(ref1) and _ok(ref2)):
+        return None
+    y1 = ref1[1] if ref1 and ref1[0] == "abs" else None
+    if not (cal.valid_day(y1, mo1, d1) and cal.valid_day(None, mo2, d2)):
+        return None
+    if y1 is None and (mo1, d1) >= (mo2, d2) and mo1 <= mo2:
+        return None
+
+    def period(y: int) -> Period:
+        start_year = y1 if y1 is not None else (y if (mo1, d1) <= (mo2, d2) else y - 1)
+        return date(start_year, mo1, d1), date(y, mo2, d2)
+
+    ref = ref2 or ref1 or MISSING
+    return _cand(m, "day", "day_range", year_ref=ref, period=period, month=mo1, day=d1, priority=1)
+
+
+def months_of_year(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "за 9 месяцев 2023 года": January to the n-th month of that year."""
+    n = _count(m["n"], lex)
+    ref = _year_ref(m, lex, "a")
+    if ref is None or not _ok(ref) or n is None or n != int(n) or not 1 <= n <= 11:
+        return None
+    last = int(n)
+    return _cand(m, "month", "months_of_year", year_ref=ref, period=lambda y: cal.months_period(y, 1, last))
+
+
+def word_day(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    d = lex.number_phrase(m["dw"])
+    mo = _month(lex, m["m"])
+    ref = _year_ref(m, lex, "a")
+    if d is None or not _ok(ref) or not cal.valid_day(None, mo, d):
+        return None
+    return _cand(
+        m, "day", "word_day", year_ref=ref or MISSING, period=lambda y: (date(y, mo, d),) * 2, month=mo, day=d
+    )
+
+
+def month(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    mo1 = _month(lex, m["m1"])
+    mo2 = _month(lex, m["m2"]) if m["m2"] else mo1
+    ref = _year_ref(m, lex, "a")
+    if not _ok(ref):
+        return None
+    if (
+        ref is None and m["m1"][0].isupper()
+    ):  # "Марта" (a name) unless a year or a preposition makes it a month
+        before = m.string[max(0, m.start() - 12) : m.start()]
+        if not _YEAR_PREP.search(before):
+            return None
+    return _cand(
+        m,
+        "month",
+        "month",
+        year_ref=ref or MISSING,
+        period=lambda y: cal.months_period(y, mo1, mo2),
+        month=mo1,
+    )
+
+
+def season(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    word = norm_word(m["s"])
+    first, last = lex.seasons[word]
+    ref = _year_ref(m, lex, "a")
+    if not _ok(ref) or (ref is None and word not in lex.season_alone):
+        return None
+    return _cand(
+        m,
+        "part_of_year",
+        "season",
+        year_ref=ref or MISSING,
+        period=lambda y: cal.months_period(y, first, last),
+    )
+
+
+# --- years, decades, centuries -------------------------------------------------------------------
+
+
+def year(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    y = int(m["y"])
+    if not (m["suf"] or m["w"]):
+        before = m.string[max(0, m.start() - 14) : m.start()]
+        in_parens = before.endswith("(") and m.string.startswith(")", m.end())  # "The Fat Of The Land (1997)"
+        if y < 1800 or not (in_parens or _YEAR_PREP.search(before)):
+            return None
+    return _cand(m, "year", "year", year_ref=("abs", y), period=cal.year_period)
+
+
+def year_range(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    y1 = int(m["y1"])
+    y2 = int(m["y2"]) if len(m["y2"]) == 4 else (y1 // 100) * 100 + int(m["y2"])
+    if not y1 < y2 <= y1 + 200 or ("/" in m.group() and y2 != y1 + 1):  # "2024/25": a season across years
+        return None
+    if not m["w"]:
+        before = m.string[max(0, m.start() - 14) : m.start()]
+        dash = m.group()[len(m["y1"]) : len(m["y1"]) + 3].strip()[:1] in "-–—"
+        if not (y1 >= 1800 and y2 - y1 <= 50 and (_YEAR_PREP.search(before) or (dash and y1 >= 1900))):
+            return None
+    return _cand(
+        m, "year", "year_range", year_ref=("abs", y1), period=lambda _y: cal.years_period(y1, y2), priority=1
+    )
+
+
+def word_year(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    y = lex.number_phrase(m["yw"])
+    if y is None or not 1000 <= y <= 2100:
+        return None
+    return _cand(m, "year", "word_year", year_ref=("abs", y), period=cal.year_period)
+
+
+def _decade_start(value: str) -> int:
+    v = int(value)
+    if len(value) == 4:
+        return v
+    return 2000 + v if v <= 10 else 1900 + v
+
+
+def decade(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    if len(m["dec"]) == 2 and not m["h"]:
+        return None
+    start = _decade_start(m["dec"])
+    return _cand(
+        m,
+        "decade",
+        "decade",
+        year_ref=("abs", start),
+        period=lambda _y: cal.years_period(start, start + 9),
+        priority=2,
+    )
+
+
+def _century_value(m: re.Match[str], lex: Lexicon) -> int | None:
+    raw = m["c"]
+    if raw.isdigit():
+        return int(raw)
+    value = cal.roman_to_int(raw) if raw.isupper() and raw.isascii() else lex.number_phrase(raw)
+    return value
+
+
+def _century_period(c: int) -> Period:
+    return cal.years_period(100 * (c - 1) + 1, 100 * c)
+
+
+def century(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    c = _century_value(m, lex)
+    c0 = cal.roman_to_int(m["c0"]) if m.groupdict().get("c0") else c
+    if c is None or c0 is None or not 1 <= c0 <= c <= 21:
+        return None
+    first = 100 * (c0 - 1) + 1
+    return _cand(
+        m,
+        "century",
+        "century",
+        year_ref=("abs", first),
+        period=lambda _y: (_century_period(c0)[0], _century_period(c)[1]),
+    )
+
+
+def word_decade(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    value = lex.ordinal(m["o"])
+    if (
+        value is None
+        or value % 10
+        or not 20 <= value <= 90
+        or not norm_word(m["o"]).endswith(("ые", "ых", "ым", "ыми"))
+    ):
+        return None
+    base = 1900
+    if m["c"]:
+        c = _century_value(m, lex) if m["c"].isupper() or m["c"][0].isdigit() else lex.number_phrase(m["c"])
+        if c is not None:
+            base = 100 * (c - 1)
+    start = base + value
+    return _cand(
+        m,
+        "decade",
+        "word_decade",
+        year_ref=("abs", start),
+        period=lambda _y: cal.years_period(start, start + 9),
+    )
+
+
+# --- quarters, halves, parts ---------------------------------------------------------------------
+
+
+def _ordinal_any(raw: str, lex: Lexicon) -> int | None:
+    raw = raw.strip()
+    digits = re.match(r"\d+", raw)
+    if digits:
+        return int(digits.group())
+    if raw.isascii() and raw.isupper():
+        return cal.roman_to_int(raw)
+    return lex.ordinal(raw)
+
+
+def quarter_half(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    n = _ordinal_any(m["n"], lex)
+    unit = norm_word(m["u"])
+    is_quarter = unit.startswith("квартал")
+    if n is None or not 1 <= n <= (4 if is_quarter else 2):
+        return None
+    if m["n"].isascii() and m["n"].isalpha() and not m["n"].isupper():
+        return None
+    ref = _year_ref(m, lex, "a")
+    if not _ok(ref):
+        return None
+    fn = cal.quarter_period if is_quarter else cal.half_period
+    return _cand(
+        m,
+        "quarter" if is_quarter else "half",
+        "quarter_half",
+        year_ref=ref or MISSING,
+        period=lambda y: fn(y, n),
+    )
+
+
+def half_of_year(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    n = lex.ordinal(m["o"])
+    if n not in (1, 2):
+        return None
+    if m["y"]:
+        ref: YearRef = ("abs", int(m["y"]))
+    elif m["r"]:
+        ref = ("rel", lex.relative_adjectives[norm_word(m["r"])])
+    else:
+        ref = MISSING
+    return _cand(m, "half", "half", year_ref=ref, period=lambda y: cal.half_period(y, n))
+
+
+def part(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    which = lex.parts[norm_word(m["p"])]
+    g = m.groupdict()
+    if g.get("dec"):
+        start = _decade_start(g["dec"])
+        return _cand(
+            m,
+            "part_of_year",
+            "part",
+            year_ref=("abs", start),
+            period=lambda _y: cal.part_of(cal.years_period(start, start + 9), which),
+        )
+    if g.get("y"):
+        return _cand(
+            m,
+            "part_of_year",
+            "part",
+            year_ref=("abs", int(g["y"])),
+            period=lambda y: cal.part_of(cal.year_period(y), which),
+        )
+    if g.get("c"):
+        c = _century_value(m, lex)
+        if c is None or not 1 <= c <= 21:
+            return None
+        return _cand(
+            m,
+            "part_of_year",
+            "part",
+            year_ref=("abs", 100 * (c - 1) + 1),
+            period=lambda _y: cal.part_of(_century_period(c), which),
+        )
+    if g.get("m"):
+        mo = _month(lex, g["m"])
+        ref = _year_ref(m, lex, "a")
+        if not _ok(ref):
+            return None
+        return _cand(
+            m,
+            "part_of_year",
+            "part",
+            year_ref=ref or MISSING,
+            month=mo,
+            period=lambda y: cal.part_of(cal.month_period(y, mo), which),
+        )
+    if g.get("q"):
+        n = _ordinal_any(g["q"], lex)
+        is_quarter = norm_word(g["qu"]).startswith("квартал")
+        if n is None or not 1 <= n <= (4 if is_quarter else 2):
+            return None
+        ref = _year_ref(m, lex, "b")
+        if not _ok(ref):
+            return None
+        fn = cal.quarter_period if is_quarter else cal.half_period
+        return _cand(
+            m, "part_of_year", "part", year_ref=ref or MISSING, period=lambda y: cal.part_of(fn(y, n), which)
+        )
+    if g.get("r") or g.get("bare"):
+        offset = lex.relative_adjectives[norm_word(g["r"])] if g.get("r") else 0
+        unit = lex.units[norm_word(g.get("ru") or g["bare"])]
+        tense = "past" if offset < 0 else "future" if offset > 0 else None
+        if unit == "year":
+            return _cand(
+                m,
+                "part_of_year",
+                "part",
+                year_ref=("rel", offset),
+                tense=tense,
+                period=lambda y: cal.part_of(cal.year_period(y), which),
+            )
+        return _cand(
+            m,
+            "part_of_year",
+            "part",
+            tense=tense,
+            from_pub=lambda pub, _f: cal.part_of(_unit_period(pub, unit, offset), which),
+        )
+    return None
+
+
+# --- relative expressions ------------------------------------------------------------------------
+
+
+def _unit_period(pub: date, unit: str, offset: int) -> Period:
+    if unit == "year":
+        return cal.year_period(pub.year + offset)
+    if unit == "month":
+        y, mo = cal.shift_months(pub.year, pub.month, offset)
+        return cal.month_period(y, mo)
+    if unit == "quarter":
+        y, mo = cal.shift_months(pub.year, pub.month, 3 * offset)
+        return cal.quarter_period(y, (mo - 1) // 3 + 1)
+    if unit == "half":
+        y, mo = cal.shift_months(pub.year, pub.month, 6 * offset)
+        return cal.half_period(y, (mo - 1) // 6 + 1)
+    if unit == "week":
+        return cal.week_period(pub + timedelta(weeks=offset))
+    day = pub + timedelta(days=offset)
+    return day, day
+
+
+def relative_unit(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    offset = lex.relative_adjectives[norm_word(m["adj"])]
+    tense = "past" if offset < 0 else "future" if offset > 0 else None
+    if m["wd"]:
+        wd = lex.weekdays[norm_word(m["wd"])]
+
+        def weekday_period(pub: date, future: bool) -> Period:
+            if offset < 0:
+                day = cal.nearest_weekday(pub - timedelta(days=1), wd, False)
+            elif offset > 0:
+                day = cal.nearest_weekday(pub + timedelta(days=1), wd, True)
+            else:
+                day = cal.week_period(pub)[0] + timedelta(days=wd - 1)
+            return day, day
+
+        return _cand(m, "day", "rel_weekday", from_pub=weekday_period, tense=tense)
+    if m["s"]:
+        first, last = lex.seasons[norm_word(m["s"])]
+        return _cand(
+            m,
+            "part_of_year",
+            "rel_season",
+            year_ref=("rel", offset),
+            tense=tense,
+            period=lambda y: cal.months_period(y, first, last),
+        )
+    unit = lex.units[norm_word(m["u"])]
+    if unit in ("day", "halfyear"):
+        return None
+    if unit == "year":
+        return _cand(m, "year", "rel_unit", year_ref=("rel", offset), period=cal.year_period, tense=tense)
+    return _cand(m, unit, "rel_unit", from_pub=lambda pub, _f: _unit_period(pub, unit, offset), tense=tense)
+
+
+def _count(raw: str | None, lex: Lexicon) -> float | None:
+    if not raw:
+        return 1
+    if raw[0].isdigit():
+        return float(raw)
+    total = 0.0
+    for word in raw.split():
+        value = lex.cardinals.get(norm_word(word))
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _shifted(unit: str, n: float, sign: int) -> Callable[[date, bool], Period] | None:
+    if unit in ("year", "month"):
+        months = n * 12 if unit == "year" else n
+        if months != int(months):
+            return None
+
+        def by_months(pub: date, _f: bool) -> Period:
+            y, mo = cal.shift_months(pub.year, pub.month, sign * int(months))
+            return cal.year_period(y) if unit == "year" else cal.month_period(y, mo)
+
+        return by_months
+    if n != int(n):
+        return None
+    days = int(n) * (7 if unit == "week" else 1)
+
+    def by_days(pub: date, _f: bool) -> Period:
+        day = pub + timedelta(days=sign * days)
+        return cal.week_period(day) if unit == "week" else (day, day)
+
+    return by_days
+
+
+def count_shift(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    n = _count(m.groupdict().get("n"), lex)
+    unit = lex.units.get(norm_word(m["u"]))
+    if unit == "halfyear" and n is not None:
+        unit, n = "month", 6 * n
+    if n is None or unit not in ("year", "month", "week", "day") or not 0 < n <= 200:
+        return None
+    later = norm_word(m.group()).startswith("через")
+    if unit == "year" and n == int(n):
+        return _cand(
+            m,
+            "year",
+            "count",
+            year_ref=("rel", int(n) if later else -int(n)),
+            period=cal.year_period,
+            tense="future" if later else "past",
+        )
+    fn = _shifted(unit, n, 1 if later else -1)
+    if fn is None:
+        return None
+    return _cand(m, unit, "count", from_pub=fn, tense="future" if later else "past")
+
+
+def relative_day(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    offset = lex.relative_days[norm_word(m["w"])] if m["w"] else 0
+    tense = "past" if offset < 0 else "future" if offset > 0 else None
+    return _cand(
+        m, "day", "rel_day", tense=tense, from_pub=lambda pub, _f: (pub + timedelta(days=offset),) * 2
+    )
+
+
+def weekday(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    word = m["wd"]
+    wd = lex.weekdays[norm_word(word)]
+    before = m.string[max(0, m.start() - 14) : m.start()]
+    has_prep = bool(_PREP_BEFORE_WEEKDAY.search(before))
+    if (wd == 3 or word[0].isupper()) and not has_prep:
+        return None
+
+    def period(pub: date, future: bool) -> Period:
+        day = cal.nearest_weekday(pub, wd, future)
+        return day, day
+
+    return _cand(m, "day", "weekday", from_pub=period)
+
+
+def last_year_adjective(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    return _cand(m, "year", "last_year_adj", year_ref=("rel", -1), period=cal.year_period, tense="past")
