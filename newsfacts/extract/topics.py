@@ -1,0 +1,263 @@
+"""Topic tagging: IPTC Media Topics plus regional domain topics, from a lemma lexicon in ``data/topics.yaml``.
+
+How an article is scored (every number is a setting in the YAML):
+
+- the title, the lead (first paragraph, at most ``lead_chars``) and the rest of the body are tokenised and
+  lemmatised with pymorphy3 (cached per word form); terms are matched on lemmas (multi-word terms on
+  consecutive lemmas), triggers (acronyms, names) case-sensitively on the surface tokens;
+- an occurrence counts ``title_weight`` / ``lead_weight`` / ``body_weight`` times; negative terms of a topic
+  cancel that topic's matches inside them ("сектор Газа" is not natural gas);
+- a term contributes ``weight * (1 + ln c)`` for a weighted count ``c >= 1`` (``weight * c`` below 1), so that
+  several different terms count more than one repeated term; a topic's raw score is the sum over its terms;
+- a domain topic (``nf:...``) also feeds its IPTC parent concept, which is emitted as a row of its own;
+- raw scores are divided by ``sqrt(max(n_tokens, norm_tokens) / norm_tokens)`` (length normalisation) and
+  mapped to ``1 - exp(-x / scale)`` in [0, 1); topics at or above ``threshold`` are ranked 1..n.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from newsfacts.extract.topics_taxonomy import Taxonomy, Term, Topic, load_taxonomy, tokens
+from newsfacts.extract.types import TopicAssignment
+
+VERSION: str = "topics-1"
+
+__all__ = ["VERSION", "TopicTagger", "lemma", "lemma_variants"]
+
+
+@lru_cache(maxsize=1)
+def _analyzer() -> Any:
+    from newsfacts.extract.morph import analyzer
+
+    return analyzer()
+
+
+@lru_cache(maxsize=1_000_000)
+def lemma(word: str) -> str:
+    """Lowercase normal form of a word form (``ё`` spelt ``е``); non-Cyrillic words are only lowercased."""
+    low = word.lower()
+    if not any("а" <= ch <= "я" or ch == "ё" for ch in low):
+        return low
+    return str(_analyzer().parse(low)[0].normal_form).replace("ё", "е")
+
+
+@lru_cache(maxsize=100_000)
+def lemma_variants(word: str) -> tuple[str, ...]:
+    """The lemma of a term word, plus the text lemmas of its same-gender adjective forms.
+
+    Context-free lemmatisation is not closed under inflection ("Средний" -> средний, but "Среднего" ->
+    среднее): a term word matches every lemma its own inflected forms get in running text.
+    """
+    base = lemma(word)
+    if not any("а" <= ch <= "я" or ch == "ё" for ch in word.lower()):
+        return (base,)
+    parse = _analyzer().parse(word.lower())[0]
+    if "ADJF" not in parse.tag:
+        return (base,)
+    out = {base}
+    for form in parse.lexeme:
+        if "ADJF" in form.tag and (form.tag.gender == parse.tag.gender or form.tag.number == "plur"):
+            out.add(lemma(form.word))
+    return (base, *sorted(out - {base}))
+
+
+_SURFACE = 1 << 40  # offset of surface-match positions (kept apart from lemma-string positions)
+
+
+class _Hit(NamedTuple):
+    topic: int
+    term: int
+    negative: bool
+    multi: bool  # a multi-word term
+    targets: tuple[int, ...]  # the topics the match counts for: its own, and its IPTC parent's
+
+
+def _build_automaton(patterns: dict[str, list[_Hit]]) -> Any:
+    """An Aho-Corasick automaton over " key " strings; values: (length, inner, hits).
+
+    ``inner`` marks a key that occurs inside another, longer key (only those matches need containment checks).
+    """
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for key, hits in patterns.items():
+        auto.add_word(f" {key} ", (len(key) + 2, False, tuple(hits)))
+    if not patterns:
+        return auto
+    auto.make_automaton()
+    inner: set[str] = set()
+    for key in patterns:
+        padded = f" {key} "
+        for end, (length, _inner, _hits) in auto.iter(padded):
+            if length < len(padded):
+                inner.add(padded[end - length + 1 : end + 1].strip())
+    for key in inner:
+        length, _inner, hits = auto.get(f" {key} ")
+        auto.add_word(f" {key} ", (length, True, hits))
+    auto.make_automaton()
+    return auto
+
+
+def _regions(title: str | None, text: str, lead_chars: int) -> list[tuple[str, str]]:
+    """(name, text) of the title, the lead paragraph and the rest of the body."""
+    body = text.strip()
+    cut = len(body)
+    for sep in ("\n\n", "\n"):
+        i = body.find(sep)
+        if i > 0:
+            cut = i
+            break
+    if cut > lead_chars:
+        space = body.rfind(" ", 0, lead_chars)
+        cut = space if space > 0 else lead_chars
+    return [("title", title or ""), ("lead", body[:cut]), ("body", body[cut:])]
+
+
+class TopicTagger:
+    """Tags articles with ranked topics from a taxonomy YAML (default: the packaged ``data/topics.yaml``)."""
+
+    def __init__(
+        self,
+        taxonomy_path: str | Path | None = None,
+        *,
+        iptc_path: str | Path | None = None,
+        lemmatize: Callable[[str], str] = lemma,
+        variants: Callable[[str], tuple[str, ...]] = lemma_variants,
+    ) -> None:
+        self._lemma = lemmatize
+        self.taxonomy: Taxonomy = load_taxonomy(variants, taxonomy_path, iptc_path)
+        self.topics: list[Topic] = self.taxonomy.topics
+        s = self.taxonomy.settings
+        self._region_weight = {"title": s["title_weight"], "lead": s["lead_weight"], "body": s["body_weight"]}
+        self._lead_chars = int(s["lead_chars"])
+        self._norm_tokens = max(1.0, s["norm_tokens"])
+        self._scale = max(1e-9, s["scale"])
+        self._threshold = s["threshold"]
+        self._max_topics = int(s["max_topics"])
+        index = {t.code: i for i, t in enumerate(self.topics)}
+        self._rollup: list[int | None] = [index[t.rollup] if t.rollup else None for t in self.topics]
+        lemma_pats: dict[str, list[_Hit]] = {}
+        surface_pats: dict[str, list[_Hit]] = {}
+        for ti, topic in enumerate(self.topics):
+            for ki, term in enumerate(topic.terms):
+                pats = surface_pats if term.surface else lemma_pats
+                parent = self._rollup[ti]
+                targets: tuple[int, ...] = (ti,) if parent is None else (ti, parent)
+                hit = _Hit(ti, ki, False, " " in term.key, targets)
+                for key in term.keys:
+                    pats.setdefault(key, []).append(hit)
+            for ki, term in enumerate(topic.negative):
+                for key in term.keys:
+                    lemma_pats.setdefault(key, []).append(_Hit(ti, ki, True, " " in key, (ti,)))
+        self._lemma_auto = _build_automaton(lemma_pats)
+        self._surface_auto = _build_automaton(surface_pats)
+        self._has_lemma = bool(lemma_pats)
+        self._has_surface = bool(surface_pats)
+
+    def _match(self, title: str | None, text: str) -> tuple[dict[tuple[int, int, int], list[float]], int]:
+        """Weighted and plain counts per (output topic, source topic, term), and the number of tokens.
+
+        A domain topic's matches also count for its IPTC parent. Within one output topic a match inside a
+        longer match (or at the same place) is counted once, and matches inside a negative term are dropped.
+        """
+        counts: dict[tuple[int, int, int], list[float]] = {}
+        n_tokens = 0
+        lem = self._lemma
+        for name, region in _regions(title, text, self._lead_chars):
+            toks = tokens(region)
+            if not toks:
+                continue
+            n_tokens += len(toks)
+            rw = self._region_weight[name]
+            found: list[tuple[int, int, bool, _Hit]] = []
+            if self._has_lemma:
+                forms = {t: lem(t) for t in set(toks)}  # one cached lookup per distinct form
+                lemma_str = " " + " ".join(map(forms.__getitem__, toks)) + " "
+                for end, (length, inner, hits) in self._lemma_auto.iter(lemma_str):
+                    found.extend((end - length + 1, end, inner, h) for h in hits)
+            if self._has_surface:  # surface offsets live in their own range, apart from lemma offsets
+                surface_str = " " + " ".join(toks) + " "
+                for end, (length, inner, hits) in self._surface_auto.iter(surface_str):
+                    found.extend((_SURFACE + end - length + 1, _SURFACE + end, inner, h) for h in hits)
+            negative: dict[int, list[tuple[int, int]]] = {}
+            any_inner = False
+            for start, end, inner, h in found:
+                any_inner = any_inner or inner
+                if h.negative:
+                    negative.setdefault(h.topic, []).append((start, end))
+            if any_inner:
+                found.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first
+            seen: set[tuple[int, int, int]] = set()  # (target, start, end) already counted
+            phrases: dict[int, list[tuple[int, int]]] = {}  # spans of counted multi-word matches per target
+            for start, end, inner, (topic, term, neg, multi, targets) in found:
+                if neg:
+                    continue
+                for target in targets:
+                    if (target, start, end) in seen:
+                        continue
+                    if negative:
+                        spans = negative.get(target)
+                        if spans and any(s <= start and end <= e for s, e in spans):
+                            continue
+                    if inner and any(s <= start and end <= e for s, e in phrases.get(target, ())):
+                        continue
+                    seen.add((target, start, end))
+                    if multi:
+                        phrases.setdefault(target, []).append((start, end))
+                    c = counts.get((target, topic, term))
+                    if c is None:
+                        counts[(target, topic, term)] = [rw, 1.0]
+                    else:
+                        c[0] += rw
+                        c[1] += 1
+        return counts, n_tokens
+
+    def tag(self, title: str | None, text: str) -> list[TopicAssignment]:
+        """Ranked topics of one article (title may be None), those scoring at or above the threshold."""
+        counts, n_tokens = self._match(title, text or "")
+        if not counts:
+            return []
+        # per output topic: one entry per distinct term (a parent and its domain topic may share a term)
+        by_key: dict[int, dict[tuple[str, bool], tuple[Term, float, float]]] = {}
+        for (target, ti, ki), (wc, n) in counts.items():
+            term = self.topics[ti].terms[ki]
+            bucket_ = by_key.setdefault(target, {})
+            key = (term.key, term.surface)
+            if key in bucket_:
+                _t, wc0, n0 = bucket_[key]
+                bucket_[key] = (_t, wc0 + wc, n0 + n)
+            else:
+                bucket_[key] = (term, wc, n)
+        merged = {target: list(b.values()) for target, b in by_key.items()}
+        norm = math.sqrt(max(n_tokens, self._norm_tokens) / self._norm_tokens)
+        scored: list[tuple[float, str, int, list[tuple[Term, float, float]]]] = []
+        for ti, bucket in merged.items():
+            raw = 0.0
+            for term, wc, _n in bucket:
+                raw += term.weight * (1.0 + math.log(wc) if wc >= 1.0 else wc)
+            score = 1.0 - math.exp(-(raw / norm) / self._scale)
+            if score >= self._threshold and raw > 0:
+                scored.append((score, self.topics[ti].code, ti, bucket))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        out: list[TopicAssignment] = []
+        for rank, (score, _code, ti, terms) in enumerate(scored[: self._max_topics], start=1):
+            topic = self.topics[ti]
+            terms.sort(key=lambda x: (-x[2], -x[1], x[0].text))
+            out.append(
+                TopicAssignment(
+                    topic_code=topic.code,
+                    topic_label=topic.label,
+                    score=round(score, 4),
+                    rank=rank,
+                    evidence="; ".join(f"{t.text}×{int(n)}" for t, _wc, n in terms),
+                    iptc_code=topic.iptc,
+                    iptc_level1=self.taxonomy.level1(topic.iptc),
+                    evidence_terms=tuple(t.text for t, _wc, _n in terms),
+                )
+            )
+        return out

@@ -1,0 +1,215 @@
+"""The topic taxonomy: ``data/topics.yaml`` and the IPTC Media Topics subset (``data/iptc_subset.csv``).
+
+The YAML is the analysts' file (see its header for the format). Terms are written in any inflected form and
+lemmatised here with the same lemmatiser the tagger applies to articles, so "железная дорога" matches
+"железной дороги". Triggers are matched case-sensitively on the surface tokens ("ОТГ", "ЕАЭС").
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_TAXONOMY = DATA_DIR / "topics.yaml"
+DEFAULT_IPTC_SUBSET = DATA_DIR / "iptc_subset.csv"
+
+TOKEN_RE = re.compile(r"[^\W_]+")
+
+DEFAULT_SETTINGS: dict[str, float] = {
+    "title_weight": 3.0,  # an occurrence in the title counts this many times
+    "lead_weight": 2.0,  # an occurrence in the lead paragraph
+    "body_weight": 1.0,
+    "lead_chars": 600,  # the lead is the first paragraph, at most this many characters
+    "norm_tokens": 300,  # raw scores are divided by sqrt(max(n_tokens, norm_tokens) / norm_tokens)
+    "scale": 4.0,  # score = 1 - exp(-normalised / scale), in [0, 1)
+    "threshold": 0.3,  # topics scoring below are dropped
+    "max_topics": 25,
+    "default_weight": 1.0,  # weight of a one-word term or a trigger given without one
+    "phrase_weight": 1.5,  # weight of a multi-word term given without one (phrases are more specific)
+}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One matchable term: ``keys`` are space-joined lemmas (terms) or surface tokens (triggers)."""
+
+    text: str  # as written in the taxonomy (used in evidence)
+    keys: tuple[str, ...]  # the first is the plain lemma key; others cover lemmatiser ambiguity
+    weight: float
+    surface: bool  # True: a case-sensitive trigger matched on the surface tokens
+
+    @property
+    def key(self) -> str:
+        return self.keys[0]
+
+
+@dataclass(frozen=True)
+class Topic:
+    code: str
+    label: str
+    label_ru: str | None
+    iptc: str | None  # the IPTC concept (the code itself for IPTC topics, the parent for domain topics)
+    terms: tuple[Term, ...] = ()
+    negative: tuple[Term, ...] = ()
+    rollup: str | None = None  # the code of the topic that also receives this topic's matches
+
+
+@dataclass(frozen=True)
+class IptcConcept:
+    qcode: str
+    level: int
+    parent: str | None
+    name: str
+
+
+@dataclass
+class Taxonomy:
+    topics: list[Topic]
+    settings: dict[str, float]
+    iptc: dict[str, IptcConcept] = field(default_factory=dict)
+
+    def level1(self, qcode: str | None) -> str | None:
+        """The IPTC level-1 ancestor of ``qcode`` (itself at level 1), following the subset's parents."""
+        seen: set[str] = set()
+        code = qcode
+        while code and code in self.iptc and code not in seen:
+            seen.add(code)
+            concept = self.iptc[code]
+            if concept.level == 1 or not concept.parent:
+                return code
+            code = concept.parent
+        return None
+
+
+def load_iptc(path: str | Path = DEFAULT_IPTC_SUBSET) -> dict[str, IptcConcept]:
+    """Read the IPTC subset CSV (lines starting with ``#`` are the attribution header)."""
+    with Path(path).open(encoding="utf-8") as fh:
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        return {
+            r["qcode"]: IptcConcept(r["qcode"], int(r["level"]), r["parent"] or None, r["name"]) for r in rows
+        }
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens (letters and digits; hyphens and punctuation split)."""
+    return TOKEN_RE.findall(text)
+
+
+def _term_items(raw: Any, where: str) -> Iterable[tuple[str, float | None]]:
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        raise ValueError(f"{where}: expected a list, got {type(raw).__name__}")
+    for item in raw:
+        if isinstance(item, str):
+            yield item, None
+        elif isinstance(item, Mapping) and len(item) == 1:
+            ((text, weight),) = item.items()
+            yield str(text), float(weight)
+        else:
+            raise ValueError(f"{where}: a term is a string or a one-key mapping 'term: weight', got {item!r}")
+
+
+Variants = Callable[[str], tuple[str, ...]]
+MAX_KEYS = 8
+
+
+def _keys(toks: list[str], variants: Variants) -> tuple[str, ...]:
+    """Every combination of the tokens' lemma variants (the plain lemmas first), at most MAX_KEYS."""
+    keys: list[list[str]] = [[]]
+    for tok in toks:
+        keys = [k + [v] for k in keys for v in variants(tok)][:MAX_KEYS]
+    return tuple(dict.fromkeys(" ".join(k) for k in keys))
+
+
+def _make_terms(
+    raw: Any, where: str, variants: Variants, default: tuple[float, float], surface: bool
+) -> list[Term]:
+    out: list[Term] = []
+    for text, weight in _term_items(raw, where):
+        toks = tokens(text)
+        if not toks:
+            raise ValueError(f"{where}: empty term {text!r}")
+        keys = (" ".join(toks),) if surface else _keys(toks, variants)
+        if weight is None:
+            weight = default[1] if len(toks) > 1 and not surface else default[0]
+        out.append(Term(text, keys, weight, surface))
+    return out
+
+
+def _parse_topic(
+    raw: Mapping[str, Any],
+    lemma: Variants,
+    default: tuple[float, float],
+    iptc: Mapping[str, IptcConcept],
+) -> Topic:
+    code = str(raw.get("code") or "").strip()
+    if not code:
+        raise ValueError(f"topic without a code: {dict(raw)!r}")
+    label = str(raw.get("label") or (iptc[code].name if code in iptc else "")).strip()
+    if not label:
+        raise ValueError(f"{code}: no English label")
+    parent = raw.get("iptc")
+    if code.startswith("medtop:"):
+        if parent and parent != code:
+            raise ValueError(f"{code}: an IPTC topic's iptc concept is itself")
+        parent = code
+    elif not parent:
+        raise ValueError(f"{code}: a domain topic needs an 'iptc' parent concept")
+    terms = _make_terms(raw.get("terms"), f"{code} terms", lemma, default, surface=False)
+    terms += _make_terms(raw.get("triggers"), f"{code} triggers", lemma, default, surface=True)
+    negative = _make_terms(raw.get("negative"), f"{code} negative", lemma, default, surface=False)
+    return Topic(
+        code=code,
+        label=label,
+        label_ru=raw.get("label_ru"),
+        iptc=str(parent),
+        terms=tuple(terms),
+        negative=tuple(negative),
+        rollup=None if parent == code else str(parent),
+    )
+
+
+def load_taxonomy(
+    lemma: Variants,
+    path: str | Path | None = None,
+    iptc_path: str | Path | None = None,
+) -> Taxonomy:
+    """Load and validate a taxonomy YAML; domain topics whose IPTC parent has no entry get a synthetic one.
+
+    ``lemma`` gives the lemma variants of a word form (the text's lemma of the form first).
+    """
+    yaml_path = Path(path) if path is not None else DEFAULT_TAXONOMY
+    doc = yaml.safe_load(yaml_path.read_text(encoding="utf-8")) or {}
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("topics"), list):
+        raise ValueError(f"{yaml_path}: expected a mapping with a 'topics' list")
+    iptc = load_iptc(iptc_path if iptc_path is not None else DEFAULT_IPTC_SUBSET)
+    settings = dict(DEFAULT_SETTINGS)
+    for key, value in (doc.get("settings") or {}).items():
+        if key not in DEFAULT_SETTINGS:
+            raise ValueError(f"{yaml_path}: unknown setting {key!r}")
+        settings[key] = float(value)
+    default = (settings["default_weight"], settings["phrase_weight"])
+    topics = [_parse_topic(t, lemma, default, iptc) for t in doc["topics"]]
+    codes = [t.code for t in topics]
+    dupes = sorted({c for c in codes if codes.count(c) > 1})
+    if dupes:
+        raise ValueError(f"{yaml_path}: duplicate topic codes {dupes}")
+    known = set(codes)
+    for t in list(topics):
+        if t.rollup and t.rollup not in known:
+            concept = iptc.get(t.rollup)
+            topics.append(
+                Topic(
+                    code=t.rollup, label=concept.name if concept else t.rollup, label_ru=None, iptc=t.rollup
+                )
+            )
+            known.add(t.rollup)
+    return Taxonomy(topics=topics, settings=settings, iptc=iptc)

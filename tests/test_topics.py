@@ -1,0 +1,398 @@
+"""Topic tagger: IPTC Media Topics + regional domain topics from data/topics.yaml."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from newsfacts.extract.topics import VERSION, TopicTagger
+from newsfacts.extract.topics_taxonomy import DEFAULT_TAXONOMY, load_iptc
+from newsfacts.extract.types import TopicAssignment
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# check_seeds.py's accepted IPTC codes per gold topic name
+TOPIC_CODES = {
+    "diplomacy / international relations": ["medtop:20000638", "medtop:20000639", "medtop:11000000"],
+    "energy": ["medtop:20000256", "medtop:20001243", "medtop:20000431", "medtop:20000387"],
+    "transport and logistics": ["medtop:20000337", "medtop:20001170"],
+    "agriculture / food trade": ["medtop:20000210", "medtop:20000373"],
+    "trade / economy": ["medtop:20000373", "medtop:20000344", "medtop:04000000"],
+    # shoulds (our reading of the gold names)
+    "telecommunications": ["medtop:20000233", "medtop:20000225"],
+    "artificial intelligence / technology": ["medtop:20001298", "medtop:20000763", "medtop:20000756"],
+    "parliament / politics": ["medtop:20000615", "medtop:11000000"],
+    "culture and humanitarian ties": ["medtop:20000038", "medtop:01000000"],
+    "security / defence": ["medtop:20000598", "medtop:16000000"],
+    "education and culture": ["medtop:05000000", "medtop:20000038"],
+}
+
+
+@pytest.fixture(scope="session")
+def tagger() -> TopicTagger:
+    return TopicTagger()
+
+
+@pytest.fixture(scope="session")
+def parents() -> dict[str, str | None]:
+    """qcode -> parent: the full IPTC CSV when ../shared is there (as check_seeds.py), else the subset."""
+    full = SHARED / "taxonomy" / "iptc_mediatopics_en.csv"
+    concepts = load_iptc(full) if full.exists() else load_iptc()
+    return {q: c.parent for q, c in concepts.items()}
+
+
+def ancestors(code: str, parents: dict[str, str | None]) -> set[str]:
+    out: set[str] = set()
+    current: str | None = code
+    while current and current not in out:
+        out.add(current)
+        current = parents.get(current)
+    return out
+
+
+def codes(result: list[TopicAssignment]) -> set[str]:
+    return {t.topic_code for t in result}
+
+
+# (title, text, codes that must be assigned, codes that must not)
+CASES = [
+    pytest.param(
+        "Газета «Завтра» сменила главного редактора",
+        "Главный редактор газеты рассказал о планах издания. Газета будет выходить еженедельно.",
+        {"medtop:20000045"},
+        {"medtop:20001243", "medtop:20000256"},
+        id="gazeta-is-not-gas",
+    ),
+    pytest.param(
+        "Сборная Казахстана выступит на чемпионате мира",
+        "Чемпионат мира по футболу пройдет летом. Сборная готовится к турниру в Катаре.",
+        {"medtop:15000000"},
+        {"medtop:20000073", "nf:conflict_settlement"},
+        id="mir-world-not-peace",
+    ),
+    pytest.param(
+        "Армения и Азербайджан обсудили мирный договор",
+        "Стороны провели мирные переговоры о делимитации границы и нормализации отношений.",
+        {"nf:conflict_settlement", "medtop:20000073"},
+        {"medtop:15000000"},
+        id="mir-peace",
+    ),
+    pytest.param(
+        "Израиль нанес удары по сектору Газа",
+        "Израильская армия нанесла авиаудары по сектору Газа, обстрел продолжался всю ночь. "
+        "В секторе Газа погибли мирные жители.",
+        {"medtop:20000056"},
+        {"medtop:20001243"},
+        id="gaza-is-not-gas",
+    ),
+    pytest.param(
+        "Казахстан нарастил добычу нефти",
+        "Добыча нефти и газа на Кашагане и Тенгизе выросла, экспорт нефти через КТК увеличился.",
+        {"medtop:20001243", "nf:caspian_energy"},
+        {"medtop:15000000"},
+        id="caspian-oil",
+    ),
+    pytest.param(
+        "Грузоперевозки по ТМТМ выросли",
+        "Объем транзитных грузоперевозок по Среднему коридору через порт Актау вырос на 60%.",
+        {"nf:middle_corridor", "medtop:20001170"},
+        {"medtop:20000210"},
+        id="middle-corridor",
+    ),
+    pytest.param(
+        "Казахстан стал основным поставщиком пшеницы в Азербайджан",
+        "Экспорт зерна из Казахстана вырос, поставки пшеницы идут через порт Актау.",
+        {"nf:grain_trade", "medtop:20000210", "medtop:20000373"},
+        {"medtop:20001243"},
+        id="wheat-trade",
+    ),
+    pytest.param(
+        "Саммит ОТГ прошел в Баку",
+        "Лидеры стран Организации тюркских государств подписали декларацию.",
+        {"nf:org_turkic_states", "medtop:20000644"},
+        set(),
+        id="ots-acronym",
+    ),
+    pytest.param(
+        "Главы государств ЕАЭС собрались в Минске",
+        "Лидеры стран ЕАЭС и СНГ обсудили евразийскую интеграцию.",
+        {"nf:org_eaeu", "nf:org_cis", "medtop:20000644"},
+        set(),
+        id="eaeu-cis",
+    ),
+    pytest.param(
+        "Форум СВМДА пройдет в Астане",
+        "Аналитические центры стран СВМДА обсудят меры доверия в Азии.",
+        {"nf:org_cica"},
+        set(),
+        id="cica",
+    ),
+    pytest.param(
+        "Токаев: искусственный интеллект изменит экономику",
+        "Президент призвал развивать искусственный интеллект и нейросети в госсекторе.",
+        {"medtop:20001298", "nf:ai_digital"},
+        set(),
+        id="ai",
+    ),
+    pytest.param(
+        "По дну Каспия проложат оптоволоконный кабель",
+        "Волоконно-оптическая линия связи соединит Казахстан и Азербайджан.",
+        {"nf:telecom_cables", "medtop:20000233"},
+        set(),
+        id="telecom-cable",
+    ),
+    pytest.param(
+        "Мажилис одобрил законопроект о парламентской реформе",
+        "Депутаты Мажилиса обсудили переход к однопалатному парламенту.",
+        {"medtop:20000615", "nf:parliamentary_reform"},
+        set(),
+        id="parliament-reform",
+    ),
+    pytest.param(
+        "Квят финишировал четвертым на Гран-при Бахрейна",
+        "Гонщик Формулы-1 провел блестящую квалификацию, а в гонке обошел пилота Ferrari.",
+        {"medtop:20000991"},
+        {"medtop:20000337"},
+        id="formula1",
+    ),
+    pytest.param(
+        "Четыре нефтяные скважины подтопило на западе Казахстана",
+        "Из-за паводка на месторождении подтоплены скважины, МЧС ведет откачку талых вод.",
+        {"medtop:20000151", "medtop:20001243"},
+        set(),
+        id="flood",
+    ),
+    pytest.param(
+        "Суд приговорил экс-министра к 10 годам за взятку",
+        "Бывшего чиновника признали виновным в получении взятки; прокурор просил 12 лет лишения свободы.",
+        {"medtop:20000106", "medtop:20000082"},
+        set(),
+        id="court",
+    ),
+    pytest.param(
+        "В Москве прошла выставка современного искусства",
+        "Художники представили живопись и скульптуру; выставку открыл куратор галереи.",
+        {"medtop:20000031"},
+        {"medtop:20000082"},
+        id="art",
+    ),
+    pytest.param(
+        "Новая вакцина от гриппа прошла испытания",
+        "Минздрав сообщил, что вакцинация начнется осенью, пациентов привьют в поликлиниках.",
+        {"medtop:07000000"},
+        set(),
+        id="health",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "must", "must_not"), CASES)
+def test_sentences(tagger: TopicTagger, title: str, text: str, must: set[str], must_not: set[str]) -> None:
+    got = codes(tagger.tag(title, text))
+    assert must <= got, f"missing {must - got}; got {got}"
+    assert not (must_not & got), f"unexpected {must_not & got}"
+
+
+@pytest.mark.parametrize("form", ["пшеница", "пшеницы", "пшенице", "пшеницу", "пшеницей"])
+def test_every_case_form_counts(tagger: TopicTagger, form: str) -> None:
+    assert "nf:grain_trade" in codes(tagger.tag(f"Экспорт: {form}", ""))
+
+
+@pytest.mark.parametrize(
+    "phrase", ["Средний коридор", "Среднего коридора", "Средним коридором", "Среднем коридоре"]
+)
+def test_multiword_terms_match_in_every_case(tagger: TopicTagger, phrase: str) -> None:
+    assert "nf:middle_corridor" in codes(tagger.tag(f"Новости: {phrase}", ""))
+
+
+def test_acronyms_are_case_sensitive(tagger: TopicTagger) -> None:
+    assert "nf:org_turkic_states" in codes(tagger.tag("Саммит ОТГ", ""))
+    assert "nf:org_turkic_states" not in codes(tagger.tag("саммит отг", ""))
+    assert "nf:org_cis" not in codes(tagger.tag("Снг", "снг снг"))
+
+
+def test_body_mention_counts_less_than_title(tagger: TopicTagger) -> None:
+    filler = " ".join(["Сегодня в городе состоялось обычное заседание без особых новостей."] * 30)
+    in_title = tagger.tag("Цены на нефть выросли", filler)
+    in_body = tagger.tag("Обычный день", filler + " Цены на нефть выросли.")
+    score_title = {t.topic_code: t.score for t in in_title}.get("medtop:20001243", 0.0)
+    score_body = {t.topic_code: t.score for t in in_body}.get("medtop:20001243", 0.0)
+    assert score_title > score_body
+
+
+def test_empty_and_untopical_input(tagger: TopicTagger) -> None:
+    assert tagger.tag(None, "") == []
+    assert tagger.tag("", "   \n ") == []
+    assert tagger.tag(None, "Он пошел домой и лег спать.") == []
+
+
+def test_assignment_shape(tagger: TopicTagger) -> None:
+    text = (REPO / "seeds" / "000_7b51122feffa36ca.txt").read_text(encoding="utf-8")
+    result = tagger.tag(None, text)
+    assert [t.rank for t in result] == list(range(1, len(result) + 1))
+    scores = [t.score for t in result]
+    assert scores == sorted(scores, reverse=True)
+    threshold = tagger.taxonomy.settings["threshold"]
+    assert all(threshold <= s < 1 for s in scores)
+    assert len(codes(result)) == len(result)
+    for t in result:
+        assert re.fullmatch(r"[^;×]+×\d+(; [^;×]+×\d+)*", t.evidence), t.evidence
+        assert t.evidence_terms and t.evidence.startswith(t.evidence_terms[0])
+        assert t.topic_label and t.iptc_code and t.iptc_level1
+        assert tagger.taxonomy.iptc[t.iptc_level1].level == 1
+        if t.topic_code.startswith("medtop:"):
+            assert t.iptc_code == t.topic_code
+        else:  # a domain topic: its IPTC parent is emitted as a row of its own
+            assert t.iptc_code in codes(result)
+
+
+def test_domain_topic_rolls_up_with_evidence(tagger: TopicTagger) -> None:
+    result = {t.topic_code: t for t in tagger.tag("Грузоперевозки по ТМТМ выросли", "")}
+    assert result["nf:middle_corridor"].iptc_code == "medtop:20001170"
+    assert result["nf:middle_corridor"].iptc_level1 == "medtop:04000000"
+    assert "ТМТМ×1" in result["medtop:20001170"].evidence
+    assert result["medtop:20001170"].score >= result["nf:middle_corridor"].score
+
+
+@pytest.mark.parametrize(
+    ("seed", "level", "names"),
+    [
+        (
+            "000_7b51122feffa36ca.txt",
+            "must",
+            [
+                "diplomacy / international relations",
+                "energy",
+                "transport and logistics",
+                "agriculture / food trade",
+            ],
+        ),
+        (
+            "002_a33c8814e50c2989.txt",
+            "must",
+            ["diplomacy / international relations", "trade / economy", "transport and logistics"],
+        ),
+        (
+            "000_7b51122feffa36ca.txt",
+            "should",
+            ["telecommunications", "parliament / politics", "culture and humanitarian ties"],
+        ),
+        ("002_a33c8814e50c2989.txt", "should", ["security / defence", "education and culture"]),
+    ],
+)
+def test_seed_acceptance(
+    tagger: TopicTagger, parents: dict[str, str | None], seed: str, level: str, names: list[str]
+) -> None:
+    text = (REPO / "seeds" / seed).read_text(encoding="utf-8")
+    got = codes(tagger.tag(None, text))
+    for name in names:
+        accepted = set(TOPIC_CODES[name])
+        assert any(accepted & ancestors(code, parents) for code in got), f"{seed}: {name} not in {got}"
+
+
+def test_taxonomy_codes_are_in_the_iptc_subset(tagger: TopicTagger) -> None:
+    doc = yaml.safe_load(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))
+    for topic in doc["topics"]:
+        for key in ("code", "iptc"):
+            value = topic.get(key)
+            if value and value.startswith("medtop:"):
+                assert value in tagger.taxonomy.iptc, value
+        assert topic.get("label_ru"), topic["code"]
+
+
+def test_iptc_subset_has_attribution() -> None:
+    head = (DEFAULT_TAXONOMY.parent / "iptc_subset.csv").read_text(encoding="utf-8")[:600]
+    assert "CC BY 4.0" in head and "IPTC" in head
+
+
+def test_analyst_can_add_a_topic_and_a_term(tmp_path: Path) -> None:
+    doc = yaml.safe_load(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))
+    doc["topics"].append(
+        {
+            "code": "nf:caviar",
+            "iptc": "medtop:20000213",
+            "label": "caviar trade",
+            "label_ru": "торговля икрой",
+            "terms": ["черная икра", "осетровые"],
+            "triggers": ["КаспийИкра"],
+        }
+    )
+    for topic in doc["topics"]:
+        if topic["code"] == "medtop:15000000":
+            topic["terms"].append("керлинг")
+    path = tmp_path / "topics.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    custom = TopicTagger(path)
+    tagged = custom.tag("Экспорт черной икры вырос", "Компания КаспийИкра довольна.")
+    result = {t.topic_code: t for t in tagged}
+    assert "nf:caviar" in result
+    assert result["nf:caviar"].iptc_level1 == "medtop:04000000"
+    assert "КаспийИкра×1" in result["nf:caviar"].evidence
+    assert "medtop:15000000" in codes(custom.tag("Керлингисты и керлинг", "Турнир по керлингу."))
+    assert "nf:caviar" not in codes(TopicTagger().tag("Экспорт черной икры вырос", "КаспийИкра"))
+
+
+@pytest.mark.parametrize(
+    ("topics", "message"),
+    [
+        ([{"code": "nf:x", "label": "x", "terms": ["икра"]}], "iptc"),
+        (
+            [{"code": "medtop:20000213", "terms": ["икра"]}, {"code": "medtop:20000213", "terms": ["рыба"]}],
+            "duplicate",
+        ),
+        ([{"label": "x", "terms": ["икра"]}], "code"),
+        ([{"code": "nf:x", "iptc": "medtop:20000213", "label": "x", "terms": [["икра"]]}], "term"),
+    ],
+)
+def test_malformed_taxonomy_is_rejected(
+    tmp_path: Path, topics: list[dict[str, object]], message: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump({"topics": topics}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        TopicTagger(path)
+
+
+def test_import_has_no_side_effects() -> None:
+    code = (
+        "import sys, newsfacts.extract.topics as t; "
+        "assert t.lemma.cache_info().currsize == 0; "
+        "assert 'prefect' not in sys.modules and 'pymorphy3' not in sys.modules; print(t.VERSION)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == VERSION == "topics-1"
+
+
+def test_score_is_monotone_in_evidence(tagger: TopicTagger) -> None:
+    one = {t.topic_code: t.score for t in tagger.tag("Нефть", "")}["medtop:20001243"]
+    two = {t.topic_code: t.score for t in tagger.tag("Нефть и газопровод", "")}["medtop:20001243"]
+    assert 0 < one < two < 1
+    assert not math.isnan(two)
+
+
+@pytest.mark.slow
+def test_ng_coverage_under_five_percent(tagger: TopicTagger) -> None:
+    paths = sorted((SHARED / "corpus" / "news").glob("ng_*.jsonlines.zip"))
+    if not paths:
+        pytest.skip(f"NG corpus not found under {SHARED / 'corpus' / 'news'} (../shared is absent)")
+    n = empty = 0
+    for path in paths:
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                for line in zf.open(name):
+                    d = json.loads(line)
+                    text = d.get("content") or ""
+                    if len(text) >= 300:
+                        n += 1
+                        empty += not tagger.tag(d.get("title"), text)
+    assert n > 1000
+    assert empty / n < 0.05, f"{empty}/{n} NG articles without a topic"
