@@ -38,14 +38,25 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--out", default=str(REPO / "bench" / "results" / "seed_run.json"))
     args = ap.parse_args()
-    env = {**os.environ, "PREFECT_HOME": os.environ.get("PREFECT_HOME", str(REPO / ".prefect-test")),
-           "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING",
-           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": os.environ.get("PREFECT_HOME", str(REPO / ".prefect-test")),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+    }
     trivial = [sys.executable, "-c", TRIVIAL]
 
     def seeds() -> list[str]:
-        return [sys.executable, "-m", "newsfacts.cli", "run", "seeds", "--warehouse",
-                tempfile.mkdtemp(prefix="nf-bench-") + "/wh"]
+        return [
+            sys.executable,
+            "-m",
+            "newsfacts.cli",
+            "run",
+            "seeds",
+            "--warehouse",
+            tempfile.mkdtemp(prefix="nf-bench-") + "/wh",
+        ]
 
     timed(trivial, env)
     timed(seeds(), env)
@@ -53,13 +64,21 @@ def main() -> None:
     for _ in range(args.repeat):
         t_triv.append(timed(trivial, env))
         t_seed.append(timed(seeds(), env))
-    res = {"cores": os.cpu_count(), "repeat": args.repeat, "trivial_median_s": statistics.median(t_triv),
-           "seeds_median_s": statistics.median(t_seed), "trivial_s": t_triv, "seeds_s": t_seed}
+    res = {
+        "cores": os.cpu_count(),
+        "repeat": args.repeat,
+        "trivial_median_s": statistics.median(t_triv),
+        "seeds_median_s": statistics.median(t_seed),
+        "trivial_s": t_triv,
+        "seeds_s": t_seed,
+    }
     res["ratio"] = res["seeds_median_s"] / res["trivial_median_s"]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(res, indent=2))
-    print(f"trivial flow median {res['trivial_median_s']:.1f} s, newsfacts run seeds median "
-          f"{res['seeds_median_s']:.1f} s, ratio {res['ratio']:.2f} (target <= 1.5) over {args.repeat} runs")
+    print(
+        f"trivial flow median {res['trivial_median_s']:.1f} s, newsfacts run seeds median "
+        f"{res['seeds_median_s']:.1f} s, ratio {res['ratio']:.2f} (target <= 1.5) over {args.repeat} runs"
+    )
 
 
 if __name__ == "__main__":

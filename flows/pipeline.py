@@ -20,13 +20,15 @@ from prefect.context import get_run_context
 from newsfacts import pipeline as nf
 from newsfacts.warehouse import Warehouse
 
+
 class RunFailed(RuntimeError):
     """The run could not publish (table-level validation failure); the warehouse is unchanged."""
 
 
 @task(name="read-inputs", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def read_inputs(source: str, warehouse: Warehouse, versions: str, reprocess: bool,
-                max_bytes: int) -> tuple[nf.KnownState, nf.InputBatch]:
+def read_inputs(
+    source: str, warehouse: Warehouse, versions: str, reprocess: bool, max_bytes: int
+) -> tuple[nf.KnownState, nf.InputBatch]:
     """List and read every input under the source; skip those the warehouse holds."""
     known = nf.known_state(warehouse)
     return known, nf.read_inputs(source, known, versions, reprocess, max_bytes)
@@ -45,15 +47,21 @@ def extract_batch(batch: list[nf.Planned], ner: bool, run_id: str) -> nf.Frames:
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(frames: nf.Frames, sources: list[dict[str, object]], run_id: str
-             ) -> tuple[nf.Frames, list[dict[str, object]], nf.ValidationOutcome]:
+def validate(
+    frames: nf.Frames, sources: list[dict[str, object]], run_id: str
+) -> tuple[nf.Frames, list[dict[str, object]], nf.ValidationOutcome]:
     """Great Expectations suites for every table; rejected rows go to quarantine."""
     return nf.validate_frames(frames, sources, nf.shared_validator(), run_id)
 
 
 @task(name="publish", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
-def publish(warehouse: Warehouse, frames: nf.Frames, sources: list[dict[str, object]],
-            quarantine: list[dict[str, object]], run_id: str) -> dict[str, int]:
+def publish(
+    warehouse: Warehouse,
+    frames: nf.Frames,
+    sources: list[dict[str, object]],
+    quarantine: list[dict[str, object]],
+    run_id: str,
+) -> dict[str, int]:
     """Publish every table atomically (staged generation, swapped by rename)."""
     return nf.publish(warehouse, frames, sources, quarantine, run_id)
 
@@ -101,15 +109,20 @@ def articles_pipeline(
         plan = parse_and_identify(inputs, known, run_id)
         counts.n_inputs = len(inputs.inputs) + len(inputs.rejections) + inputs.skipped
         counts.n_skipped, counts.n_duplicates = inputs.skipped, plan.duplicates
-        log.info("%d inputs: %d to extract, %d skipped, %d duplicates, %d rejected", counts.n_inputs,
-                 len(plan.articles), inputs.skipped, plan.duplicates,
-                 len(inputs.rejections) + len(plan.rejections))
+        log.info(
+            "%d inputs: %d to extract, %d skipped, %d duplicates, %d rejected",
+            counts.n_inputs,
+            len(plan.articles),
+            inputs.skipped,
+            plan.duplicates,
+            len(inputs.rejections) + len(plan.rejections),
+        )
 
         # transform
         parts = []
         n_batches = -(-len(plan.articles) // batch_size)
         for i in range(n_batches):
-            parts.append(extract_batch(plan.articles[i * batch_size:(i + 1) * batch_size], ner, run_id))
+            parts.append(extract_batch(plan.articles[i * batch_size : (i + 1) * batch_size], ner, run_id))
             log.info("extracted batch %d/%d", i + 1, n_batches)
         frames = nf.concat_frames(parts)
 
@@ -119,7 +132,9 @@ def articles_pipeline(
         quarantine += outcome.quarantine_rows
         if not outcome.success:
             message = "validation failed, nothing published: " + "; ".join(outcome.failures)
-            nf.append_run(wh, nf.run_row(run_id, started, source, counts, False, "failed", message, reprocess))
+            nf.append_run(
+                wh, nf.run_row(run_id, started, source, counts, False, "failed", message, reprocess)
+            )
             _summary_artifact(run_id, source, warehouse, counts, outcome, time.perf_counter() - t0, message)
             raise RunFailed(message)
 
@@ -131,9 +146,14 @@ def articles_pipeline(
         nf.append_run(wh, nf.run_row(run_id, started, source, counts, True, "completed", None, reprocess))
     elapsed = time.perf_counter() - t0
     _summary_artifact(run_id, source, warehouse, counts, outcome, elapsed, None)
-    return {"run_id": run_id, **asdict(counts), "validation_success": outcome.success,
-            "validation_rejected_rows": len(outcome.quarantine_rows), "elapsed_s": round(elapsed, 2),
-            "warehouse": str(Path(warehouse).resolve())}
+    return {
+        "run_id": run_id,
+        **asdict(counts),
+        "validation_success": outcome.success,
+        "validation_rejected_rows": len(outcome.quarantine_rows),
+        "elapsed_s": round(elapsed, 2),
+        "warehouse": str(Path(warehouse).resolve()),
+    }
 
 
 def _run_id() -> str:
@@ -142,8 +162,15 @@ def _run_id() -> str:
     return str(flow_run.id) if flow_run is not None else datetime.now(UTC).strftime("run-%Y%m%dT%H%M%S")
 
 
-def _summary_artifact(run_id: str, source: str, warehouse: str, counts: nf.RunCounts,
-                      outcome: nf.ValidationOutcome, elapsed: float, failure: str | None) -> None:
+def _summary_artifact(
+    run_id: str,
+    source: str,
+    warehouse: str,
+    counts: nf.RunCounts,
+    outcome: nf.ValidationOutcome,
+    elapsed: float,
+    failure: str | None,
+) -> None:
     rows = "\n".join(f"| {t} | {n} |" for t, n in sorted(counts.rows_written.items()))
     checks = sum(v.evaluated for v in outcome.tables.values())
     failed = "\n".join(f"- {f}" for f in outcome.failures) or "- none"

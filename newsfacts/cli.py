@@ -50,8 +50,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.pipeline import articles_pipeline  # Prefect loads here, not at import of newsfacts
 
     state = articles_pipeline(
-        source=str(source), warehouse=args.warehouse, reprocess=args.reprocess, ner=not args.no_ner,
-        batch_size=args.batch_size, max_input_mb=args.max_input_mb, lock_wait_seconds=args.wait,
+        source=str(source),
+        warehouse=args.warehouse,
+        reprocess=args.reprocess,
+        ner=not args.no_ner,
+        batch_size=args.batch_size,
+        max_input_mb=args.max_input_mb,
+        lock_wait_seconds=args.wait,
         return_state=True,
     )
     elapsed = time.perf_counter() - t0
@@ -73,15 +78,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def format_summary(s: dict, elapsed: float) -> str:
     rows = ", ".join(f"{t} {n}" for t, n in sorted(s["rows_written"].items()))
-    return "\n".join([
-        f"newsfacts run {s['run_id']} -> {s['warehouse']}",
-        f"  inputs {s['n_inputs']}: new {s['n_new']}, skipped {s['n_skipped']}, duplicates {s['n_duplicates']}, "
-        f"quarantined {s['n_quarantined']}",
-        f"  rows written: {rows or 'none'}",
-        f"  validation: {'passed' if s['validation_success'] else 'FAILED'}"
-        f" ({s['validation_rejected_rows']} rows rejected to quarantine)",
-        f"  elapsed: {elapsed:.1f} s (flow {s['elapsed_s']:.1f} s)",
-    ])
+    return "\n".join(
+        [
+            f"newsfacts run {s['run_id']} -> {s['warehouse']}",
+            f"  inputs {s['n_inputs']}: new {s['n_new']}, skipped {s['n_skipped']}, duplicates {s['n_duplicates']}, "
+            f"quarantined {s['n_quarantined']}",
+            f"  rows written: {rows or 'none'}",
+            f"  validation: {'passed' if s['validation_success'] else 'FAILED'}"
+            f" ({s['validation_rejected_rows']} rows rejected to quarantine)",
+            f"  elapsed: {elapsed:.1f} s (flow {s['elapsed_s']:.1f} s)",
+        ]
+    )
 
 
 def cmd_suites(args: argparse.Namespace) -> int:
@@ -96,18 +103,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="newsfacts", description=__doc__.splitlines()[0] if __doc__ else None)
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run the articles-pipeline flow over SOURCE into the warehouse")
-    r.add_argument("source", nargs="?", default="seeds", help="folder or file of raw articles (default: seeds)")
+    r.add_argument(
+        "source", nargs="?", default="seeds", help="folder or file of raw articles (default: seeds)"
+    )
     r.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: warehouse)")
     r.add_argument("--reprocess", action="store_true", help="re-extract articles the warehouse already holds")
     r.add_argument("--no-ner", action="store_true", help="skip named entities (rules-only, faster)")
     r.add_argument("--batch-size", type=int, default=200, help="articles per extraction task (default: 200)")
     r.add_argument("--max-input-mb", type=float, default=10.0, help="quarantine inputs larger than this")
-    r.add_argument("--wait", type=float, default=0.0,
-                   help="seconds to wait if another run is writing the warehouse (default: exit at once)")
+    r.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        help="seconds to wait if another run is writing the warehouse (default: exit at once)",
+    )
     r.add_argument("--json", action="store_true", help="print the summary as JSON")
     r.add_argument("-v", "--verbose", action="store_true", help="show Prefect and pipeline logs")
     r.set_defaults(func=cmd_run)
-    s = sub.add_parser("suites", help="write the Great Expectations suites generated from the table contracts")
+    s = sub.add_parser(
+        "suites", help="write the Great Expectations suites generated from the table contracts"
+    )
     s.add_argument("--out", default="expectations", help="folder (default: expectations)")
     s.set_defaults(func=cmd_suites)
     return p

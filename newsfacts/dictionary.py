@@ -31,12 +31,22 @@ pandas: `pd.read_parquet('warehouse/articles')`; Polars: `pl.read_parquet('wareh
 
 
 def _type_name(t: pa.DataType) -> str:
-    return {"string": "text", "large_string": "text", "date32[day]": "date", "bool": "boolean"}.get(str(t), str(t))
+    return {"string": "text", "large_string": "text", "date32[day]": "date", "bool": "boolean"}.get(
+        str(t), str(t)
+    )
 
 
 def table_markdown(table: Table) -> str:
-    lines = [f"## `{table.name}`", "", f"{table.doc}", "", f"**Grain:** {table.grain}. "
-             f"**Key:** {', '.join(table.key)}.", "", "| column | type | null? | meaning |", "|---|---|---|---|"]
+    lines = [
+        f"## `{table.name}`",
+        "",
+        f"{table.doc}",
+        "",
+        f"**Grain:** {table.grain}. **Key:** {', '.join(table.key)}.",
+        "",
+        "| column | type | null? | meaning |",
+        "|---|---|---|---|",
+    ]
     for c in table.columns:
         meaning = c.doc + (f" One of: {', '.join(c.allowed)}." if c.allowed else "")
         lines.append(f"| `{c.name}` | {_type_name(c.type)} | {'yes' if c.nullable else 'no'} | {meaning} |")
@@ -57,7 +67,17 @@ def warehouse_readme() -> str:
 
 
 def dictionary_table() -> pa.Table:
-    rows = [{"table_name": t.name, "column_name": c.name, "type": _type_name(c.type), "nullable": c.nullable,
-             "allowed_values": ", ".join(c.allowed) if c.allowed else None, "description": c.doc,
-             "table_grain": t.grain} for t in TABLES.values() for c in t.columns]
+    rows = [
+        {
+            "table_name": t.name,
+            "column_name": c.name,
+            "type": _type_name(c.type),
+            "nullable": c.nullable,
+            "allowed_values": ", ".join(c.allowed) if c.allowed else None,
+            "description": c.doc,
+            "table_grain": t.grain,
+        }
+        for t in TABLES.values()
+        for c in t.columns
+    ]
     return pa.Table.from_pylist(rows)

@@ -100,8 +100,9 @@ def known_state(warehouse: Warehouse) -> KnownState:
     )
 
 
-def read_inputs(source: str | Path, known: KnownState, versions: str, reprocess: bool,
-                max_bytes: int) -> InputBatch:
+def read_inputs(
+    source: str | Path, known: KnownState, versions: str, reprocess: bool, max_bytes: int
+) -> InputBatch:
     """Every input under ``source``; those the warehouse holds with current extractors are only counted."""
     out = InputBatch()
     for item in iter_inputs(source, max_bytes=max_bytes):
@@ -146,9 +147,16 @@ def parse_and_identify(inputs: Sequence[RawInput], known: KnownState, run_id: st
         tsha = text_sha256(parsed.text)
         seen_aid = known.article_of_source.get(item.raw_sha256)  # this very input was ingested before
         aid = seen_aid or by_text.get(tsha) or article_id_for(item.raw_sha256)
-        plan.sources.append({"article_id": aid, "source_uri": item.source_uri, "source_sha256": item.raw_sha256,
-                             "is_primary": aid == article_id_for(item.raw_sha256), "run_id": run_id,
-                             "ingested_at": at})
+        plan.sources.append(
+            {
+                "article_id": aid,
+                "source_uri": item.source_uri,
+                "source_sha256": item.raw_sha256,
+                "is_primary": aid == article_id_for(item.raw_sha256),
+                "run_id": run_id,
+                "ingested_at": at,
+            }
+        )
         if aid in scheduled or (seen_aid is None and aid in known.versions_of_article):
             plan.duplicates += 1  # the same text as an article extracted earlier or in this run
             continue
@@ -183,54 +191,130 @@ def extract_frames(batch: Sequence[Planned], extractors: ExtractorSet, run_id: s
 def _article_row(p: Planned, versions: str, run_id: str, at: datetime) -> dict[str, object]:
     art = p.article
     return {
-        "article_id": p.article_id, "text_sha256": text_sha256(art.text), "source_uri": p.source.source_uri,
-        "source_sha256": p.source.raw_sha256, "title": art.title, "text": art.text, "language": "ru",
-        "published_date": art.published_date, "published_date_source": art.published_date_source,
-        "url": art.url, "encoding": art.encoding, "repairs": "; ".join(art.repairs) or None,
-        "n_chars": len(art.text), "ingested_at": at, "run_id": run_id,
-        "pipeline_version": PIPELINE_VERSION, "extractor_versions": versions,
+        "article_id": p.article_id,
+        "text_sha256": text_sha256(art.text),
+        "source_uri": p.source.source_uri,
+        "source_sha256": p.source.raw_sha256,
+        "title": art.title,
+        "text": art.text,
+        "language": "ru",
+        "published_date": art.published_date,
+        "published_date_source": art.published_date_source,
+        "url": art.url,
+        "encoding": art.encoding,
+        "repairs": "; ".join(art.repairs) or None,
+        "n_chars": len(art.text),
+        "ingested_at": at,
+        "run_id": run_id,
+        "pipeline_version": PIPELINE_VERSION,
+        "extractor_versions": versions,
     }
 
 
-def _fact_rows(aid: str, text: str, facts: ArticleFacts, versions: dict[str, str],
-               rows: dict[str, list[dict[str, object]]]) -> None:
+def _fact_rows(
+    aid: str,
+    text: str,
+    facts: ArticleFacts,
+    versions: dict[str, str],
+    rows: dict[str, list[dict[str, object]]],
+) -> None:
     sents = Sentences(text)
 
     def span(start: int, end: int) -> dict[str, object]:
-        return {"article_id": aid, "start_char": start, "end_char": end, "sentence": sents.covering(start, end)}
+        return {
+            "article_id": aid,
+            "start_char": start,
+            "end_char": end,
+            "sentence": sents.covering(start, end),
+        }
 
     for d in facts.dates:
-        rows["date_mentions"].append({
-            "mention_id": f"{aid}:d:{d.start_char}-{d.end_char}", "text": d.text, **span(d.start_char, d.end_char),
-            "start_date": d.start_date, "end_date": d.end_date, "granularity": d.granularity,
-            "year_known": d.year_known, "is_relative": d.is_relative, "anchor": d.anchor, "tense": d.tense,
-            "year": d.year, "month": d.month, "day": d.day, "extractor_version": versions["dates"]})
+        rows["date_mentions"].append(
+            {
+                "mention_id": f"{aid}:d:{d.start_char}-{d.end_char}",
+                "text": d.text,
+                **span(d.start_char, d.end_char),
+                "start_date": d.start_date,
+                "end_date": d.end_date,
+                "granularity": d.granularity,
+                "year_known": d.year_known,
+                "is_relative": d.is_relative,
+                "anchor": d.anchor,
+                "tense": d.tense,
+                "year": d.year,
+                "month": d.month,
+                "day": d.day,
+                "extractor_version": versions["dates"],
+            }
+        )
     amount_ids = [f"{aid}:a:{a.start_char}-{a.end_char}" for a in facts.amounts]
     for a, amount_id in zip(facts.amounts, amount_ids, strict=True):
-        rows["amounts"].append({
-            "amount_id": amount_id, "text": a.text, **span(a.start_char, a.end_char), "value": a.value,
-            "value_low": a.value_low, "value_high": a.value_high, "unit": a.unit, "value_kind": a.value_kind,
-            "qualifier": a.qualifier, "extractor_version": versions["amounts"]})
+        rows["amounts"].append(
+            {
+                "amount_id": amount_id,
+                "text": a.text,
+                **span(a.start_char, a.end_char),
+                "value": a.value,
+                "value_low": a.value_low,
+                "value_high": a.value_high,
+                "unit": a.unit,
+                "value_kind": a.value_kind,
+                "qualifier": a.qualifier,
+                "extractor_version": versions["amounts"],
+            }
+        )
     for t in facts.trade:
-        rows["trade_facts"].append({
-            "fact_id": f"{aid}:t:{t.start_char}-{t.end_char}:{t.indicator}:{t.commodity or ''}",
-            "amount_id": amount_ids[t.amount_index] if t.amount_index is not None else None,
-            "indicator": t.indicator, "reporter_iso2": t.reporter_iso2, "partner_iso2": t.partner_iso2,
-            "transit_iso2": t.transit_iso2, "commodity": t.commodity, "hs_code": t.hs_code, "value": t.value,
-            "unit": t.unit, "value_kind": t.value_kind, "qualifier": t.qualifier, "direction": t.direction,
-            "comparison": t.comparison, "period_start": t.period_start, "period_end": t.period_end,
-            "period_granularity": t.period_granularity, "text": t.text, **span(t.start_char, t.end_char),
-            "extractor_version": versions["trade"]})
+        rows["trade_facts"].append(
+            {
+                "fact_id": f"{aid}:t:{t.start_char}-{t.end_char}:{t.indicator}:{t.commodity or ''}",
+                "amount_id": amount_ids[t.amount_index] if t.amount_index is not None else None,
+                "indicator": t.indicator,
+                "reporter_iso2": t.reporter_iso2,
+                "partner_iso2": t.partner_iso2,
+                "transit_iso2": t.transit_iso2,
+                "commodity": t.commodity,
+                "hs_code": t.hs_code,
+                "value": t.value,
+                "unit": t.unit,
+                "value_kind": t.value_kind,
+                "qualifier": t.qualifier,
+                "direction": t.direction,
+                "comparison": t.comparison,
+                "period_start": t.period_start,
+                "period_end": t.period_end,
+                "period_granularity": t.period_granularity,
+                "text": t.text,
+                **span(t.start_char, t.end_char),
+                "extractor_version": versions["trade"],
+            }
+        )
     for tp in facts.topics:
-        rows["topics"].append({
-            "topic_row_id": f"{aid}:{tp.topic_code}", "article_id": aid, "topic_code": tp.topic_code,
-            "topic_label": tp.topic_label, "iptc_code": tp.iptc_code, "iptc_level1": tp.iptc_level1,
-            "score": tp.score, "rank": tp.rank, "evidence": tp.evidence, "extractor_version": versions["topics"]})
+        rows["topics"].append(
+            {
+                "topic_row_id": f"{aid}:{tp.topic_code}",
+                "article_id": aid,
+                "topic_code": tp.topic_code,
+                "topic_label": tp.topic_label,
+                "iptc_code": tp.iptc_code,
+                "iptc_level1": tp.iptc_level1,
+                "score": tp.score,
+                "rank": tp.rank,
+                "evidence": tp.evidence,
+                "extractor_version": versions["topics"],
+            }
+        )
     for e in facts.entities:
-        rows["entities"].append({
-            "mention_id": f"{aid}:e:{e.start_char}-{e.end_char}", "type": e.type, "text": e.text,
-            "normal": e.normal, "country_iso2": e.country_iso2, **span(e.start_char, e.end_char),
-            "extractor_version": versions.get("entities", "")})
+        rows["entities"].append(
+            {
+                "mention_id": f"{aid}:e:{e.start_char}-{e.end_char}",
+                "type": e.type,
+                "text": e.text,
+                "normal": e.normal,
+                "country_iso2": e.country_iso2,
+                **span(e.start_char, e.end_char),
+                "extractor_version": versions.get("entities", ""),
+            }
+        )
 
 
 def _frame(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -240,8 +324,12 @@ def _frame(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
 
 def concat_frames(parts: Iterable[Frames]) -> Frames:
     parts = list(parts)
-    tables = {name: pd.concat([p.tables[name] for p in parts], ignore_index=True) if parts
-              else TABLES[name].schema.empty_table().to_pandas() for name in ("articles", *FACT_TABLES)}
+    tables = {
+        name: pd.concat([p.tables[name] for p in parts], ignore_index=True)
+        if parts
+        else TABLES[name].schema.empty_table().to_pandas()
+        for name in ("articles", *FACT_TABLES)
+    }
     return Frames(tables, set().union(*(p.article_ids for p in parts)) if parts else set())
 
 
@@ -252,10 +340,22 @@ def quarantine_id(*parts: object) -> str:
 
 def input_quarantine_rows(rejections: Iterable[Rejection], run_id: str) -> list[dict[str, object]]:
     at = now_utc()
-    return [{"quarantine_id": quarantine_id(r.source_uri, r.raw_sha256, r.stage, r.reason),
-             "source_uri": r.source_uri, "stage": r.stage, "reason": r.reason, "detail": r.detail,
-             "raw_sha256": r.raw_sha256, "table_name": None, "row_key": None, "article_id": None,
-             "run_id": run_id, "at": at} for r in rejections]
+    return [
+        {
+            "quarantine_id": quarantine_id(r.source_uri, r.raw_sha256, r.stage, r.reason),
+            "source_uri": r.source_uri,
+            "stage": r.stage,
+            "reason": r.reason,
+            "detail": r.detail,
+            "raw_sha256": r.raw_sha256,
+            "table_name": None,
+            "row_key": None,
+            "article_id": None,
+            "run_id": run_id,
+            "at": at,
+        }
+        for r in rejections
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- validate
@@ -270,8 +370,9 @@ class ValidationOutcome:
         return [f"{t}: {f}" for t, v in self.tables.items() for f in v.failed_table_level]
 
 
-def validate_frames(frames: Frames, sources: list[dict[str, object]], validator: Validator,
-                    run_id: str) -> tuple[Frames, list[dict[str, object]], ValidationOutcome]:
+def validate_frames(
+    frames: Frames, sources: list[dict[str, object]], validator: Validator, run_id: str
+) -> tuple[Frames, list[dict[str, object]], ValidationOutcome]:
     """Validate every table; drop rejected rows (an article row's rejection drops all its rows)."""
     results = {name: validator.validate(name, df) for name, df in frames.tables.items()}
     sources_df = _frame("sources", sources)
@@ -286,19 +387,32 @@ def validate_frames(frames: Frames, sources: list[dict[str, object]], validator:
             bad_rows.setdefault(name, set()).add(rej.row_key)
             if name == "articles" and rej.article_id:
                 bad_articles.add(rej.article_id)
-            qrows.append({"quarantine_id": quarantine_id(name, rej.row_key, rej.expectation),
-                          "source_uri": uri_of.get(rej.article_id or "", "?"), "stage": "validate",
-                          "reason": rej.expectation, "detail": rej.detail, "raw_sha256": None,
-                          "table_name": name, "row_key": rej.row_key, "article_id": rej.article_id,
-                          "run_id": run_id, "at": at})
+            qrows.append(
+                {
+                    "quarantine_id": quarantine_id(name, rej.row_key, rej.expectation),
+                    "source_uri": uri_of.get(rej.article_id or "", "?"),
+                    "stage": "validate",
+                    "reason": rej.expectation,
+                    "detail": rej.detail,
+                    "raw_sha256": None,
+                    "table_name": name,
+                    "row_key": rej.row_key,
+                    "article_id": rej.article_id,
+                    "run_id": run_id,
+                    "at": at,
+                }
+            )
     tables = {}
     for name, df in frames.tables.items():
         keep = ~df[TABLES[name].row_id].astype(str).isin(bad_rows.get(name, set()))
         if bad_articles:
             keep &= ~df["article_id"].isin(bad_articles)
         tables[name] = df[keep].reset_index(drop=True)
-    kept_sources = [s for s in sources if s["article_id"] not in bad_articles
-                    and str(s["source_uri"]) not in bad_rows.get("sources", set())]
+    kept_sources = [
+        s
+        for s in sources
+        if s["article_id"] not in bad_articles and str(s["source_uri"]) not in bad_rows.get("sources", set())
+    ]
     outcome = ValidationOutcome(all(r.success for r in results.values()), results, qrows)
     return Frames(tables, frames.article_ids - bad_articles), kept_sources, outcome
 
@@ -314,30 +428,57 @@ class RunCounts:
     rows_written: dict[str, int] = field(default_factory=dict)
 
 
-def publish(warehouse: Warehouse, frames: Frames, sources: list[dict[str, object]],
-            quarantine: list[dict[str, object]], run_id: str) -> dict[str, int]:
+def publish(
+    warehouse: Warehouse,
+    frames: Frames,
+    sources: list[dict[str, object]],
+    quarantine: list[dict[str, object]],
+    run_id: str,
+) -> dict[str, int]:
     """Write all tables as one atomic publish; returns rows added per table."""
     changes: dict[str, TableChange] = {}
     replace = frames.article_ids
     for name, df in frames.tables.items():
-        changes[name] = TableChange(pa.Table.from_pandas(df, schema=TABLES[name].schema, preserve_index=False),
-                                    replace)
+        changes[name] = TableChange(
+            pa.Table.from_pandas(df, schema=TABLES[name].schema, preserve_index=False), replace
+        )
     changes["sources"] = TableChange(pa.Table.from_pylist(sources, schema=TABLES["sources"].schema))
-    changes["quarantine"] = TableChange(pa.Table.from_pylist(quarantine, schema=TABLES["quarantine"].schema),
-                                        replace)
+    changes["quarantine"] = TableChange(
+        pa.Table.from_pylist(quarantine, schema=TABLES["quarantine"].schema), replace
+    )
     return warehouse.publish(changes, run_id)
 
 
-def run_row(run_id: str, started_at: datetime, source: str, counts: RunCounts, validation_success: bool,
-            status: str, message: str | None, reprocess: bool) -> dict[str, object]:
-    return {"run_id": run_id, "started_at": started_at, "finished_at": now_utc(), "source": source,
-            "n_inputs": counts.n_inputs, "n_new": counts.n_new, "n_skipped": counts.n_skipped,
-            "n_duplicates": counts.n_duplicates, "n_quarantined": counts.n_quarantined,
-            "rows_written": json.dumps(counts.rows_written, sort_keys=True),
-            "validation_success": validation_success, "status": status, "message": message,
-            "reprocess": reprocess, "pipeline_version": PIPELINE_VERSION}
+def run_row(
+    run_id: str,
+    started_at: datetime,
+    source: str,
+    counts: RunCounts,
+    validation_success: bool,
+    status: str,
+    message: str | None,
+    reprocess: bool,
+) -> dict[str, object]:
+    return {
+        "run_id": run_id,
+        "started_at": started_at,
+        "finished_at": now_utc(),
+        "source": source,
+        "n_inputs": counts.n_inputs,
+        "n_new": counts.n_new,
+        "n_skipped": counts.n_skipped,
+        "n_duplicates": counts.n_duplicates,
+        "n_quarantined": counts.n_quarantined,
+        "rows_written": json.dumps(counts.rows_written, sort_keys=True),
+        "validation_success": validation_success,
+        "status": status,
+        "message": message,
+        "reprocess": reprocess,
+        "pipeline_version": PIPELINE_VERSION,
+    }
 
 
 def append_run(warehouse: Warehouse, row: dict[str, object]) -> None:
-    warehouse.publish({"runs": TableChange(pa.Table.from_pylist([row], schema=TABLES["runs"].schema))},
-                      str(row["run_id"]))
+    warehouse.publish(
+        {"runs": TableChange(pa.Table.from_pylist([row], schema=TABLES["runs"].schema))}, str(row["run_id"])
+    )

@@ -33,30 +33,55 @@ def suite_spec(table: Table) -> list[dict[str, Any]]:
     if len(table.key) == 1:
         exps.append({"type": "expect_column_values_to_be_unique", "kwargs": {"column": table.key[0]}})
     else:
-        exps.append({"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": list(table.key)}})
+        exps.append(
+            {"type": "expect_compound_columns_to_be_unique", "kwargs": {"column_list": list(table.key)}}
+        )
     for c in table.columns:
         if not c.nullable:
             exps.append({"type": "expect_column_values_to_not_be_null", "kwargs": {"column": c.name}})
         if c.allowed is not None:
-            exps.append({"type": "expect_column_values_to_be_in_set",
-                         "kwargs": {"column": c.name, "value_set": list(c.allowed)}})
+            exps.append(
+                {
+                    "type": "expect_column_values_to_be_in_set",
+                    "kwargs": {"column": c.name, "value_set": list(c.allowed)},
+                }
+            )
         if c.regex is not None:
-            exps.append({"type": "expect_column_values_to_match_regex", "kwargs": {"column": c.name,
-                                                                                   "regex": c.regex}})
+            exps.append(
+                {
+                    "type": "expect_column_values_to_match_regex",
+                    "kwargs": {"column": c.name, "regex": c.regex},
+                }
+            )
         if c.min_value is not None or c.max_value is not None:
-            exps.append({"type": "expect_column_values_to_be_between",
-                         "kwargs": {"column": c.name, "min_value": c.min_value, "max_value": c.max_value}})
+            exps.append(
+                {
+                    "type": "expect_column_values_to_be_between",
+                    "kwargs": {"column": c.name, "min_value": c.min_value, "max_value": c.max_value},
+                }
+            )
     for low, high in table.ordered_pairs:
-        exps.append({"type": "expect_column_pair_values_a_to_be_greater_than_b",
-                     "kwargs": {"column_A": high, "column_B": low, "or_equal": True,
-                                "ignore_row_if": "either_value_is_missing"}})
+        exps.append(
+            {
+                "type": "expect_column_pair_values_a_to_be_greater_than_b",
+                "kwargs": {
+                    "column_A": high,
+                    "column_B": low,
+                    "or_equal": True,
+                    "ignore_row_if": "either_value_is_missing",
+                },
+            }
+        )
     return exps
 
 
 def suite_json(table: Table) -> str:
     """The suite as stored under ``expectations/<table>.json`` (versioned in git)."""
-    doc = {"name": f"newsfacts.{table.name}", "meta": {"grain": table.grain, "generated_from": "newsfacts.tables"},
-           "expectations": suite_spec(table)}
+    doc = {
+        "name": f"newsfacts.{table.name}",
+        "meta": {"grain": table.grain, "generated_from": "newsfacts.tables"},
+        "expectations": suite_spec(table),
+    }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -130,8 +155,10 @@ class Validator:
             asset = self._source.add_dataframe_asset(name)
             self._batches[name] = asset.add_batch_definition_whole_dataframe("frame")
         batch = self._batches[name].get_batch(batch_parameters={"dataframe": frame})
-        result = batch.validate(self.suites[name], result_format={
-            "result_format": "COMPLETE", "unexpected_index_column_names": [table.row_id]})
+        result = batch.validate(
+            self.suites[name],
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [table.row_id]},
+        )
         out = TableValidation(table=name, success=True, n_rows=len(frame), evaluated=len(result.results))
         if not len(frame):
             # expectations on an empty frame only check the columns
@@ -152,9 +179,15 @@ class Validator:
             for item in r.result.get("unexpected_index_list") or []:
                 key = str(item.get(table.row_id)) if isinstance(item, dict) else str(item)
                 value = {k: v for k, v in item.items() if k != table.row_id} if isinstance(item, dict) else {}
-                out.rejections.append(RowRejection(
-                    table=name, row_key=key, article_id=article_of.get(key), expectation=etype,
-                    detail=f"{name}.{column}: {etype} failed for {table.row_id}={key}; value {_short(value)}"))
+                out.rejections.append(
+                    RowRejection(
+                        table=name,
+                        row_key=key,
+                        article_id=article_of.get(key),
+                        expectation=etype,
+                        detail=f"{name}.{column}: {etype} failed for {table.row_id}={key}; value {_short(value)}",
+                    )
+                )
         return out
 
 

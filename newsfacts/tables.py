@@ -72,18 +72,43 @@ def _c(name: str, typ: pa.DataType, doc: str, nullable: bool = True, **kw: objec
 
 
 def _article_id() -> Column:
-    return _c("article_id", pa.string(), "Stable id of the article (from the raw input's bytes); joins every table.",
-              nullable=False, regex=r"^[0-9a-f]{16}$")
+    return _c(
+        "article_id",
+        pa.string(),
+        "Stable id of the article (from the raw input's bytes); joins every table.",
+        nullable=False,
+        regex=r"^[0-9a-f]{16}$",
+    )
 
 
 def _offsets() -> tuple[Column, ...]:
     return (
-        _c("start_char", pa.int32(), "Start offset (0-based, characters) of the span in articles.text.",
-           nullable=False, min_value=0),
-        _c("end_char", pa.int32(), "End offset (exclusive) of the span in articles.text.", nullable=False,
-           min_value=1),
-        _c("sentence", pa.string(), "The sentence of articles.text the span lies in: the evidence.", nullable=False),
-        _c("extractor_version", pa.string(), "Version of the extractor that produced the row.", nullable=False),
+        _c(
+            "start_char",
+            pa.int32(),
+            "Start offset (0-based, characters) of the span in articles.text.",
+            nullable=False,
+            min_value=0,
+        ),
+        _c(
+            "end_char",
+            pa.int32(),
+            "End offset (exclusive) of the span in articles.text.",
+            nullable=False,
+            min_value=1,
+        ),
+        _c(
+            "sentence",
+            pa.string(),
+            "The sentence of articles.text the span lies in: the evidence.",
+            nullable=False,
+        ),
+        _c(
+            "extractor_version",
+            pa.string(),
+            "Version of the extractor that produced the row.",
+            nullable=False,
+        ),
     )
 
 
@@ -95,18 +120,49 @@ ARTICLES = Table(
     row_id="article_id",
     columns=(
         _article_id(),
-        _c("text_sha256", pa.string(), "sha256 of the normalised cleaned text; finds one article from several "
-           "sources.", nullable=False, regex=SHA256_REGEX),
-        _c("source_uri", pa.string(), "Where the first input of this article came from (path relative to the "
-           "source root, '#L<n>' for a JSON line).", nullable=False),
-        _c("source_sha256", pa.string(), "sha256 of the raw input bytes.", nullable=False, regex=SHA256_REGEX),
-        _c("title", pa.string(), "Headline: from the header/metadata, or lifted out of the body by the cleaner."),
+        _c(
+            "text_sha256",
+            pa.string(),
+            "sha256 of the normalised cleaned text; finds one article from several sources.",
+            nullable=False,
+            regex=SHA256_REGEX,
+        ),
+        _c(
+            "source_uri",
+            pa.string(),
+            "Where the first input of this article came from (path relative to the "
+            "source root, '#L<n>' for a JSON line).",
+            nullable=False,
+        ),
+        _c(
+            "source_sha256", pa.string(), "sha256 of the raw input bytes.", nullable=False, regex=SHA256_REGEX
+        ),
+        _c(
+            "title",
+            pa.string(),
+            "Headline: from the header/metadata, or lifted out of the body by the cleaner.",
+        ),
         _c("text", pa.string(), "The cleaned body text; every *_char offset points into it.", nullable=False),
-        _c("language", pa.string(), "ISO 639-1 language code.", nullable=False, allowed=("ru", "kk", "en", "az")),
-        _c("published_date", pa.date32(), "Publication date; null when no header, metadata or dateline gives it "
-           "(never the file time or today)."),
-        _c("published_date_source", pa.string(), "Where published_date came from.", nullable=False,
-           allowed=PUBLISHED_DATE_SOURCES),
+        _c(
+            "language",
+            pa.string(),
+            "ISO 639-1 language code.",
+            nullable=False,
+            allowed=("ru", "kk", "en", "az"),
+        ),
+        _c(
+            "published_date",
+            pa.date32(),
+            "Publication date; null when no header, metadata or dateline gives it "
+            "(never the file time or today).",
+        ),
+        _c(
+            "published_date_source",
+            pa.string(),
+            "Where published_date came from.",
+            nullable=False,
+            allowed=PUBLISHED_DATE_SOURCES,
+        ),
         _c("url", pa.string(), "Original URL if the input named one."),
         _c("encoding", pa.string(), "Encoding the raw bytes were decoded from.", nullable=False),
         _c("repairs", pa.string(), "What cleaning changed, '; '-separated (e.g. joined_hyphenation:4)."),
@@ -114,8 +170,12 @@ ARTICLES = Table(
         _c("ingested_at", UTC_TS, "When the row was written (UTC).", nullable=False),
         _c("run_id", pa.string(), "The run that wrote the row (runs.run_id).", nullable=False),
         _c("pipeline_version", pa.string(), "newsfacts version that wrote the row.", nullable=False),
-        _c("extractor_versions", pa.string(), "Versions of all extractors applied to the article; a change "
-           "re-extracts it.", nullable=False),
+        _c(
+            "extractor_versions",
+            pa.string(),
+            "Versions of all extractors applied to the article; a change re-extracts it.",
+            nullable=False,
+        ),
     ),
 )
 
@@ -128,8 +188,15 @@ SOURCES = Table(
     columns=(
         _article_id(),
         _c("source_uri", pa.string(), "Input location relative to the source root.", nullable=False),
-        _c("source_sha256", pa.string(), "sha256 of the raw input bytes.", nullable=False, regex=SHA256_REGEX),
-        _c("is_primary", pa.bool_(), "True for the input whose bytes gave the article its id.", nullable=False),
+        _c(
+            "source_sha256", pa.string(), "sha256 of the raw input bytes.", nullable=False, regex=SHA256_REGEX
+        ),
+        _c(
+            "is_primary",
+            pa.bool_(),
+            "True for the input whose bytes gave the article its id.",
+            nullable=False,
+        ),
         _c("run_id", pa.string(), "The run that recorded the input.", nullable=False),
         _c("ingested_at", UTC_TS, "When the input was recorded (UTC).", nullable=False),
     ),
@@ -150,18 +217,47 @@ DATE_MENTIONS = Table(
         _c("start_date", pa.date32(), "First day of the interval; null when the year is unknown."),
         _c("end_date", pa.date32(), "Last day of the interval (inclusive); null when the year is unknown."),
         _c("granularity", pa.string(), "Grain of the interval.", nullable=False, allowed=GRANULARITIES),
-        _c("year_known", pa.bool_(), "False when the text (and publication date) do not give the year.",
-           nullable=False),
-        _c("is_relative", pa.bool_(), "True for expressions resolved against the publication date.",
-           nullable=False),
-        _c("anchor", pa.string(), "What a relative expression was resolved against.", nullable=False,
-           allowed=ANCHORS),
-        _c("tense", pa.string(), "Whether the date refers to the past or a planned/expected future.",
-           nullable=False, allowed=TENSES),
+        _c(
+            "year_known",
+            pa.bool_(),
+            "False when the text (and publication date) do not give the year.",
+            nullable=False,
+        ),
+        _c(
+            "is_relative",
+            pa.bool_(),
+            "True for expressions resolved against the publication date.",
+            nullable=False,
+        ),
+        _c(
+            "anchor",
+            pa.string(),
+            "What a relative expression was resolved against.",
+            nullable=False,
+            allowed=ANCHORS,
+        ),
+        _c(
+            "tense",
+            pa.string(),
+            "Whether the date refers to the past or a planned/expected future.",
+            nullable=False,
+            allowed=TENSES,
+        ),
         _c("year", pa.int16(), "Year as given or resolved; null when unknown.", min_value=1, max_value=2999),
-        _c("month", pa.int8(), "Month the text gives, also when the year is unknown.", min_value=1, max_value=12),
-        _c("day", pa.int8(), "Day of month the text gives, also when the year is unknown.", min_value=1,
-           max_value=31),
+        _c(
+            "month",
+            pa.int8(),
+            "Month the text gives, also when the year is unknown.",
+            min_value=1,
+            max_value=12,
+        ),
+        _c(
+            "day",
+            pa.int8(),
+            "Day of month the text gives, also when the year is unknown.",
+            min_value=1,
+            max_value=31,
+        ),
         _offsets()[3],
     ),
 )
@@ -178,14 +274,27 @@ AMOUNTS = Table(
         _article_id(),
         _c("text", pa.string(), "The amount expression as written.", nullable=False),
         *_offsets()[:3],
-        _c("value", pa.float64(), "The number in base units (1,2 млрд -> 1200000000); for ranges the midpoint."),
+        _c(
+            "value",
+            pa.float64(),
+            "The number in base units (1,2 млрд -> 1200000000); for ranges the midpoint.",
+        ),
         _c("value_low", pa.float64(), "Lower bound of a range."),
         _c("value_high", pa.float64(), "Upper bound of a range."),
-        _c("unit", pa.string(), "ISO 4217 code for money; t, bbl, m3, km, TEU, percent, pp, times, rank; "
-           "null for bare counts. Never mixed within one row."),
+        _c(
+            "unit",
+            pa.string(),
+            "ISO 4217 code for money; t, bbl, m3, km, TEU, percent, pp, times, rank; "
+            "null for bare counts. Never mixed within one row.",
+        ),
         _c("value_kind", pa.string(), "What the number measures.", nullable=False, allowed=VALUE_KINDS),
-        _c("qualifier", pa.string(), "exact, approx (около), more_than (более), less_than (менее), up_to (до), "
-           "at_least (не менее).", nullable=False, allowed=QUALIFIERS),
+        _c(
+            "qualifier",
+            pa.string(),
+            "exact, approx (около), more_than (более), less_than (менее), up_to (до), at_least (не менее).",
+            nullable=False,
+            allowed=QUALIFIERS,
+        ),
         _offsets()[3],
     ),
 )
@@ -201,23 +310,46 @@ TRADE_FACTS = Table(
         _c("fact_id", pa.string(), "Row id: article_id + span + indicator + commodity.", nullable=False),
         _article_id(),
         _c("amount_id", pa.string(), "The amounts row this fact quotes, if any."),
-        _c("indicator", pa.string(), "turnover / export / import / supply / transit / investment / production.",
-           nullable=False),
-        _c("reporter_iso2", pa.string(), "Exporter or reporting country (ISO 3166-1 alpha-2).", regex=ISO2_REGEX),
-        _c("partner_iso2", pa.string(), "Importer or partner country (ISO 3166-1 alpha-2).", regex=ISO2_REGEX),
+        _c(
+            "indicator",
+            pa.string(),
+            "turnover / export / import / supply / transit / investment / production.",
+            nullable=False,
+        ),
+        _c(
+            "reporter_iso2",
+            pa.string(),
+            "Exporter or reporting country (ISO 3166-1 alpha-2).",
+            regex=ISO2_REGEX,
+        ),
+        _c(
+            "partner_iso2", pa.string(), "Importer or partner country (ISO 3166-1 alpha-2).", regex=ISO2_REGEX
+        ),
         _c("transit_iso2", pa.string(), "Transit country (через …).", regex=ISO2_REGEX),
         _c("commodity", pa.string(), "Commodity in English (wheat, crude oil …)."),
         _c("hs_code", pa.string(), "Harmonized System heading of the commodity.", regex=r"^[0-9]{2,6}$"),
         _c("value", pa.float64(), "The figure; null for directional statements without a number."),
         _c("unit", pa.string(), "USD/EUR/RUB/KZT/AZN/…, t, bbl, m3, percent, times, rank."),
-        _c("value_kind", pa.string(), "absolute / change_pct / share_pct / ratio / rank / none.", nullable=False,
-           allowed=TRADE_VALUE_KINDS),
-        _c("qualifier", pa.string(), "exact / approx / more_than / less_than / up_to / at_least.",
-           allowed=QUALIFIERS),
+        _c(
+            "value_kind",
+            pa.string(),
+            "absolute / change_pct / share_pct / ratio / rank / none.",
+            nullable=False,
+            allowed=TRADE_VALUE_KINDS,
+        ),
+        _c(
+            "qualifier",
+            pa.string(),
+            "exact / approx / more_than / less_than / up_to / at_least.",
+            allowed=QUALIFIERS,
+        ),
         _c("direction", pa.string(), "increase / decrease / none.", nullable=False, allowed=DIRECTIONS),
         _c("comparison", pa.string(), "What the figure is compared with (previous_year, …)."),
-        _c("period_start", pa.date32(), "First day of the period the figure covers; null when not stated or the "
-           "year is unknown."),
+        _c(
+            "period_start",
+            pa.date32(),
+            "First day of the period the figure covers; null when not stated or the year is unknown.",
+        ),
         _c("period_end", pa.date32(), "Last day of that period (inclusive)."),
         _c("period_granularity", pa.string(), "Grain of the period.", allowed=GRANULARITIES),
         _c("text", pa.string(), "The statement's words.", nullable=False),
@@ -234,8 +366,12 @@ TOPICS = Table(
     columns=(
         _c("topic_row_id", pa.string(), "Row id: article_id + topic_code.", nullable=False),
         _article_id(),
-        _c("topic_code", pa.string(), "IPTC Media Topic qcode (medtop:…) or a domain topic code (nf:…).",
-           nullable=False),
+        _c(
+            "topic_code",
+            pa.string(),
+            "IPTC Media Topic qcode (medtop:…) or a domain topic code (nf:…).",
+            nullable=False,
+        ),
         _c("topic_label", pa.string(), "English label of the topic.", nullable=False),
         _c("iptc_code", pa.string(), "The IPTC concept: the code itself, or the domain topic's IPTC parent."),
         _c("iptc_level1", pa.string(), "IPTC level-1 ancestor, for coarse grouping."),
@@ -258,10 +394,18 @@ ENTITIES = Table(
         _article_id(),
         _c("type", pa.string(), "PER, ORG or LOC.", nullable=False, allowed=ENTITY_TYPES),
         _c("text", pa.string(), "The mention as written.", nullable=False),
-        _c("normal", pa.string(), "Canonical name shared by all mentions of one entity in the article "
-           "(Ф.Шафиев -> Фарид Шафиев).", nullable=False),
-        _c("country_iso2", pa.string(), "ISO 3166-1 alpha-2 for countries and places of a known country.",
-           regex=ISO2_REGEX),
+        _c(
+            "normal",
+            pa.string(),
+            "Canonical name shared by all mentions of one entity in the article (Ф.Шафиев -> Фарид Шафиев).",
+            nullable=False,
+        ),
+        _c(
+            "country_iso2",
+            pa.string(),
+            "ISO 3166-1 alpha-2 for countries and places of a known country.",
+            regex=ISO2_REGEX,
+        ),
         *_offsets(),
     ),
 )
@@ -274,14 +418,27 @@ QUARANTINE = Table(
     row_id="quarantine_id",
     columns=(
         _c("quarantine_id", pa.string(), "Row id: source/table + stage + reason + key.", nullable=False),
-        _c("source_uri", pa.string(), "The input (or, for a rejected row, its article's source).",
-           nullable=False),
+        _c(
+            "source_uri",
+            pa.string(),
+            "The input (or, for a rejected row, its article's source).",
+            nullable=False,
+        ),
         _c("stage", pa.string(), "Where it was rejected.", nullable=False, allowed=QUARANTINE_STAGES),
-        _c("reason", pa.string(), "Short machine-readable reason (empty, binary, undecodable, oversize, "
-           "malformed_json, path_escape, no_text, or the failed expectation).", nullable=False),
+        _c(
+            "reason",
+            pa.string(),
+            "Short machine-readable reason (empty, binary, undecodable, oversize, "
+            "malformed_json, path_escape, no_text, or the failed expectation).",
+            nullable=False,
+        ),
         _c("detail", pa.string(), "A human explanation.", nullable=False),
-        _c("raw_sha256", pa.string(), "sha256 of the rejected input's bytes, when it was read.",
-           regex=SHA256_REGEX),
+        _c(
+            "raw_sha256",
+            pa.string(),
+            "sha256 of the rejected input's bytes, when it was read.",
+            regex=SHA256_REGEX,
+        ),
         _c("table_name", pa.string(), "For rejected rows: the table the row was meant for."),
         _c("row_key", pa.string(), "For rejected rows: the row's id in that table."),
         _c("article_id", pa.string(), "For rejected rows: the article the row belongs to."),
@@ -304,10 +461,20 @@ RUNS = Table(
         _c("source", pa.string(), "The SOURCE the run read.", nullable=False),
         _c("n_inputs", pa.int32(), "Inputs seen (files, JSON lines).", nullable=False, min_value=0),
         _c("n_new", pa.int32(), "Articles written (new or re-extracted).", nullable=False, min_value=0),
-        _c("n_skipped", pa.int32(), "Inputs already in the warehouse with current extractors.", nullable=False,
-           min_value=0),
-        _c("n_duplicates", pa.int32(), "Inputs whose text was already an article (recorded in sources).",
-           nullable=False, min_value=0),
+        _c(
+            "n_skipped",
+            pa.int32(),
+            "Inputs already in the warehouse with current extractors.",
+            nullable=False,
+            min_value=0,
+        ),
+        _c(
+            "n_duplicates",
+            pa.int32(),
+            "Inputs whose text was already an article (recorded in sources).",
+            nullable=False,
+            min_value=0,
+        ),
         _c("n_quarantined", pa.int32(), "Quarantine rows written by the run.", nullable=False, min_value=0),
         _c("rows_written", pa.string(), "Rows written per table, as JSON.", nullable=False),
         _c("validation_success", pa.bool_(), "Whether every table-level expectation passed.", nullable=False),

@@ -90,7 +90,7 @@ class Warehouse:
     def lock(self, wait_seconds: float = 0.0) -> Iterator[None]:
         """Hold the single-writer lock; wait up to ``wait_seconds``, then raise :class:`WarehouseBusy`."""
         self.root.mkdir(parents=True, exist_ok=True)
-        fh = open(self.root / LOCK, "a+")
+        fh = open(self.root / LOCK, "a+")  # noqa: SIM115 - held open for the lock's lifetime
         deadline = time.monotonic() + wait_seconds
         try:
             while True:
@@ -125,7 +125,9 @@ class Warehouse:
                 try:
                     pending: dict[str, str] = json.loads(jf.read_text(encoding="utf-8"))
                 except (OSError, ValueError):
-                    jf.unlink(missing_ok=True)  # a journal is written atomically; unreadable means never completed
+                    jf.unlink(
+                        missing_ok=True
+                    )  # a journal is written atomically; unreadable means never completed
                     continue
                 self._swap_all(pending)
                 jf.unlink(missing_ok=True)
@@ -178,8 +180,11 @@ class Warehouse:
     # ------------------------------------------------------------------ writing
     def initialise(self, run_id: str) -> None:
         """Make every table readable (an empty Parquet file with the schema) if it is not yet."""
-        missing = {name: TableChange(TABLES[name].schema.empty_table()) for name in TABLES
-                   if self._current_generation(name) is None}
+        missing = {
+            name: TableChange(TABLES[name].schema.empty_table())
+            for name in TABLES
+            if self._current_generation(name) is None
+        }
         if missing:
             self.publish(missing, run_id)
 

@@ -22,8 +22,17 @@ SEED = (REPO / "seeds" / "000_7b51122feffa36ca.txt").read_bytes()
 
 def q(wh: Path, sql: str) -> list[tuple]:
     con = duckdb.connect()
-    for t in ["articles", "sources", "quarantine", "runs", "date_mentions", "entities", "topics", "amounts",
-              "trade_facts"]:
+    for t in [
+        "articles",
+        "sources",
+        "quarantine",
+        "runs",
+        "date_mentions",
+        "entities",
+        "topics",
+        "amounts",
+        "trade_facts",
+    ]:
         con.execute(f"create view {t} as select * from read_parquet('{wh}/{t}/**/*.parquet')")
     return con.execute(sql).fetchall()
 
@@ -42,14 +51,24 @@ def hostile(tmp_path: Path) -> Path:
     (src / "good.txt").write_bytes(SEED)
     (src / "copy_of_good.txt").write_bytes(SEED)  # same bytes, another path
     (src / "same_text_other_bytes.txt").write_bytes(SEED.replace(b" date 2025-12-18", b"date 2025-12-18  "))
-    (src / "cp1251.txt").write_bytes("Товарооборот между Казахстаном и Азербайджаном в 2024 году вырос на 15%."
-                                     .encode("cp1251"))
+    (src / "cp1251.txt").write_bytes(
+        "Товарооборот между Казахстаном и Азербайджаном в 2024 году вырос на 15%.".encode("cp1251")
+    )
     (src / "empty.txt").write_bytes(b"")
     (src / "blank.txt").write_bytes(b"   \n\n  \t\n")
     (src / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     (src / "lines.jsonl").write_text(
-        json.dumps({"title": "Зерно", "text": "Казахстан в 2025 году экспортировал 1,2 млн тонн пшеницы.",
-                    "date": "2025-03-01"}, ensure_ascii=False) + "\n{not json\n", encoding="utf-8")
+        json.dumps(
+            {
+                "title": "Зерно",
+                "text": "Казахстан в 2025 году экспортировал 1,2 млн тонн пшеницы.",
+                "date": "2025-03-01",
+            },
+            ensure_ascii=False,
+        )
+        + "\n{not json\n",
+        encoding="utf-8",
+    )
     (src / "notes.pdf").write_bytes(b"%PDF-1.4 ...")
     outside = tmp_path / "secret.txt"
     outside.write_text("Секретный текст за пределами источника.", encoding="utf-8")
@@ -74,17 +93,31 @@ def test_every_input_is_an_article_or_a_quarantine_row(flow, hostile: Path, tmp_
     assert "Секретный" not in str(q(wh, "select * from quarantine"))
     # three inputs carry one text: one article, three sources, two duplicates
     assert summary["n_duplicates"] == 2
-    assert q(wh, "select count(*) from articles where source_uri in ('copy_of_good.txt', 'good.txt', "
-                 "'same_text_other_bytes.txt')")[0][0] == 1
-    assert q(wh, "select count(*), count(distinct article_id) from sources where source_uri like '%good%' "
-                 "or source_uri like 'same%'") == [(3, 1)]
-    (text,), = q(wh, "select text from articles where source_uri = 'cp1251.txt'")
+    assert (
+        q(
+            wh,
+            "select count(*) from articles where source_uri in ('copy_of_good.txt', 'good.txt', "
+            "'same_text_other_bytes.txt')",
+        )[0][0]
+        == 1
+    )
+    assert q(
+        wh,
+        "select count(*), count(distinct article_id) from sources where source_uri like '%good%' "
+        "or source_uri like 'same%'",
+    ) == [(3, 1)]
+    ((text,),) = q(wh, "select text from articles where source_uri = 'cp1251.txt'")
     assert text.startswith("Товарооборот между Казахстаном")
-    assert q(wh, "select value, unit from amounts a join articles r using (article_id) "
-                 "where r.source_uri = 'lines.jsonl#L1'") == [(1.2e6, "t")]
+    assert q(
+        wh,
+        "select value, unit from amounts a join articles r using (article_id) "
+        "where r.source_uri = 'lines.jsonl#L1'",
+    ) == [(1.2e6, "t")]
 
 
-def test_a_second_run_adds_nothing_and_reprocess_replaces_in_place(flow, hostile: Path, tmp_path: Path) -> None:
+def test_a_second_run_adds_nothing_and_reprocess_replaces_in_place(
+    flow, hostile: Path, tmp_path: Path
+) -> None:
     wh = tmp_path / "wh"
     flow(source=str(hostile), warehouse=str(wh), ner=False)
     tables = ["articles", "sources", "quarantine", "date_mentions", "amounts", "trade_facts", "topics"]
@@ -126,11 +159,13 @@ def test_rows_failing_an_expectation_go_to_quarantine(tmp_path: Path) -> None:
     kept, sources, outcome = nf.validate_frames(frames, plan.sources, nf.shared_validator(), "run-1")
     assert outcome.success
     assert [(r["table_name"], r["reason"]) for r in outcome.quarantine_rows] == [
-        ("amounts", "expect_column_values_to_be_in_set")]
+        ("amounts", "expect_column_values_to_be_in_set")
+    ]
     assert outcome.quarantine_rows[0]["row_key"].endswith(":bad")
     assert len(kept.tables["amounts"]) == len(amounts)
     wh = Warehouse(tmp_path / "wh")
     wh.initialise("run-1")
     nf.publish(wh, kept, sources, outcome.quarantine_rows, "run-1")
     assert q(wh.root, "select stage, reason, table_name from quarantine") == [
-        ("validate", "expect_column_values_to_be_in_set", "amounts")]
+        ("validate", "expect_column_values_to_be_in_set", "amounts")
+    ]

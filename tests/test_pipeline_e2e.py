@@ -18,13 +18,23 @@ from tests.conftest import REPO, shared_path
 pytestmark = pytest.mark.slow
 
 NEWSFACTS = [sys.executable, "-m", "newsfacts.cli"]
-TABLE_NAMES = ["articles", "sources", "date_mentions", "amounts", "trade_facts", "topics", "entities",
-               "quarantine", "runs"]
+TABLE_NAMES = [
+    "articles",
+    "sources",
+    "date_mentions",
+    "amounts",
+    "trade_facts",
+    "topics",
+    "entities",
+    "quarantine",
+    "runs",
+]
 
 
 def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*NEWSFACTS, "run", *args], cwd=cwd, capture_output=True, text=True, timeout=600,
-                          env={**os.environ})
+    return subprocess.run(
+        [*NEWSFACTS, "run", *args], cwd=cwd, capture_output=True, text=True, timeout=600, env={**os.environ}
+    )
 
 
 def q(warehouse: Path, sql: str) -> list[tuple]:
@@ -42,7 +52,11 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, dict]:
     assert first.returncode == 0, first.stderr[-3000:]
     second = run_cli("seeds", "--warehouse", str(wh), "--json")
     assert second.returncode == 0, second.stderr[-3000:]
-    return wh, json.loads(first.stdout.strip().splitlines()[-1]), json.loads(second.stdout.strip().splitlines()[-1])
+    return (
+        wh,
+        json.loads(first.stdout.strip().splitlines()[-1]),
+        json.loads(second.stdout.strip().splitlines()[-1]),
+    )
 
 
 def test_first_run_writes_both_seed_articles(seeded: tuple[Path, dict, dict]) -> None:
@@ -65,11 +79,15 @@ def test_every_table_is_readable_with_duckdb(seeded: tuple[Path, dict, dict]) ->
 
 def test_cleaning_meets_the_gold(seeded: tuple[Path, dict, dict]) -> None:
     wh, _, _ = seeded
-    (t000, ), = q(wh, "select text from articles where source_uri like '000%'")
-    (t002, title002), = q(wh, "select text, title from articles where source_uri like '002%'")
+    ((t000,),) = q(wh, "select text from articles where source_uri like '000%'")
+    ((t002, title002),) = q(wh, "select text, title from articles where source_uri like '002%'")
     assert "Рассказать друзьям" not in t000 and "date 2025-12-18" not in t000
-    for s in ["Президента Казахстана Токаева", "Парламента Казахстана Айдос Сарым", "транзитных грузоперевозок",
-              "Директор Центра исследований Южного Кавказа"]:
+    for s in [
+        "Президента Казахстана Токаева",
+        "Парламента Казахстана Айдос Сарым",
+        "транзитных грузоперевозок",
+        "Директор Центра исследований Южного Кавказа",
+    ]:
         assert s in t002
     for s in ["Казах-", "Ка-", "гру-", "иссле-", "Векторы стратегического взаимодействия"]:
         assert s not in t002
@@ -78,8 +96,11 @@ def test_cleaning_meets_the_gold(seeded: tuple[Path, dict, dict]) -> None:
 
 def test_entities_find_the_seed_people_and_countries(seeded: tuple[Path, dict, dict]) -> None:
     wh, _, _ = seeded
-    per = q(wh, "select a.source_uri, e.normal from entities e join articles a using (article_id) "
-                "where e.type = 'PER'")
+    per = q(
+        wh,
+        "select a.source_uri, e.normal from entities e join articles a using (article_id) "
+        "where e.type = 'PER'",
+    )
     normals = {uri[:3]: set() for uri, _ in per}
     for uri, normal in per:
         normals[uri[:3]].add(normal)
@@ -87,17 +108,23 @@ def test_entities_find_the_seed_people_and_countries(seeded: tuple[Path, dict, d
     assert {"Эркин Тукумов", "Фарид Шафиев", "Лидия Пархомчук"} <= normals["002"]
     # one entity: "Э.Тукумов" shares the canonical name of "Эркин Тукумов"
     assert q(wh, "select normal from entities where text = 'Э.Тукумов'") == [("Эркин Тукумов",)]
-    iso = q(wh, "select a.source_uri, list(distinct e.country_iso2) from entities e join articles a "
-                "using (article_id) where e.country_iso2 is not null group by 1 order by 1")
+    iso = q(
+        wh,
+        "select a.source_uri, list(distinct e.country_iso2) from entities e join articles a "
+        "using (article_id) where e.country_iso2 is not null group by 1 order by 1",
+    )
     assert {"KZ", "AZ", "AM"} <= set(iso[0][1]) and {"KZ", "AZ"} <= set(iso[1][1])
 
 
 def test_every_fact_points_at_its_words(seeded: tuple[Path, dict, dict]) -> None:
     wh, _, _ = seeded
     for t in ["date_mentions", "amounts", "entities", "trade_facts"]:
-        bad = q(wh, f"select f.text, f.sentence from {t} f join articles a using (article_id) "
-                    f"where substr(a.text, f.start_char + 1, f.end_char - f.start_char) <> f.text "
-                    f"or strpos(f.sentence, f.text) = 0")
+        bad = q(
+            wh,
+            f"select f.text, f.sentence from {t} f join articles a using (article_id) "
+            f"where substr(a.text, f.start_char + 1, f.end_char - f.start_char) <> f.text "
+            f"or strpos(f.sentence, f.text) = 0",
+        )
         assert bad == [], (t, bad[:3])
     assert q(wh, "select count(*) from date_mentions")[0][0] >= 8
     assert q(wh, "select count(*) from trade_facts")[0][0] >= 2
@@ -118,8 +145,12 @@ def test_shared_gold_checker_passes(seeded: tuple[Path, dict, dict]) -> None:
     wh, _, _ = seeded
     checker = shared_path("tools", "check_seeds.py")
     gold = shared_path("gold", "seeds.yaml")
-    out = subprocess.run([sys.executable, str(checker), str(wh), str(gold), "contract", "cleaning", "entities"],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, str(checker), str(wh), str(gold), "contract", "cleaning", "entities"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 

@@ -22,10 +22,20 @@ def validator() -> Validator:
 
 
 def amounts_frame(*rows: dict[str, object]) -> pd.DataFrame:
-    base = {"article_id": "0123456789abcdef", "text": "300 млрд тенге", "start_char": 0, "end_char": 14,
-            "sentence": "Инвестиции составили 300 млрд тенге.", "value": 3e11, "value_low": None,
-            "value_high": None, "unit": "KZT", "value_kind": "absolute", "qualifier": "exact",
-            "extractor_version": "amounts-1"}
+    base = {
+        "article_id": "0123456789abcdef",
+        "text": "300 млрд тенге",
+        "start_char": 0,
+        "end_char": 14,
+        "sentence": "Инвестиции составили 300 млрд тенге.",
+        "value": 3e11,
+        "value_low": None,
+        "value_high": None,
+        "unit": "KZT",
+        "value_kind": "absolute",
+        "qualifier": "exact",
+        "extractor_version": "amounts-1",
+    }
     full = [{**base, "amount_id": f"0123456789abcdef:a:{i}", **r} for i, r in enumerate(rows)]
     return pa.Table.from_pylist(full, schema=TABLES["amounts"].schema).to_pandas()
 
@@ -35,16 +45,20 @@ def test_good_rows_pass(validator: Validator) -> None:
     assert res.success and res.rejections == []
 
 
-@pytest.mark.parametrize(("bad", "expectation"), [
-    ({"value_kind": "weight"}, "expect_column_values_to_be_in_set"),
-    ({"qualifier": None}, "expect_column_values_to_not_be_null"),
-    ({"start_char": 20, "end_char": 5}, "expect_column_pair_values_a_to_be_greater_than_b"),
-    ({"value_low": 7.0, "value_high": 5.0}, "expect_column_pair_values_a_to_be_greater_than_b"),
-    ({"start_char": -1}, "expect_column_values_to_be_between"),
-    ({"article_id": "not-an-id"}, "expect_column_values_to_match_regex"),
-])
-def test_a_bad_row_is_rejected_with_its_key_and_the_expectation(validator: Validator, bad: dict[str, object],
-                                                                 expectation: str) -> None:
+@pytest.mark.parametrize(
+    ("bad", "expectation"),
+    [
+        ({"value_kind": "weight"}, "expect_column_values_to_be_in_set"),
+        ({"qualifier": None}, "expect_column_values_to_not_be_null"),
+        ({"start_char": 20, "end_char": 5}, "expect_column_pair_values_a_to_be_greater_than_b"),
+        ({"value_low": 7.0, "value_high": 5.0}, "expect_column_pair_values_a_to_be_greater_than_b"),
+        ({"start_char": -1}, "expect_column_values_to_be_between"),
+        ({"article_id": "not-an-id"}, "expect_column_values_to_match_regex"),
+    ],
+)
+def test_a_bad_row_is_rejected_with_its_key_and_the_expectation(
+    validator: Validator, bad: dict[str, object], expectation: str
+) -> None:
     res = validator.validate("amounts", amounts_frame({}, bad))
     assert res.success  # row-level: the run goes on
     assert [(r.row_key, r.expectation) for r in res.rejections] == [("0123456789abcdef:a:1", expectation)]
@@ -63,10 +77,27 @@ def test_a_missing_column_fails_the_table(validator: Validator) -> None:
 
 
 def test_dates_in_the_wrong_order_are_rejected(validator: Validator) -> None:
-    rows = [{"mention_id": "m1", "article_id": "0123456789abcdef", "text": "в 2025 году", "start_char": 0,
-             "end_char": 11, "sentence": "x", "start_date": date(2025, 12, 31), "end_date": date(2025, 1, 1),
-             "granularity": "year", "year_known": True, "is_relative": False, "anchor": "none", "tense": "past",
-             "year": 2025, "month": None, "day": None, "extractor_version": "dates-1"}]
+    rows = [
+        {
+            "mention_id": "m1",
+            "article_id": "0123456789abcdef",
+            "text": "в 2025 году",
+            "start_char": 0,
+            "end_char": 11,
+            "sentence": "x",
+            "start_date": date(2025, 12, 31),
+            "end_date": date(2025, 1, 1),
+            "granularity": "year",
+            "year_known": True,
+            "is_relative": False,
+            "anchor": "none",
+            "tense": "past",
+            "year": 2025,
+            "month": None,
+            "day": None,
+            "extractor_version": "dates-1",
+        }
+    ]
     frame = pa.Table.from_pylist(rows, schema=TABLES["date_mentions"].schema).to_pandas()
     res = validator.validate("date_mentions", frame)
     assert [r.row_key for r in res.rejections] == ["m1"]
@@ -79,11 +110,13 @@ def test_stored_suites_are_the_contracts(tmp_path: pytest.TempPathFactory) -> No
 
 
 def test_the_library_never_imports_prefect() -> None:
-    code = ("import sys, pkgutil, importlib, newsfacts\n"
-            "for m in pkgutil.walk_packages(newsfacts.__path__, 'newsfacts.'):\n"
-            "    importlib.import_module(m.name)\n"
-            "bad = sorted(k for k in sys.modules if k.split('.')[0] in ('prefect', 'great_expectations'))\n"
-            "print(bad[:5])")
+    code = (
+        "import sys, pkgutil, importlib, newsfacts\n"
+        "for m in pkgutil.walk_packages(newsfacts.__path__, 'newsfacts.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "bad = sorted(k for k in sys.modules if k.split('.')[0] in ('prefect', 'great_expectations'))\n"
+        "print(bad[:5])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]"  # GX only loads when a Validator is made

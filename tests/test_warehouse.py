@@ -12,17 +12,34 @@ import pyarrow as pa
 import pytest
 
 from newsfacts.tables import TABLES
-from newsfacts.warehouse import JOURNAL, Warehouse, WarehouseBusy, WarehouseError, TableChange
+from newsfacts.warehouse import JOURNAL, TableChange, Warehouse, WarehouseBusy, WarehouseError
 
 AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def date_rows(article_id: str, *spans: tuple[int, int]) -> pa.Table:
-    rows = [{"mention_id": f"{article_id}:d:{s}-{e}", "article_id": article_id, "text": "в 2025 году",
-             "start_char": s, "end_char": e, "sentence": "В 2025 году.", "start_date": date(2025, 1, 1),
-             "end_date": date(2025, 12, 31), "granularity": "year", "year_known": True, "is_relative": False,
-             "anchor": "none", "tense": "past", "year": 2025, "month": None, "day": None,
-             "extractor_version": "dates-1"} for s, e in spans]
+    rows = [
+        {
+            "mention_id": f"{article_id}:d:{s}-{e}",
+            "article_id": article_id,
+            "text": "в 2025 году",
+            "start_char": s,
+            "end_char": e,
+            "sentence": "В 2025 году.",
+            "start_date": date(2025, 1, 1),
+            "end_date": date(2025, 12, 31),
+            "granularity": "year",
+            "year_known": True,
+            "is_relative": False,
+            "anchor": "none",
+            "tense": "past",
+            "year": 2025,
+            "month": None,
+            "day": None,
+            "extractor_version": "dates-1",
+        }
+        for s, e in spans
+    ]
     return pa.Table.from_pylist(rows, schema=TABLES["date_mentions"].schema)
 
 
@@ -58,8 +75,9 @@ def test_publish_appends_and_a_repeat_publish_adds_nothing(wh: Warehouse) -> Non
 def test_replacing_an_article_removes_its_old_rows_only(wh: Warehouse) -> None:
     wh.publish({"date_mentions": TableChange(date_rows("aaaaaaaaaaaaaaaa", (0, 5), (10, 15)))}, "r1")
     wh.publish({"date_mentions": TableChange(date_rows("bbbbbbbbbbbbbbbb", (0, 5)))}, "r2")
-    wh.publish({"date_mentions": TableChange(date_rows("aaaaaaaaaaaaaaaa", (20, 25)),
-                                             {"aaaaaaaaaaaaaaaa"})}, "r3")
+    wh.publish(
+        {"date_mentions": TableChange(date_rows("aaaaaaaaaaaaaaaa", (20, 25)), {"aaaaaaaaaaaaaaaa"})}, "r3"
+    )
     assert count(wh.root, "date_mentions", "article_id = 'aaaaaaaaaaaaaaaa'") == 1
     assert count(wh.root, "date_mentions", "article_id = 'bbbbbbbbbbbbbbbb'") == 1
     assert count(wh.root, "date_mentions", "start_char = 20") == 1
@@ -73,8 +91,9 @@ def test_table_dirs_are_symlinks_to_complete_generations(wh: Warehouse) -> None:
     assert files and all(f.suffix == ".parquet" and not f.name.startswith(".") for f in files)
 
 
-def test_an_interrupted_publish_is_rolled_forward_by_recover(wh: Warehouse, monkeypatch: pytest.MonkeyPatch
-                                                              ) -> None:
+def test_an_interrupted_publish_is_rolled_forward_by_recover(
+    wh: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls = {"n": 0}
     real_replace = os.replace
 
@@ -86,8 +105,10 @@ def test_an_interrupted_publish_is_rolled_forward_by_recover(wh: Warehouse, monk
                 raise KeyboardInterrupt("simulated crash between two table swaps")
 
     monkeypatch.setattr(os, "replace", crash_after_first_swap)
-    change = {"date_mentions": TableChange(date_rows("aaaaaaaaaaaaaaaa", (0, 5))),
-              "runs": TableChange(pa.Table.from_pylist([_run_row()], schema=TABLES["runs"].schema))}
+    change = {
+        "date_mentions": TableChange(date_rows("aaaaaaaaaaaaaaaa", (0, 5))),
+        "runs": TableChange(pa.Table.from_pylist([_run_row()], schema=TABLES["runs"].schema)),
+    }
     with pytest.raises(KeyboardInterrupt):
         wh.publish(change, "r1")
     monkeypatch.setattr(os, "replace", real_replace)
@@ -109,9 +130,12 @@ def test_staged_files_of_a_crashed_run_are_invisible_and_collected(wh: Warehouse
 
 
 def test_a_second_writer_gets_a_clear_error(wh: Warehouse) -> None:
-    with wh.lock(), pytest.raises(WarehouseBusy, match="another newsfacts run is writing"):
-        with Warehouse(wh.root).lock(wait_seconds=0.5):
-            pass
+    with (
+        wh.lock(),
+        pytest.raises(WarehouseBusy, match="another newsfacts run is writing"),
+        Warehouse(wh.root).lock(wait_seconds=0.5),
+    ):
+        pass
 
 
 def test_a_plain_folder_where_a_table_belongs_is_refused(tmp_path: Path) -> None:
@@ -129,7 +153,20 @@ def test_the_dictionary_is_written_next_to_the_data(wh: Warehouse) -> None:
 
 
 def _run_row() -> dict[str, object]:
-    return {"run_id": "r1", "started_at": AT, "finished_at": AT, "source": "seeds", "n_inputs": 0, "n_new": 0,
-            "n_skipped": 0, "n_duplicates": 0, "n_quarantined": 0, "rows_written": json.dumps({}),
-            "validation_success": True, "status": "completed", "message": None, "reprocess": False,
-            "pipeline_version": "0"}
+    return {
+        "run_id": "r1",
+        "started_at": AT,
+        "finished_at": AT,
+        "source": "seeds",
+        "n_inputs": 0,
+        "n_new": 0,
+        "n_skipped": 0,
+        "n_duplicates": 0,
+        "n_quarantined": 0,
+        "rows_written": json.dumps({}),
+        "validation_success": True,
+        "status": "completed",
+        "message": None,
+        "reprocess": False,
+        "pipeline_version": "0",
+    }

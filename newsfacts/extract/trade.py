@@ -260,7 +260,8 @@ def _facts_for(
     reporter, partner, transit = _roles(trig.indicator, countries)
     out: list[TradeFact] = []
     values: list[tuple[int | None, AmountMention | None]] = list(linked) or [(None, None)]
-    for (idx, amount), comm in product(values, comms or [None]):
+    commodity_options: list[tuple[int, str, str] | None] = list(comms) or [None]
+    for (idx, amount), comm in product(values, commodity_options):
         start, end = trig.start, trig.end
         value: float | None = None
         unit = qualifier = None
