@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from brat import read_brat  # noqa: E402
+
 from newsfacts.extract.amounts import extract_amounts  # noqa: E402
 from newsfacts.extract.numbers import normalise, parse_number  # noqa: E402
 
@@ -53,20 +55,9 @@ class Span:
 
 
 def _read_brat(folder: Path) -> Iterator[tuple[str, str, list[Span]]]:
-    """(doc id, text, entity spans) for every .txt/.ann pair (discontinuous spans: first fragment)."""
-    for txt in sorted(folder.glob("*.txt")):
-        ann = txt.with_suffix(".ann")
-        text = txt.read_text(encoding="utf-8")
-        spans: list[Span] = []
-        if ann.exists():
-            for line in ann.read_text(encoding="utf-8").splitlines():
-                if not line.startswith("T"):
-                    continue
-                _, meta, surface = (line.split("\t") + ["", ""])[:3]
-                label, *offs = meta.split(" ")
-                first = " ".join(offs).split(";")[0].split()
-                spans.append(Span(int(first[0]), int(first[1]), label, surface))
-        yield txt.stem, text, spans
+    """(doc id, text, entity spans) for every .txt/.ann pair."""
+    for doc in read_brat(folder):
+        yield doc.id, doc.text, [Span(s.start, s.end, s.type, s.text) for s in doc.spans]
 
 
 def unit_class(unit: str | None) -> str:

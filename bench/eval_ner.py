@@ -16,6 +16,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from brat import parse_ann
+
 ROOT = Path(__file__).resolve().parents[1]
 NEREL = ROOT.parent / "shared" / "corpus" / "nerel"
 OUT = ROOT / "bench" / "results" / "eval_ner.json"
@@ -32,15 +34,10 @@ Span = tuple[int, int]
 def read_gold(ann: Path) -> dict[str, list[Span]]:
     """Gold spans per our class from a brat .ann file (discontinuous spans taken from first to last char)."""
     gold: dict[str, list[Span]] = {c: [] for c in CLASSES}
-    for line in ann.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("T"):
-            continue
-        kind_offsets = line.split("\t")[1]
-        kind, offsets = kind_offsets.split(" ", 1)
-        numbers = [int(x) for part in offsets.split(";") for x in part.split()]
+    for span in parse_ann(ann.read_text(encoding="utf-8")):
         for cls, kinds in CLASSES.items():
-            if kind in kinds:
-                gold[cls].append((min(numbers), max(numbers)))
+            if span.type in kinds:
+                gold[cls].append((span.start, span.end))
     return gold
 
 
