@@ -7,6 +7,7 @@ tasks work on batches of articles (hundreds), never one task per article.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,21 @@ from prefect.context import get_run_context
 
 from newsfacts import pipeline as nf
 from newsfacts.warehouse import Warehouse
+
+
+def start_api_server(while_starting: Callable[[], object]) -> None:
+    """Start Prefect's embedded API server now (unless PREFECT_API_URL names a server), calling
+    ``while_starting`` just before; flows then reuse this server (Prefect keeps one per process)."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():
+        while_starting()
+        return
+    from prefect.server.api.server import SubprocessASGIServer  # the singleton Prefect's client uses
+
+    server = SubprocessASGIServer()
+    while_starting()
+    server.start()
 
 
 class RunFailed(RuntimeError):

@@ -44,10 +44,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     _prepare_env(args.verbose)
     t0 = time.perf_counter()
+    from flows.pipeline import articles_pipeline, start_api_server  # Prefect loads here, not with newsfacts
     from newsfacts.pipeline import warm_up
 
-    warm_up(ner=not args.no_ner)  # models and GX load while Prefect imports and starts its server
-    from flows.pipeline import articles_pipeline  # Prefect loads here, not at import of newsfacts
+    # Models and GX load in a thread while Prefect's embedded server starts in its subprocess. Started any
+    # earlier, the thread would hold the GIL while Prefect imports and spawns the server, delaying both.
+    start_api_server(while_starting=lambda: warm_up(ner=not args.no_ner))
 
     state = articles_pipeline(
         source=str(source),
