@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsfacts.extract import amounts as amounts_mod
@@ -23,6 +25,17 @@ class ArticleFacts:
     trade: list[TradeFact] = field(default_factory=list)
     topics: list[TopicAssignment] = field(default_factory=list)
     entities: list[EntityMention] = field(default_factory=list)
+
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def data_fingerprint(folder: Path = DATA_DIR) -> str:
+    """A short hash of every data file (name and bytes) under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 class ExtractorSet:
@@ -54,7 +67,10 @@ class ExtractorSet:
         return self._entities
 
     def version_string(self) -> str:
-        return ",".join(f"{k}={v}" for k, v in sorted(self.versions.items()))
+        """Every extractor's version plus a fingerprint of the lexicon/taxonomy files: editing a data file
+        (a new topic, a term, a commodity) re-extracts the articles on the next run, like a version bump."""
+        parts = [f"{k}={v}" for k, v in sorted(self.versions.items())]
+        return ",".join([*parts, f"lexicons={data_fingerprint()}"])
 
     def extract(self, title: str | None, text: str, published: date | None) -> ArticleFacts:
         dates = dates_mod.extract_dates(text, published)

@@ -1,0 +1,26 @@
+"""Editing a lexicon or the taxonomy changes the extractor version string, so the next run re-extracts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from newsfacts.extract.bundle import DATA_DIR, data_fingerprint
+
+
+def test_editing_a_data_file_changes_the_fingerprint(tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    before = data_fingerprint(copy)
+    assert before == data_fingerprint(DATA_DIR)
+    topics = copy / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8") + "\n# an analyst's new term\n", encoding="utf-8")
+    assert data_fingerprint(copy) != before
+
+
+def test_adding_a_data_file_changes_the_fingerprint(tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    before = data_fingerprint(copy)
+    (copy / "extra_terms.yaml").write_text("terms: [пшеница]\n", encoding="utf-8")
+    assert data_fingerprint(copy) != before
