@@ -396,3 +396,32 @@ def test_ng_coverage_under_five_percent(tagger: TopicTagger) -> None:
                         empty += not tagger.tag(d.get("title"), text)
     assert n > 1000
     assert empty / n < 0.05, f"{empty}/{n} NG articles without a topic"
+
+
+def _ng_articles(limit: int) -> list[tuple[str | None, str]]:
+    path = SHARED / "corpus" / "news" / "ng_0.jsonlines.zip"
+    if not path.exists():
+        pytest.skip(f"{path} is absent: this test needs ../shared beside the checkout")
+    out: list[tuple[str | None, str]] = []
+    with zipfile.ZipFile(path) as zf:
+        name = next(n for n in zf.namelist() if not n.endswith("/"))
+        for line in zf.read(name).decode("utf-8").splitlines()[:limit]:
+            row = json.loads(line)
+            out.append((row.get("title"), str(row["content"])))
+    assert sum(len(text) for _, text in out) > 100_000  # real articles, not empty strings
+    return out
+
+
+@pytest.mark.slow
+def test_the_prefix_filter_changes_no_result(tagger: TopicTagger) -> None:
+    """Word forms are lemmatised only when they could begin a taxonomy word: the results must be those of
+    lemmatising every form."""
+    from newsfacts.extract.topics import lemma
+
+    unfiltered = TopicTagger(lemmatize=lambda word: lemma(word))
+    texts = [(None, (Path(__file__).resolve().parents[1] / "seeds" / n).read_text(encoding="utf-8"))
+             for n in ("000_7b51122feffa36ca.txt", "002_a33c8814e50c2989.txt")]
+    texts += _ng_articles(300)
+    for title, text in texts:
+        assert [(t.topic_code, t.score) for t in tagger.tag(title, text)] == [
+            (t.topic_code, t.score) for t in unfiltered.tag(title, text)]

@@ -17,7 +17,7 @@ How an article is scored (every number is a setting in the YAML):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -64,6 +64,25 @@ def lemma_variants(word: str) -> tuple[str, ...]:
         if "ADJF" in form.tag and (form.tag.gender == parse.tag.gender or form.tag.number == "plur"):
             out.add(lemma(form.word))
     return (base, *sorted(out - {base}))
+
+
+_PREFIX = 5  # letters of a word form compared with the taxonomy's word prefixes
+
+
+def _fold(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
+def _lemma_prefixes(lemma_words: Iterable[str]) -> frozenset[str]:
+    """First letters of every inflected form of the taxonomy's lemma words, suppletive ones included
+    ("ребенок" -> "дети", "детей"): a token whose form starts otherwise cannot have such a lemma."""
+    out: set[str] = set()
+    for word in set(lemma_words):
+        out.add(word[:_PREFIX])
+        if any("а" <= ch <= "я" for ch in word):
+            for parse in _analyzer().parse(word):
+                out.update(_fold(form.word)[:_PREFIX] for form in parse.lexeme)
+    return frozenset(out)
 
 
 _SURFACE = 1 << 40  # offset of surface-match positions (kept apart from lemma-string positions)
@@ -156,6 +175,10 @@ class TopicTagger:
                     lemma_pats.setdefault(key, []).append(_Hit(ti, ki, True, " " in key, (ti,)))
         self._lemma_auto = _build_automaton(lemma_pats)
         self._surface_auto = _build_automaton(surface_pats)
+        # the prefix filter is exact for pymorphy lemmas only; an injected lemmatiser sees every form
+        self._prefixes: frozenset[str] | None = (
+            _lemma_prefixes(word for key in lemma_pats for word in key.split()) if lemmatize is lemma else None
+        )
         self._has_lemma = bool(lemma_pats)
         self._has_surface = bool(surface_pats)
 
@@ -176,7 +199,13 @@ class TopicTagger:
             rw = self._region_weight[name]
             found: list[tuple[int, int, bool, _Hit]] = []
             if self._has_lemma:
-                forms = {t: lem(t) for t in set(toks)}  # one cached lookup per distinct form
+                # one lookup per distinct form; a form that cannot begin a taxonomy word is not lemmatised
+                # (pymorphy is the cold-cache cost), as its lemma could match nothing
+                prefixes = self._prefixes
+                if prefixes is None:
+                    forms = {t: lem(t) for t in set(toks)}
+                else:
+                    forms = {t: lem(t) if _fold(t)[:_PREFIX] in prefixes else _fold(t) for t in set(toks)}
                 lemma_str = " " + " ".join(map(forms.__getitem__, toks)) + " "
                 for end, (length, inner, hits) in self._lemma_auto.iter(lemma_str):
                     found.extend((end - length + 1, end, inner, h) for h in hits)
