@@ -66,6 +66,13 @@ def codes(result: list[TopicAssignment]) -> set[str]:
 # (title, text, codes that must be assigned, codes that must not)
 CASES = [
     pytest.param(
+        "Курс доллара в Казахстане снова падает",
+        "На утренней сессии в Астане курс доллара снизился. Национальный банк сообщил о валютных торгах.",
+        {"medtop:20000379"},
+        {"medtop:15000000"},
+        id="astana-the-city-is-not-sport",
+    ),
+    pytest.param(
         "Газета «Завтра» сменила главного редактора",
         "Главный редактор газеты рассказал о планах издания. Газета будет выходить еженедельно.",
         {"medtop:20000045"},
