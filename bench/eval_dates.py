@@ -1,16 +1,23 @@
-"""Score ``extract_dates`` against gold DATE spans (NEREL dev, RuRED), beside natasha's DatesExtractor.
+"""Score the dates the pipeline writes (``date_mentions``) against gold DATE spans (NEREL dev, RuRED).
 
 usage:
-    .venv/bin/python bench/eval_dates.py                 # quality table + bench/results/eval_dates.json
-    .venv/bin/python bench/eval_dates.py --misses 40     # also print the most frequent misses / false alarms
+    .venv/bin/python bench/eval_dates.py                 # pipeline + direct + natasha; bench/results/eval_dates.json
     .venv/bin/python bench/eval_dates.py --no-baseline   # skip natasha (its yargy parser is slow)
-    .venv/bin/python bench/eval_dates.py --speed         # articles/s on ng_0 (median of 5 runs)
+    .venv/bin/python bench/eval_dates.py --no-pipeline   # direct calls only (no Prefect run; seconds, not minutes)
+    .venv/bin/python bench/eval_dates.py --misses 40     # also print the most frequent misses / false alarms
+    .venv/bin/python bench/eval_dates.py --speed         # articles/s on ng_0 (median of 5 runs, CPU and wall)
+
+Systems: ``pipeline`` runs the real ``newsfacts run --no-ner`` over the brat ``.txt`` files and maps the
+``date_mentions`` rows back to the original offsets (``bench/pipeline_eval.py``): what users get. ``direct``
+calls ``extract_dates(text, None)`` on the original text. ``natasha`` is natasha's DatesExtractor (baseline).
 
 Overlap matching: a prediction is correct when it overlaps a gold DATE span; a gold span is found when a
 prediction overlaps it. Exact F1 counts identical (start, end) pairs; "exact-prep" also accepts a boundary
 that differs only by a leading preposition ("в 2017 году" vs "2017 году": the corpora disagree on it).
-NEREL also tags durations and ages as DATE ("два года", "25-летний", "10 суток"), which are not dates in our
-sense: recall is reported both on all gold spans and on "points" (gold spans that are not durations/ages).
+Both corpora also have an AGE type ("55-летний премьер" is AGE in NEREL, "25-летний" sometimes DATE):
+``precision`` is strict (every date_mentions row against DATE only); ``precision_typed`` also accepts a
+``kind = 'age'`` row that overlaps a gold AGE span. ``recall_points`` leaves out gold spans that look like
+durations/ages (the old headline number, kept for comparison).
 """
 
 from __future__ import annotations
@@ -41,7 +48,9 @@ NEWS = SHARED / "corpus" / "news" / "ng_0.jsonlines.zip"
 RESULTS = ROOT / "bench" / "results" / "eval_dates.json"
 
 Span = tuple[int, int]
-Extractor = Callable[[str], list[Span]]
+Pred = tuple[int, int, str]  # start, end, kind
+Extractor = Callable[[str], list[Span] | list[Pred]]
+Doc = tuple[str, str, list[Span], list[Span]]  # id, text, gold DATE spans, gold AGE spans
 
 _DURATION = re.compile(
     r"(?<![а-яё])(?:лет|летн\w*|годам|годами|сут\w*|дн(?:я|ей)|недел[иьюя]\w*|месяц(?:а|ев)?|десятилети\w*|"
@@ -64,8 +73,8 @@ def is_point(text: str) -> bool:
     return bool(_POINT_MARK.search(text)) or not _DURATION.search(text)
 
 
-def ours(text: str) -> list[Span]:
-    return [(m.start_char, m.end_char) for m in extract_dates(text, None)]
+def ours(text: str) -> list[Pred]:
+    return [(m.start_char, m.end_char, m.kind) for m in extract_dates(text, None)]
 
 
 def natasha_extractor() -> Extractor:
@@ -86,33 +95,44 @@ def _strip_prep(text: str, span: Span) -> Span:
 
 
 def score(
-    docs: list[tuple[str, str, list[Span]]],
-    extract: Extractor,
+    docs: list[Doc] | list[tuple[str, str, list[Span]]],
+    extract: Extractor | dict[str, list[Pred]],
     misses: Counter[str] | None = None,
     false: Counter[str] | None = None,
 ) -> dict[str, float]:
-    n_pred = n_gold = ok_pred = ok_gold = exact = exact_prep = n_point = ok_point = 0
+    """P/R/F1 of ``extract`` (a function of the text, or precomputed predictions per document id)."""
+    n_pred = n_gold = ok_pred = ok_typed = ok_gold = exact = exact_prep = n_point = ok_point = 0
+    kinds: Counter[str] = Counter()
     started = time.perf_counter()
-    for _doc_id, text, gold in docs:
-        pred = extract(text)
+    for doc in docs:
+        doc_id, text, gold = doc[0], doc[1], doc[2]
+        ages: list[Span] = doc[3] if len(doc) > 3 else []  # type: ignore[misc]
+        raw = extract.get(doc_id, []) if isinstance(extract, dict) else extract(text)
+        pred: list[Pred] = [(p[0], p[1], p[2] if len(p) > 2 else "point") for p in raw]  # type: ignore[misc]
         n_pred += len(pred)
         n_gold += len(gold)
-        for span in pred:
-            if any(_overlaps(span, g) for g in gold):
+        for start, end, kind in pred:
+            kinds[kind] += 1
+            if any(_overlaps((start, end), g) for g in gold):
                 ok_pred += 1
+                ok_typed += 1
+            elif kind == "age" and any(_overlaps((start, end), a) for a in ages):
+                ok_typed += 1
             elif false is not None:
-                false[text[span[0] : span[1]]] += 1
+                false[f"[{kind}] " + text[start:end]] += 1
         for g in gold:
-            hit = any(_overlaps(p, g) for p in pred)
+            hit = any(_overlaps((p[0], p[1]), g) for p in pred)
             ok_gold += hit
             point = is_point(text[g[0] : g[1]])
             n_point += point
             ok_point += point and hit
             if not hit and misses is not None:
                 misses[("" if point else "[dur] ") + text[g[0] : g[1]]] += 1
-        exact += len(set(pred) & set(gold))
-        exact_prep += len({_strip_prep(text, s) for s in pred} & {_strip_prep(text, g) for g in gold})
+        spans = {(p[0], p[1]) for p in pred}
+        exact += len(spans & set(gold))
+        exact_prep += len({_strip_prep(text, s) for s in spans} & {_strip_prep(text, g) for g in gold})
     p = ok_pred / n_pred if n_pred else 0.0
+    pt = ok_typed / n_pred if n_pred else 0.0
     r = ok_gold / n_gold if n_gold else 0.0
     ep = exact / n_pred if n_pred else 0.0
     er = exact / n_gold if n_gold else 0.0
@@ -122,6 +142,7 @@ def score(
         "gold": n_gold,
         "pred": n_pred,
         "precision": p,
+        "precision_typed": pt,
         "recall": r,
         "f1": 2 * p * r / (p + r) if p + r else 0.0,
         "gold_points": n_point,
@@ -129,11 +150,30 @@ def score(
         "exact_f1": 2 * ep * er / (ep + er) if ep + er else 0.0,
         "exact_prep_f1": 2 * pp * pr / (pp + pr) if pp + pr else 0.0,
         "seconds": time.perf_counter() - started,
+        "pred_by_kind": dict(kinds),  # type: ignore[dict-item]
     }
 
 
-def load(folder: Path) -> list[tuple[str, str, list[Span]]]:
-    return [(d.id, d.text, [(s.start, s.end) for s in d.of_type("DATE")]) for d in read_brat(folder)]
+def load(folder: Path) -> list[Doc]:
+    return [
+        (
+            d.id,
+            d.text,
+            [(s.start, s.end) for s in d.of_type("DATE")],
+            [(s.start, s.end) for s in d.of_type("AGE")],
+        )
+        for d in read_brat(folder)
+    ]
+
+
+def pipeline_predictions(folder: Path) -> dict[str, list[Pred]]:
+    """date_mentions rows of a real ``newsfacts run --no-ner`` over the folder, at original offsets."""
+    from pipeline_eval import pipeline_facts
+
+    return {
+        doc_id: [(f.start, f.end, str(f.row.get("kind") or "point")) for f in facts]
+        for doc_id, facts in pipeline_facts(folder, "date_mentions").items()
+    }
 
 
 def _print_table(results: dict[str, dict[str, dict[str, float]]]) -> None:
@@ -141,6 +181,7 @@ def _print_table(results: dict[str, dict[str, dict[str, float]]]) -> None:
         "gold",
         "pred",
         "precision",
+        "precision_typed",
         "recall",
         "recall_points",
         "f1",
@@ -148,11 +189,11 @@ def _print_table(results: dict[str, dict[str, dict[str, float]]]) -> None:
         "exact_prep_f1",
         "seconds",
     ]
-    print(f"{'corpus':<10} {'system':<8} " + " ".join(f"{c:>13}" for c in cols))
+    print(f"{'corpus':<10} {'system':<9} " + " ".join(f"{c:>15}" for c in cols))
     for corpus, systems in results.items():
         for system, row in systems.items():
-            cells = [f"{row[c]:>13.3f}" if isinstance(row[c], float) else f"{row[c]:>13}" for c in cols]
-            print(f"{corpus:<10} {system:<8} " + " ".join(cells))
+            cells = [f"{row[c]:>15.3f}" if isinstance(row[c], float) else f"{row[c]:>15}" for c in cols]
+            print(f"{corpus:<10} {system:<9} " + " ".join(cells))
 
 
 def _print_top(title: str, counter: Counter[str], n: int) -> None:
@@ -161,7 +202,7 @@ def _print_top(title: str, counter: Counter[str], n: int) -> None:
         print(f"  {count:4d}  {text!r}")
 
 
-def quality(baseline: bool, n_misses: int) -> dict[str, dict[str, dict[str, float]]]:
+def quality(baseline: bool, n_misses: int, pipeline: bool = True) -> dict[str, dict[str, dict[str, float]]]:
     results: dict[str, dict[str, dict[str, float]]] = {}
     natasha = natasha_extractor() if baseline else None
     for name, folder in CORPORA.items():
@@ -171,7 +212,13 @@ def quality(baseline: bool, n_misses: int) -> dict[str, dict[str, dict[str, floa
         docs = load(folder)
         misses: Counter[str] = Counter()
         false: Counter[str] = Counter()
-        results[name] = {"ours": score(docs, ours, misses, false)}
+        results[name] = {}
+        if pipeline:
+            started = time.perf_counter()
+            preds = pipeline_predictions(folder)
+            results[name]["pipeline"] = score(docs, preds, misses, false)
+            results[name]["pipeline"]["seconds"] = time.perf_counter() - started
+        results[name]["direct"] = score(docs, ours, None if pipeline else misses, None if pipeline else false)
         if natasha is not None:
             results[name]["natasha"] = score(docs, natasha)
         if n_misses:
@@ -229,6 +276,7 @@ def main() -> None:
     )
     parser.add_argument("--speed", action="store_true", help="measure articles/s on ng_0 instead")
     parser.add_argument("--no-baseline", action="store_true", help="skip natasha's DatesExtractor")
+    parser.add_argument("--no-pipeline", action="store_true", help="direct extract_dates calls only")
     parser.add_argument("--misses", type=int, default=0, help="print the N most frequent misses/false alarms")
     args = parser.parse_args()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -236,7 +284,7 @@ def main() -> None:
     if args.speed:
         previous["speed"] = speed()
     else:
-        results = quality(not args.no_baseline, args.misses)
+        results = quality(not args.no_baseline, args.misses, pipeline=not args.no_pipeline)
         _print_table(results)
         previous["quality"] = results
     RESULTS.write_text(json.dumps(previous, indent=2, ensure_ascii=False))

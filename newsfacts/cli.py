@@ -13,7 +13,9 @@ import logging
 import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 QUIET_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -44,8 +46,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     _prepare_env(args.verbose)
     t0 = time.perf_counter()
-    from flows.pipeline import articles_pipeline, start_api_server  # Prefect loads here, not with newsfacts
+    from flows.pipeline import PROGRESS_LISTENERS, articles_pipeline, start_api_server  # Prefect loads here
     from newsfacts.pipeline import warm_up
+
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.no_progress else None
+    if bar is not None:
+        PROGRESS_LISTENERS.append(bar.update)
 
     # Models and GX load in a thread while Prefect's embedded server starts in its subprocess. Started any
     # earlier, the thread would hold the GIL while Prefect imports and spawns the server, delaying both.
@@ -59,8 +65,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         max_input_mb=args.max_input_mb,
         lock_wait_seconds=args.wait,
+        published_from=args.published_from,
+        published_to=args.published_to,
         return_state=True,
     )
+    if bar is not None:
+        bar.close()
+        PROGRESS_LISTENERS.remove(bar.update)
     elapsed = time.perf_counter() - t0
     if not state.is_completed():
         try:
@@ -78,16 +89,37 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+class ProgressBar:
+    """A one-line progress bar on a terminal (redrawn in place)."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream, self.width, self.shown = stream, width, False
+
+    def update(self, percent: float, what: str) -> None:
+        filled = int(self.width * max(0.0, min(percent, 100.0)) / 100)
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r\x1b[K[{bar}] {percent:5.1f}%  {what[:70]}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
 def format_summary(s: dict, elapsed: float) -> str:
     rows = ", ".join(f"{t} {n}" for t, n in sorted(s["rows_written"].items()))
     return "\n".join(
         [
             f"newsfacts run {s['run_id']} -> {s['warehouse']}",
             f"  inputs {s['n_inputs']}: new {s['n_new']}, skipped {s['n_skipped']}, duplicates {s['n_duplicates']}, "
-            f"quarantined {s['n_quarantined']}",
+            f"quarantined {s['n_quarantined']}"
+            + (f", left out by the date filter {s['n_filtered']}" if s.get("n_filtered") else ""),
             f"  rows written: {rows or 'none'}",
             f"  validation: {'passed' if s['validation_success'] else 'FAILED'}"
-            f" ({s['validation_rejected_rows']} rows rejected to quarantine)",
+            f" ({s['validation_rejected_rows']} rows rejected to quarantine)"
+            + (f"; Data Docs {s['data_docs']}" if s.get("data_docs") else ""),
             f"  elapsed: {elapsed:.1f} s (flow {s['elapsed_s']:.1f} s)",
         ]
     )
@@ -98,6 +130,82 @@ def cmd_suites(args: argparse.Namespace) -> int:
 
     for path in write_suites(Path(args.out)):
         print(path)
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from newsfacts.views import query
+
+    try:
+        columns, rows = query(args.warehouse, args.sql)
+    except FileNotFoundError as exc:
+        print(f"newsfacts: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # duckdb's errors (syntax, unknown column) are the user's to read
+        print(f"newsfacts: query failed: {exc}", file=sys.stderr)
+        return 1
+    print(format_rows(columns, rows, args.format, args.max_rows))
+    return 0
+
+
+def format_rows(columns: list[str], rows: list[tuple], fmt: str, max_rows: int = 0) -> str:
+    """Rows as an aligned text table, CSV or JSON lines."""
+    if fmt == "json":
+        return "\n".join(
+            json.dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False, default=str) for r in rows
+        )
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return buf.getvalue().rstrip("\n")
+    shown = rows[:max_rows] if max_rows else rows
+    cells = [[("" if v is None else str(v)).replace("\n", " ") for v in r] for r in shown]
+    widths = [min(60, max([len(c), *(len(r[i]) for r in cells)])) for i, c in enumerate(columns)]
+    line = lambda vals: "  ".join(v[:w].ljust(w) for v, w in zip(vals, widths, strict=True)).rstrip()  # noqa: E731
+    out = [line(columns), line(["-" * w for w in widths]), *(line(r) for r in cells)]
+    more = f" (showing {len(shown)})" if len(shown) < len(rows) else ""
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{more})")
+    return "\n".join(out)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from newsfacts.report import write_report
+
+    out = args.out or str(Path(args.warehouse) / "report.html")
+    try:
+        path = write_report(args.warehouse, out)
+    except FileNotFoundError as exc:
+        print(f"newsfacts: {exc}", file=sys.stderr)
+        return 2
+    print(path.resolve())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    for key, value in QUIET_ENV.items():
+        if key != "PREFECT_UI_ENABLED":
+            os.environ.setdefault(key, value)
+    if not os.environ.get("PREFECT_API_URL"):
+        print(
+            "newsfacts: serve needs a Prefect server: start one with `prefect server start`, then\n"
+            "  export PREFECT_API_URL=http://127.0.0.1:4200/api",
+            file=sys.stderr,
+        )
+        return 2
+    from flows.deployments import serve  # Prefect loads here, not with newsfacts
+
+    serve(
+        cron=args.cron,
+        timezone=args.timezone,
+        source=args.source,
+        warehouse=args.warehouse,
+        ner=not args.no_ner,
+    )
     return 0
 
 
@@ -119,6 +227,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="seconds to wait if another run is writing the warehouse (default: exit at once)",
     )
+    r.add_argument(
+        "--published-from",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="only articles published on or after this date (undated articles are left out)",
+    )
+    r.add_argument(
+        "--published-to",
+        type=date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="only articles published on or before this date",
+    )
+    r.add_argument("--no-progress", action="store_true", help="no progress bar (shown on a terminal)")
     r.add_argument("--json", action="store_true", help="print the summary as JSON")
     r.add_argument("-v", "--verbose", action="store_true", help="show Prefect and pipeline logs")
     r.set_defaults(func=cmd_run)
@@ -127,6 +250,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--out", default="expectations", help="folder (default: expectations)")
     s.set_defaults(func=cmd_suites)
+    qp = sub.add_parser("query", help="run SQL against the warehouse's DuckDB views (one per table, plus joins)")
+    qp.add_argument("sql", help="DuckDB SQL, e.g. \"select * from trade_facts_enriched\"")
+    qp.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: warehouse)")
+    qp.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
+    qp.add_argument("--max-rows", type=int, default=100, help="rows shown in table format (0: all)")
+    qp.set_defaults(func=cmd_query)
+    rp = sub.add_parser("report", help="write a self-contained HTML report of the warehouse")
+    rp.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: warehouse)")
+    rp.add_argument("--out", default=None, help="HTML file (default: WAREHOUSE/report.html)")
+    rp.set_defaults(func=cmd_report)
+    sv = sub.add_parser(
+        "serve",
+        help="register and serve the scheduled and ad-hoc deployments against PREFECT_API_URL",
+    )
+    sv.add_argument(
+        "--cron",
+        default=os.environ.get("NEWSFACTS_CRON", "0 * * * *"),
+        help="schedule of the scheduled deployment (default: $NEWSFACTS_CRON or hourly, '0 * * * *')",
+    )
+    sv.add_argument(
+        "--timezone", default=os.environ.get("NEWSFACTS_TIMEZONE", "UTC"), help="timezone of the cron"
+    )
+    sv.add_argument("--source", default="seeds", help="default source of both deployments (default: seeds)")
+    sv.add_argument("--warehouse", default="warehouse", help="default warehouse (default: warehouse)")
+    sv.add_argument("--no-ner", action="store_true", help="default to rules-only runs (no NER)")
+    sv.set_defaults(func=cmd_serve)
     return p
 
 

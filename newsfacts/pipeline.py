@@ -11,7 +11,7 @@ import json
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -100,6 +100,17 @@ def known_state(warehouse: Warehouse) -> KnownState:
     )
 
 
+def versions_cover(recorded: str | None, current: str) -> bool:
+    """Whether an article extracted with the ``recorded`` versions string is up to date for ``current``: every
+    current extractor has the recorded version. An extractor the run does not use (entities under --no-ner)
+    does not count, so a run without NER skips what a run with NER extracted instead of wiping its entities."""
+    if recorded is None:
+        return False
+    rec = dict(part.split("=", 1) for part in recorded.split(",") if "=" in part)
+    cur = [part.split("=", 1) for part in current.split(",") if "=" in part]
+    return all(rec.get(k) == v for k, v in cur)
+
+
 def read_inputs(
     source: str | Path, known: KnownState, versions: str, reprocess: bool, max_bytes: int
 ) -> InputBatch:
@@ -110,7 +121,7 @@ def read_inputs(
             out.rejections.append(item)
             continue
         aid = known.article_of_source.get(item.raw_sha256)
-        if aid is not None and not reprocess and known.versions_of_article.get(aid) == versions:
+        if aid is not None and not reprocess and versions_cover(known.versions_of_article.get(aid), versions):
             out.skipped += 1
             continue
         out.inputs.append(item)
@@ -164,6 +175,35 @@ def parse_and_identify(inputs: Sequence[RawInput], known: KnownState, run_id: st
         scheduled[aid] = Planned(aid, item, parsed)
         plan.articles.append(scheduled[aid])
     return plan
+
+
+def filter_by_published(
+    plan: Plan, published_from: date | None = None, published_to: date | None = None
+) -> tuple[Plan, int]:
+    """Keep the articles published within [published_from, published_to] (inclusive; either bound optional).
+
+    An article without a publication date is outside any range (unknown stays unknown). Filtered inputs are
+    neither written nor quarantined: a later run without the filter picks them up. Returns the filtered plan
+    and the number of articles left out.
+
+    Args:
+        plan: The plan from :func:`parse_and_identify`.
+        published_from: First publication date to keep, or None for no lower bound.
+        published_to: Last publication date to keep, or None for no upper bound.
+    """
+    if published_from is None and published_to is None:
+        return plan, 0
+
+    def inside(d: date | None) -> bool:
+        if d is None:
+            return False
+        return (published_from is None or d >= published_from) and (published_to is None or d <= published_to)
+
+    kept = [p for p in plan.articles if inside(p.article.published_date)]
+    dropped = {p.article_id for p in plan.articles} - {p.article_id for p in kept}
+    sources = [s for s in plan.sources if s["article_id"] not in dropped]
+    out = Plan(kept, sources, plan.rejections, plan.duplicates)
+    return out, len(dropped)
 
 
 # ---------------------------------------------------------------------------------------------- extract
@@ -244,6 +284,8 @@ def _fact_rows(
                 "year": d.year,
                 "month": d.month,
                 "day": d.day,
+                "kind": d.kind,
+                "duration_days": d.duration_days,
                 "extractor_version": versions["dates"],
             }
         )
@@ -266,12 +308,14 @@ def _fact_rows(
     for t in facts.trade:
         rows["trade_facts"].append(
             {
-                "fact_id": f"{aid}:t:{t.start_char}-{t.end_char}:{t.indicator}:{t.commodity or ''}",
+                "fact_id": f"{aid}:t:{t.start_char}-{t.end_char}:{t.indicator}:{t.commodity or ''}"
+                + (f":a{t.amount_index}" if t.amount_index is not None else ""),
                 "amount_id": amount_ids[t.amount_index] if t.amount_index is not None else None,
                 "indicator": t.indicator,
                 "reporter_iso2": t.reporter_iso2,
                 "partner_iso2": t.partner_iso2,
                 "transit_iso2": t.transit_iso2,
+                "route": t.route,
                 "commodity": t.commodity,
                 "hs_code": t.hs_code,
                 "value": t.value,

@@ -123,6 +123,7 @@ class TableValidation:
     evaluated: int
     failed_table_level: list[str] = field(default_factory=list)
     rejections: list[RowRejection] = field(default_factory=list)
+    result: Any = field(default=None, repr=False, compare=False)  # GX's ExpectationSuiteValidationResult
 
 
 class Validator:
@@ -159,7 +160,9 @@ class Validator:
             self.suites[name],
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [table.row_id]},
         )
-        out = TableValidation(table=name, success=True, n_rows=len(frame), evaluated=len(result.results))
+        out = TableValidation(
+            table=name, success=True, n_rows=len(frame), evaluated=len(result.results), result=result
+        )
         if not len(frame):
             # expectations on an empty frame only check the columns
             pass
@@ -189,6 +192,45 @@ class Validator:
                     )
                 )
         return out
+
+
+def write_data_docs(results: dict[str, TableValidation], folder: Path, title: str) -> Path:
+    """Great Expectations Data Docs for one run's validations: a GX-rendered page per table and an index.
+
+    The pages are rendered with GX's own Data Docs renderer (``ValidationResultsPageRenderer``), as a
+    file-backed context's ``build_data_docs`` would, without needing one. Returns the index page.
+
+    Args:
+        results: The validations of one run (from :meth:`Validator.validate`).
+        folder: Where to write the pages (created).
+        title: Heading of the index page (e.g. the run id).
+    """
+    import html
+
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    folder.mkdir(parents=True, exist_ok=True)
+    renderer, view = ValidationResultsPageRenderer(), DefaultJinjaPageView()
+    items = []
+    for name, v in results.items():
+        if v.result is not None:
+            (folder / f"{name}.html").write_text(view.render(renderer.render(v.result)), encoding="utf-8")
+        failed = sum(1 for r in (v.result.results if v.result is not None else []) if not r.success)
+        status = "passed" if v.success and not v.rejections else ("FAILED" if not v.success else "rows rejected")
+        items.append(
+            f"<tr><td><a href='{html.escape(name)}.html'>{html.escape(name)}</a></td><td>{v.n_rows}</td>"
+            f"<td>{v.evaluated}</td><td>{failed}</td><td>{len(v.rejections)}</td><td>{status}</td></tr>"
+        )
+    index = folder / "index.html"
+    index.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>newsfacts validation</title></head><body>"
+        f"<h1>newsfacts validation: {html.escape(title)}</h1><table border='1' cellpadding='4'>"
+        "<tr><th>table</th><th>rows</th><th>expectations</th><th>failed</th><th>rows rejected</th>"
+        f"<th>outcome</th></tr>{''.join(items)}</table></body></html>",
+        encoding="utf-8",
+    )
+    return index
 
 
 def _article_lookup(frame: pd.DataFrame, table: Table) -> dict[str, str]:

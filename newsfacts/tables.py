@@ -258,6 +258,22 @@ DATE_MENTIONS = Table(
             min_value=1,
             max_value=31,
         ),
+        _c(
+            "kind",
+            pa.string(),
+            "point (a date or interval on the calendar), duration (\"два года\"), age (\"25-летний\"), frequency "
+            "(\"в год\", \"ежегодно\") or reference (an unresolved back-reference: \"в том же году\"). Only points "
+            "have start_date/end_date: timeline queries should filter kind = 'point'.",
+            nullable=False,
+            allowed=("point", "duration", "age", "frequency", "reference"),
+        ),
+        _c(
+            "duration_days",
+            pa.float64(),
+            "Approximate length in days of a duration (\"два года\" -> 730.5); null for other kinds and vague "
+            "durations (\"несколько лет\").",
+            min_value=0,
+        ),
         _offsets()[3],
     ),
 )
@@ -307,7 +323,7 @@ TRADE_FACTS = Table(
     row_id="fact_id",
     ordered_pairs=(("start_char", "end_char"), ("period_start", "period_end")),
     columns=(
-        _c("fact_id", pa.string(), "Row id: article_id + span + indicator + commodity.", nullable=False),
+        _c("fact_id", pa.string(), "Row id: article_id + span + indicator + commodity (+ amount).", nullable=False),
         _article_id(),
         _c("amount_id", pa.string(), "The amounts row this fact quotes, if any."),
         _c(
@@ -326,6 +342,12 @@ TRADE_FACTS = Table(
             "partner_iso2", pa.string(), "Importer or partner country (ISO 3166-1 alpha-2).", regex=ISO2_REGEX
         ),
         _c("transit_iso2", pa.string(), "Transit country (через …).", regex=ISO2_REGEX),
+        _c(
+            "route",
+            pa.string(),
+            "Named trade/transport route the statement is about (Middle Corridor, North–South, Baku–Tbilisi–Kars"
+            " …; lexicon newsfacts/extract/data/routes_ru.yaml); null when none is named.",
+        ),
         _c("commodity", pa.string(), "Commodity in English (wheat, crude oil …)."),
         _c("hs_code", pa.string(), "Harmonized System heading of the commodity.", regex=r"^[0-9]{2,6}$"),
         _c("value", pa.float64(), "The figure; null for directional statements without a number."),

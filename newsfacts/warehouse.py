@@ -22,9 +22,10 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,11 @@ STORE = ".store"
 JOURNAL = ".journal"
 LOCK = ".lock"
 EMPTY_PART = "part-empty.parquet"
+# Test hook for the crash tests (tests/test_crash.py), never set in production: "publish:<point>" makes the
+# process SIGKILL itself at that point of the first publish that adds rows to ``articles``. Points:
+# ``after_stage_<table>`` (that table's generation staged), ``after_journal`` (journal written, nothing
+# swapped), ``after_swap_<table>`` (that table's symlink swapped; tables swap in the order of the publish).
+FAULT_ENV = "NEWSFACTS_FAULT"
 
 
 class WarehouseError(RuntimeError):
@@ -75,8 +81,17 @@ def write_parquet_atomic(table: pa.Table, dest: Path) -> None:
 
 def write_text_atomic(text: str, dest: Path) -> None:
     tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
     os.replace(tmp, dest)
+
+
+def _fault(point: str, added: dict[str, int]) -> None:
+    """The crash tests' hook (see ``FAULT_ENV``): SIGKILL this process at ``point`` of an articles publish."""
+    if added.get("articles") and os.environ.get(FAULT_ENV) == f"publish:{point}":
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class Warehouse:
@@ -166,11 +181,13 @@ class Warehouse:
         return pa.concat_tables(parts)
 
     def write_docs(self) -> None:
-        """The column dictionary next to the data: README.md and _dictionary/columns.parquet."""
+        """The column dictionary next to the data: README.md, views.sql and _dictionary/columns.parquet."""
         from newsfacts.dictionary import dictionary_table, warehouse_readme
+        from newsfacts.views import views_markdown, views_sql
 
         self.root.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(warehouse_readme(), self.root / "README.md")
+        write_text_atomic(warehouse_readme() + views_markdown(), self.root / "README.md")
+        write_text_atomic(views_sql(), self.root / "views.sql")
         (self.root / "_dictionary").mkdir(exist_ok=True)
         write_parquet_atomic(dictionary_table(), self.root / "_dictionary" / "columns.parquet")
 
@@ -198,13 +215,16 @@ class Warehouse:
             added[name] = n_added
             if gen_name is not None:
                 pending[name] = gen_name
+            _fault(f"after_stage_{name}", added)
         if not pending:
             return added
         journal_dir = self.root / JOURNAL
         journal_dir.mkdir(exist_ok=True)
         journal = journal_dir / f"{run_id}.json"
         write_text_atomic(json.dumps(pending), journal)
-        self._swap_all(pending)
+        _fsync_dir(journal_dir)
+        _fault("after_journal", added)
+        self._swap_all(pending, on_swap=lambda name: _fault(f"after_swap_{name}", added))
         journal.unlink()
         self._collect_garbage()
         return added
@@ -256,7 +276,7 @@ class Warehouse:
         _fsync_dir(gen_dir)
         return f"{STORE}/{table.name}/{gen}", new_rows.num_rows
 
-    def _swap_all(self, pending: dict[str, str]) -> None:
+    def _swap_all(self, pending: dict[str, str], on_swap: Callable[[str], None] | None = None) -> None:
         for name, gen_rel in pending.items():
             if not (self.root / gen_rel).is_dir():
                 continue
@@ -264,22 +284,35 @@ class Warehouse:
             tmp = self.root / f".{name}.{uuid.uuid4().hex[:8]}.link"
             os.symlink(gen_rel, tmp)
             os.replace(tmp, link)
+            if on_swap is not None:
+                on_swap(name)
         _fsync_dir(self.root)
 
     def _collect_garbage(self) -> None:
-        """Delete generations no table points to (keeping the previous one for readers mid-query)."""
+        """Delete generations no table points to (keeping the previous one for readers mid-query), and the
+        temporary files and links a killed writer left behind. Call under the lock."""
         store = self.root / STORE
         if not store.is_dir():
             return
-        for tmp in self.root.glob(".*.link"):
+        for tmp in [
+            *self.root.glob(".*.link"),
+            *self.root.glob(".*.tmp"),
+            *(self.root / "_dictionary").glob(".*.tmp"),
+            *(self.root / JOURNAL).glob(".*.tmp"),
+        ]:
             tmp.unlink(missing_ok=True)
         for table_store in store.iterdir():
             current = self._current_generation(table_store.name) if table_store.name in TABLES else None
-            gens = sorted((g for g in table_store.iterdir() if g.is_dir()), key=lambda p: p.stat().st_mtime)
+            gens = sorted(
+                (g for g in table_store.iterdir() if g.is_dir()), key=lambda p: p.stat().st_mtime_ns
+            )
             keep = {current} if current else set()
-            older = [g for g in gens if g != current]
+            # the previous generation (a reader may still be listing it) is the newest one staged before the
+            # current; generations staged after it were never published (a killed run's) and go
+            cutoff = current.stat().st_mtime_ns if current else None
+            older = [g for g in gens if g != current and (cutoff is None or g.stat().st_mtime_ns <= cutoff)]
             if older:
-                keep.add(older[-1])  # the previous generation: a reader may still be listing it
+                keep.add(older[-1])
             for g in gens:
                 if g not in keep:
                     shutil.rmtree(g, ignore_errors=True)

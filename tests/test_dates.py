@@ -352,15 +352,123 @@ NOT_DATES = [
     "Это влияет на состояние окружающей среды.",
     "Марта Иванова возглавила комитет.",
     "В Нур-Султане прошел форум по энергетике.",
-    "Цена выросла на 15 процентов за 12 месяцев.",
     "Комплекс рассчитан на 1500 мест.",
-    "В тот день было сказано многое.",
+    "В то же время экспорт нефти вырос.",
+    "В то время как экспорт рос, импорт падал.",
+    "Цены на рыбу выросли в 2 раза.",
+    "Фильм «Один день Ивана Денисовича» вышел на экраны.",
+    "Ставка составила 17 процентов годовых.",
+    "Сегодняшний день рождения отметили скромно, а годовой отчет опубликован.",
 ]
 
 
 @pytest.mark.parametrize("sentence", NOT_DATES)
 def test_not_dates(sentence: str) -> None:
-    assert extract_dates(sentence, PUB) == []
+    assert [m.text for m in extract_dates(sentence, PUB) if m.text != "Сегодняшний день"] == []
+
+
+# not points on the calendar, but date mentions of another kind (no start/end date):
+# (sentence, mention text, kind, granularity, duration_days)
+NON_POINTS = [
+    ("Цена выросла на 15 процентов за 12 месяцев.", "за 12 месяцев", "duration", "month", 365.25),
+    ("Строительство займет два года.", "два года", "duration", "year", 730.5),
+    ("Лаос будет выплачивать долг в течение трех лет.", "в течение трех лет", "duration", "year", 1095.75),
+    ("Он проработал в компании около 30 лет.", "около 30 лет", "duration", "year", 10957.5),
+    ("Его арестовали на 10 суток.", "на 10 суток", "duration", "day", 10.0),
+    ("Проект займет полтора года.", "полтора года", "duration", "year", 547.875),
+    ("Кредит выдан на полгода.", "на полгода", "duration", "month", 182.625),
+    ("Выручка за год сократилась в пять раз.", "за год", "duration", "year", 365.25),
+    ("Переговоры шли несколько месяцев.", "несколько месяцев", "duration", "month", None),
+    ("В последние годы спрос падает.", "В последние годы", "duration", "year", None),
+    ("Подписан трехлетний контракт.", "трехлетний", "duration", "year", 1095.75),
+    ("Суд приговорил его к лишению свободы на 5 лет.", "на 5 лет", "duration", "year", 1826.25),
+    ("25-летний мужчина задержан в Алматы.", "25-летний", "age", "year", None),
+    ("Ему было 64 года.", "64 года", "age", "year", None),
+    ("Он умер от рака в 24 года.", "в 24 года", "age", "year", None),
+    ("Пенсионный возраст для мужчин повысят до 65 лет.", "до 65 лет", "age", "year", None),
+    ("Мощность газопровода — 63 млрд кубометров газа в год.", "в год", "frequency", "year", None),
+    (
+        "Завод перерабатывает 420 тысяч баррелей нефти в сутки, сообщили в компании.",
+        "в сутки",
+        "frequency",
+        "day",
+        None,
+    ),
+    ("Пенсии индексируются ежегодно.", "ежегодно", "frequency", "year", None),
+    ("Выборы проходят каждые пять лет.", "каждые пять лет", "frequency", "year", None),
+    ("Зарплата выросла на 10,4 процента в годовом выражении.", "в годовом", "frequency", "year", None),
+    ("В том же году он переехал в Баку.", "В том же году", "reference", "year", None),
+    ("На следующий день сделку отменили.", "На следующий день", "reference", "day", None),
+    ("Годом ранее экспорт был вдвое меньше.", "Годом ранее", "reference", "year", None),
+    ("Двумя неделями ранее министр посетил Ташкент.", "Двумя неделями ранее", "reference", "week", None),
+    ("В тот же день президент подписал указ.", "В тот же день", "reference", "day", None),
+    ("Инфляция по итогам года составит 9 процентов.", "года", "reference", "year", None),
+    ("В первый день форума подписали соглашения.", "В первый день", "reference", "day", None),
+    ("В разные годы он возглавлял министерство.", "В разные годы", "reference", "year", None),
+]
+
+
+@pytest.mark.parametrize("sentence, text, kind, granularity, days", NON_POINTS)
+def test_non_points(sentence: str, text: str, kind: str, granularity: str, days: float | None) -> None:
+    m = only(sentence)
+    assert (m.text, m.kind, m.granularity, m.duration_days) == (text, kind, granularity, days)
+    assert m.start_date is None and m.end_date is None and m.year_known is False
+    assert sentence[m.start_char : m.end_char] == m.text
+
+
+# vague relative points: a point in time without a resolvable date
+VAGUE = [
+    ("Несколько дней назад министр посетил Баку.", "Несколько дней назад", "past"),
+    ("Через несколько недель откроется новый терминал.", "Через несколько недель", "future"),
+    ("На днях я сдала тест.", "На днях", "past"),
+]
+
+
+@pytest.mark.parametrize("sentence, text, tense", VAGUE)
+def test_vague_points(sentence: str, text: str, tense: str) -> None:
+    m = only(sentence)
+    assert (m.text, m.kind, m.tense, m.is_relative, m.start_date) == (text, "point", tense, True, None)
+
+
+def test_points_are_still_points_beside_durations() -> None:
+    text = "Три дня назад, 15 декабря, контракт продлили на два года."
+    found = [(m.text, m.kind, m.start_date) for m in extract_dates(text, PUB)]
+    assert found == [
+        ("Три дня назад", "point", D(2025, 12, 15)),
+        ("15 декабря", "point", D(2025, 12, 15)),
+        ("на два года", "duration", None),
+    ]
+
+
+# holidays: (sentence, published, date)
+HOLIDAYS = [
+    (
+        "В преддверии Дня независимости в посольстве Казахстана в Баку состоялся круглый стол.",
+        PUB,
+        D(2025, 12, 16),
+    ),
+    ("Азербайджан отметил День независимости.", D(2025, 5, 30), D(2025, 5, 28)),
+    ("Наурыз отметили во всех городах.", D(2025, 3, 24), D(2025, 3, 22)),
+    ("Парад прошел в День Победы.", D(2025, 5, 10), D(2025, 5, 9)),  # several countries, all 9 May nearby
+    ("Поздравляю с Новым годом!", D(2025, 12, 30), D(2025, 1, 1)),
+    ("К Дню независимости готовятся заранее.", D(2025, 12, 1), D(2025, 12, 16)),  # nearest to publication
+]
+
+
+@pytest.mark.parametrize("sentence, published, day", HOLIDAYS)
+def test_holidays(sentence: str, published: date, day: date) -> None:
+    m = only(sentence, published)
+    assert (m.kind, m.granularity, m.start_date, m.end_date) == ("point", "day", day, day)
+
+
+def test_holiday_without_publication_keeps_year_unknown() -> None:
+    m = only("В преддверии Дня независимости Казахстана прошел прием.", None)
+    assert (m.year_known, m.start_date, m.month, m.day) == (False, None, 12, 16)
+
+
+def test_lowercase_holiday_words_are_not_holidays() -> None:
+    assert all(m.day != 1 for m in extract_dates("в новом году ожидается рост", PUB))  # not 1 January
+    assert [m.text for m in extract_dates("дня независимости страны не было", PUB)] == []
 
 
 def test_several_mentions_in_order_with_exact_offsets() -> None:
@@ -372,7 +480,7 @@ def test_several_mentions_in_order_with_exact_offsets() -> None:
 
 
 def test_version() -> None:
-    assert VERSION == "dates-1"
+    assert VERSION == "dates-2"
 
 
 def test_impossible_days_are_not_days() -> None:
@@ -438,7 +546,7 @@ def test_seed_planned_fibre_line_is_future() -> None:
 # --- regression guard on a gold corpus --------------------------------------------------------------
 
 
-def test_nerel_dev_precision_and_point_recall() -> None:
+def test_nerel_dev_precision_and_recall() -> None:
     folder = SHARED / "corpus" / "nerel" / "dev"
     if not folder.exists():
         pytest.skip(f"NEREL dev corpus {folder} absent (needs ../shared beside the checkout)")
@@ -446,8 +554,10 @@ def test_nerel_dev_precision_and_point_recall() -> None:
     from eval_dates import load, ours, score
 
     result = score(load(folder), ours)
-    assert result["precision"] >= 0.95
-    assert result["recall_points"] >= 0.85
+    # NEREL tags ages as AGE, not DATE: an age mention overlapping a gold AGE span is correct ("typed")
+    assert result["precision_typed"] >= 0.95
+    assert result["recall"] >= 0.90
+    assert result["recall_points"] >= 0.90
 
 
 # --- the brat reader used by bench/eval_dates.py ----------------------------------------------------

@@ -95,6 +95,8 @@ def test_dates_in_the_wrong_order_are_rejected(validator: Validator) -> None:
             "year": 2025,
             "month": None,
             "day": None,
+            "kind": "point",
+            "duration_days": None,
             "extractor_version": "dates-1",
         }
     ]

@@ -224,4 +224,136 @@ def test_whole_seed_articles() -> None:
     assert {f.commodity for f in facts} == {"crude oil", "uranium", "wheat", "grain"}
     for f in facts:
         assert text[f.start_char : f.end_char] == f.text
-    assert VERSION == "trade-1"
+    assert VERSION == "trade-2"
+
+
+# --- real sentences from the regional news corpora (RT Central Asia subset, Tengrinews) -------------------
+
+
+def test_each_amount_takes_the_commodity_before_it() -> None:
+    facts = _facts(
+        "Традиционно большинство поставок России приходится на нефтепродукты (56% от общего объёма экспорта) "
+        "и на зерновые культуры (28%)."
+    )
+    assert [(f.commodity, f.value, f.reporter_iso2) for f in facts] == [
+        ("petroleum products", 56.0, "RU"),
+        ("grain", 28.0, "RU"),
+    ]
+
+
+def test_exports_of_georgia_to_russia() -> None:
+    facts = _facts(
+        "Грузия за отчётный период экспортировала в РФ виноградных вин на $55,8 млн и минеральных вод на "
+        "более чем $35 млн."
+    )
+    assert [(f.indicator, f.reporter_iso2, f.partner_iso2, f.value, f.unit) for f in facts] == [
+        ("export", "GE", "RU", 55.8e6, "USD"),
+        ("export", "GE", "RU", 35e6, "USD"),
+    ]
+
+
+def test_supply_of_oil_to_belarus() -> None:
+    (f,) = _facts(
+        "Согласно статистическим данным, в январе-феврале 2017 года российские компании поставили в Белоруссию "
+        "2,6 млн тонн нефти, что примерно на треть меньше показателей аналогичного периода прошлого года."
+    )
+    assert (f.indicator, f.reporter_iso2, f.partner_iso2, f.commodity, f.hs_code) == (
+        "supply",
+        "RU",
+        "BY",
+        "crude oil",
+        "2709",
+    )
+    assert (f.value, f.unit, f.comparison) == (2.6e6, "t", "previous_year")
+
+
+REAL_NEGATIVE = [
+    # import substitution is no import
+    "Кроме того, политика импортозамещения, благодаря которой некоторые отрасли промышленности получили "
+    "дотации и субсидии от государства, способствовала росту экономики.",
+    # removing rubbish is no export
+    "В акции приняли участие более 1650 человек, привлечено 45 спецтехники, очищены все тротуары, вывезено "
+    "127 кубометров мусора, очищено 37 километров ирригационных систем.",
+    # a supplier in a public tender, no commodity, no country
+    "Тем самым поставщиком нанесен ущерб в виде закупки дешевых аналогов, не соответствующих заявленным "
+    'техническим характеристикам, на общую сумму почти 133 миллиона тенге", - сообщили в АФМ.',
+    # a general statement: no country, commodity, route or figure
+    "Чем ниже ставка, тем доступнее кредиты для бизнеса, чем больше у предприятий денег, тем больше "
+    "инвестиций, тем самым можно стимулировать рост экономики.",
+]
+
+
+@pytest.mark.parametrize("sentence", REAL_NEGATIVE)
+def test_real_sentences_without_trade_facts(sentence: str) -> None:
+    assert _facts(sentence) == []
+
+
+def test_glued_sentences_are_split() -> None:
+    text = "Участники провели санитарную уборку и вывоз мусора.В акции приняли участие более 1650 человек."
+    assert _facts(text) == []
+
+
+# --- named routes (data/routes_ru.yaml) -----------------------------------------------------------------
+
+
+def test_seed002_transit_along_the_middle_corridor() -> None:
+    transit, turnover = _facts(S002_GROWTH)
+    assert (transit.indicator, transit.route, transit.direction) == ("transit", "Middle Corridor", "increase")
+    assert turnover.route is None  # the corridor is the transit's, not the turnover's
+
+
+def test_a_route_listed_beside_a_trade_flow_is_not_its_route() -> None:
+    assert {f.route for f in _facts(S000_OIL)} == {None}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "route"),
+    [
+        # constructed: the corpora name no route in a trade statement besides the seed
+        ("Транзит грузов через ТМТМ вырос в 2,5 раза.", "Middle Corridor"),
+        (
+            "Объем перевозок грузов по Транскаспийскому международному транспортному маршруту вырос на 62%.",
+            "Middle Corridor",
+        ),
+        ("Объем грузоперевозок по коридору «Север–Юг» в 2023 году вырос на 20%.", "North–South"),
+        (
+            "Казахстан увеличил экспорт нефти по маршруту Баку–Тбилиси–Джейхан до 1,5 млн тонн.",
+            "Baku–Tbilisi–Ceyhan",
+        ),
+        ("Перевозки грузов по железной дороге Баку–Тбилиси–Карс выросли на 30%.", "Baku–Tbilisi–Kars"),
+        ("Экспорт казахстанской нефти через КТК сократился на 5%.", "Caspian Pipeline Consortium"),
+    ],
+)
+def test_routes(sentence: str, route: str) -> None:
+    facts = _facts(sentence)
+    assert facts and {f.route for f in facts} == {route}
+
+
+def test_enumerated_partners_each_take_their_amount() -> None:
+    facts = _facts(
+        "Практически весь объём экспорта в январе 2017-го пришёлся на три географических направления — "
+        "Великобританию (388,7 тыс. тонн), Украину (247,2 тыс. тонн) и Нидерланды (65,6 тыс. тонн)."
+    )
+    assert [(f.reporter_iso2, f.partner_iso2, f.value) for f in facts] == [
+        (None, "GB", 388700.0),
+        (None, "UA", 247200.0),
+        (None, "NL", 65600.0),
+    ]
+
+
+def test_dative_country_is_the_destination() -> None:
+    (f,) = _facts("Туркменистан экспортирует газ Китаю.")
+    assert (f.reporter_iso2, f.partner_iso2, f.commodity) == ("TM", "CN", "natural gas")
+
+
+def test_scraped_text_with_glued_sentences() -> None:
+    # Tengrinews: "…корреспондентTengrinews.kz.Как сообщили…" -- the 120 thousand tonnes are not the quarter's
+    text = (
+        "Казахстан отправит еще 120 тысяч тонн нефти в Германию, передает корреспондентTengrinews.kz.Как "
+        'сообщили в "КазТрансОйле", в первом квартале 2024 года объем транспортировки нефти для поставки '
+        "в Германию составил 300 тысяч тонн."
+    )
+    facts = _facts(text)
+    assert [(f.indicator, f.partner_iso2, f.commodity, f.value) for f in facts] == [
+        ("supply", "DE", "crude oil", 300000.0)
+    ]

@@ -36,6 +36,7 @@ def date_rows(article_id: str, *spans: tuple[int, int]) -> pa.Table:
             "year": 2025,
             "month": None,
             "day": None,
+            "kind": "point",
             "extractor_version": "dates-1",
         }
         for s, e in spans

@@ -10,6 +10,8 @@ Conventions:
 - bare numbers are amounts only with a scale word ("17 млн", "33,5 миллиона человек"; unit None), so years,
   days, ordinals and phone numbers never are.
 - "с X до Y долларов" gives two amounts (X borrows Y's unit; the qualifier of Y is exact, not up_to).
+- a price's denominator is part of the money expression ("60 долларов за баррель": value 60, unit USD);
+  units with a ``factor`` convert to their code ("95 копеек" -> 0.95 RUB, "20 т. р." -> 20000 RUB).
 """
 
 from __future__ import annotations
@@ -24,16 +26,18 @@ import ahocorasick
 from newsfacts.extract.numbers import ParsedNumber, lexicon, load_yaml, normalise, parse_number
 from newsfacts.extract.types import AmountMention
 
-VERSION: str = "amounts-1"
+VERSION: str = "amounts-2"
 
 _END = r"(?!\w)"
 _PREPS = "на|в|во|с|со|от|до|за|к|по"
 _CHANGE_VERB_RE = re.compile(  # "выросла до 5%": the level reached, not an upper bound
     r"(?<!\w)(?:вырос|выраст|возрос|увелич|сниз|сниж|сократ|сокращ|повыс|повыш|пониз|пониж|упал|упад|подня|"
-    r"поднима|опуст|подорож|подешев|дорож|дешев|рост|рос|достиг|довед|довест|снос|ослаб|укреп|вырас)\w*\s+$"
+    r"поднима|опуст|подорож|подешев|дорож|дешев|рост|рос|достиг|довед|довест|снос|ослаб|укреп|вырас|взлет|"
+    r"подскоч|обвал|рухн)\w*\s+$"
 )
 _SPACE_RE = re.compile(r"\s*")
-_SIGN_OR_DIGIT_RE = re.compile(r"(?<![\w.,])[\d$€£₽₸¥]")
+# "(?<![\w.,])[\d$…]" written with the look-behind after the class, so the regex engine can skip ahead by class
+_SIGN_OR_DIGIT_RE = re.compile(r"[\d$€£₽₸¥](?<![\w.,].)")
 _SENTENCE_END_RE = re.compile(r"\s*(?:$|\n|[A-ZА-ЯЁ«\"(])")
 _RANGE_DASH_RE = re.compile(r"\s*[-–—]\s*(?=\d)")
 _RANGE_DO_RE = re.compile(r"\s+до\s+")
@@ -58,9 +62,10 @@ _MULT_WORDS = {
 @dataclass(frozen=True)
 class _Lex:
     anchor_re: re.Pattern[str]
-    words_ac: Any  # ahocorasick.Automaton over word-anchor stems (prefilter for anchor_re)
+    words_ac: Any  # ahocorasick.Automaton over word-anchor stems -> (length, whole word only)
     unit_re: re.Pattern[str]
-    units: tuple[tuple[str, str], ...]  # (code, kind) per unit alternative
+    units: tuple[tuple[str, str, float], ...]  # (code, kind, factor to the code's unit) per unit alternative
+    per_unit_re: re.Pattern[str]  # "за баррель" after a price: part of the money expression
     prefix_re: re.Pattern[str]  # currency sign before the number
     prefix_units: dict[str, str]
     before_re: re.Pattern[str]  # qualifier / preposition right before the number
@@ -75,7 +80,7 @@ class _Lex:
 @lru_cache(maxsize=1)
 def _lex() -> _Lex:
     data = load_yaml()
-    units = tuple((str(u["code"]), str(u["kind"])) for u in data["units"])
+    units = tuple((str(u["code"]), str(u["kind"]), float(u.get("factor", 1))) for u in data["units"])
     unit_re = re.compile(
         "(?:" + "|".join(f"(?P<u{i}>{u['pattern']})" for i, u in enumerate(data["units"])) + r")(?![\w])"
     )
@@ -103,17 +108,19 @@ def _lex() -> _Lex:
     share_after_re = re.compile(rf"\s*(?:{data['share_after']})")
     share_before_re = re.compile(rf"(?:{data['share_before']})[^.!?]{{0,40}}$")
     qualifiers = tuple((re.compile(q + "$"), str(v)) for q, v in quals)
-    stems = set(lexicon().words) | set(ratio_words) | set(_MULT_WORDS) | set(data["unit_adjectives"])
+    whole = set(lexicon().words) | set(ratio_words)  # anchors only as whole words ("сто", not "стоит")
+    stems = set(_MULT_WORDS) | set(data["unit_adjectives"])
     stems |= {"тысяч", "миллион", "миллиард", "триллион", "пол", "перв", "втор", "трет", "четверт", "пят"}
     words_ac = ahocorasick.Automaton()
-    for stem in stems:
-        words_ac.add_word(stem, len(stem))
+    for stem in whole | stems:
+        words_ac.add_word(stem, (len(stem), stem not in stems))
     words_ac.make_automaton()
     return _Lex(
         anchor_re,
         words_ac,
         unit_re,
         units,
+        re.compile(rf"\s+(?:{data['per_unit']}){_END}"),
         prefix_re,
         prefix_units,
         before_re,
@@ -143,13 +150,17 @@ def _skip(norm: str, pos: int) -> int:
     return m.end() if m else pos
 
 
-def _unit_at(norm: str, pos: int) -> tuple[str, str, int] | None:
+def _unit_at(norm: str, pos: int) -> tuple[str, str, float, int] | None:
     lex = _lex()
     m = lex.unit_re.match(norm, pos)
     if m is None or m.lastgroup is None:
         return None
-    code, kind = lex.units[int(m.lastgroup[1:])]
-    return code, kind, m.end()
+    code, kind, factor = lex.units[int(m.lastgroup[1:])]
+    return code, kind, factor, m.end()
+
+
+def _scaled(value: float | None, factor: float) -> float | None:
+    return value if value is None or factor == 1.0 else round(value * factor, 9)
 
 
 def _core(norm: str, pos: int, *, ratio_ok: bool, range_do: bool) -> _Core | None:
@@ -182,11 +193,14 @@ def _core(norm: str, pos: int, *, ratio_ok: bool, range_do: bool) -> _Core | Non
             return _Core(pos, rr.end(), value, low, high, "times", "ratio", num)
         um = _unit_at(norm, after)
         if um is not None:
-            unit, kind, end = um
+            unit, kind, factor, end = um
+            value, low, high = _scaled(value, factor), _scaled(low, factor), _scaled(high, factor)
             if unit == "RUB" and (km := _KOPECK_RE.match(norm, end)) and value is not None:
                 value, end = value + int(km.group(1)) / 100, km.end()
     if unit is None and (num.scale == 1.0 or num.only_scale):
         return None
+    if kind == "money" and (pu := lex.per_unit_re.match(norm, end)):
+        end = pu.end()  # "60 долларов за баррель": the price's denominator belongs to it
     return _Core(pos, end, value, low, high, unit, kind, num)
 
 
@@ -263,9 +277,12 @@ def _special(text: str, norm: str, m: re.Match[str]) -> AmountMention | None:
 def _anchor_starts(norm: str, lex: _Lex) -> list[int]:
     """Candidate anchor positions: digits/currency signs, and word starts of number-word stems."""
     starts = {m.start() for m in _SIGN_OR_DIGIT_RE.finditer(norm)}
-    for end, length in lex.words_ac.iter(norm):
+    n = len(norm)
+    for end, (length, whole) in lex.words_ac.iter(norm):
         start = end - length + 1
-        if start == 0 or not norm[start - 1].isalnum():
+        if (start == 0 or not norm[start - 1].isalnum()) and not (
+            whole and end + 1 < n and norm[end + 1].isalnum()
+        ):
             starts.add(start)
     return sorted(starts)
 

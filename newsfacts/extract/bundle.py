@@ -78,7 +78,7 @@ class ExtractorSet:
         return ArticleFacts(
             dates=dates,
             amounts=amounts,
-            trade=trade_mod.extract_trade_facts(text, amounts, dates),
+            trade=trade_mod.extract_trade_facts(text, amounts, [d for d in dates if d.kind == "point"]),
             topics=self._topics.tag(title, text),
             entities=self.entities.extract(text) if self.ner else [],
         )

@@ -22,7 +22,7 @@ from newsfacts.extract.dates_lexicon import Lexicon, alternation, lexicon, norm_
 from newsfacts.extract.dates_rules import Cand
 from newsfacts.extract.types import DateMention
 
-VERSION: str = "dates-1"
+VERSION: str = "dates-2"
 
 _SENTENCE_END = re.compile(r"[.!?…]\s+(?=[А-ЯЁA-Z«\"(0-9])|\n")
 _JOINER = re.compile(r"\s*,?\s*(?:(?:в|во)\s+)?", re.IGNORECASE)
@@ -49,7 +49,11 @@ def _merge(text: str, chosen: list[Cand]) -> list[Cand]:
     out: list[Cand] = []
     for c in chosen:
         prev = out[-1] if out else None
-        if prev is not None and _JOINER.fullmatch(text, prev.end, c.start):
+        if (
+            prev is not None
+            and _JOINER.fullmatch(text, prev.end, c.start)
+            and not (prev.vague or c.vague or prev.mkind != "point" or c.mkind != "point")
+        ):
             weekdayish = {"weekday", "rel_day", "rel_weekday"}
             if prev.kind in weekdayish and c.granularity == "day" and c.kind not in weekdayish:
                 out[-1] = c.span(start=prev.start)
@@ -173,7 +177,27 @@ def _tense(c: Cand, period: Period | None, pub: date | None, cue: _Cue) -> str:
     return cue.get() or "unknown"
 
 
+def _non_point(text: str, c: Cand, start: int, pub: date | None, cue: _Cue) -> DateMention:
+    """A duration / age / frequency / back-reference, or a point without a date ("недавно"): no dates."""
+    return DateMention(
+        text=text[start : c.end],
+        start_char=start,
+        end_char=c.end,
+        start_date=None,
+        end_date=None,
+        granularity=c.granularity,
+        year_known=False,
+        is_relative=c.vague,
+        anchor="publication" if c.vague and pub else "none",
+        tense=c.tense or "unknown",  # no sentence cue for non-points: it costs time and says little
+        kind=c.mkind,
+        duration_days=c.days,
+    )
+
+
 def _resolve(text: str, c: Cand, start: int, pub: date | None, cue: _Cue) -> DateMention | None:
+    if c.mkind != "point" or c.vague:
+        return _non_point(text, c, start, pub, cue)
     try:
         if c.from_pub is not None:
             period = c.from_pub(pub, cue.future()) if pub else None

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -19,9 +20,41 @@ def norm_word(word: str) -> str:
 
 
 def alternation(words: Iterable[str]) -> str:
-    """A non-capturing regex alternation of ``words``, longest first, tolerant of ё/е."""
-    forms = sorted({norm_word(w) for w in words}, key=lambda w: (-len(w), w))
-    return "(?:" + "|".join(re.escape(w).replace("е", "[её]") for w in forms) + ")"
+    """A non-capturing regex alternation of ``words`` (longer forms first), tolerant of ё/е.
+
+    Built as a prefix tree ("год(?:ами|ам|ах|а|…)?") so that the regex engine does not try every word in turn.
+    """
+    trie: dict[str, Any] = {}
+    for w in {norm_word(w) for w in words}:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return "(?:" + _trie_regex(trie) + ")"
+
+
+def _trie_regex(node: dict[str, Any]) -> str:
+    branches = []
+    for ch in sorted((c for c in node if c), key=lambda c: -_depth(node[c])):
+        branches.append(_char(ch) + _trie_regex(node[ch]))
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:  # a word may end here: the longer continuations are tried first (greedy)
+        return (
+            body + "?"
+            if len(branches) == 1 and len(body) == 1
+            else (f"(?:{body})?" if not body.startswith("(?:") or len(branches) == 1 else body + "?")
+        )
+    return body
+
+
+def _depth(node: dict[str, Any]) -> int:
+    return 1 + max((_depth(v) for k, v in node.items() if k), default=0)
+
+
+def _char(ch: str) -> str:
+    return "[её]" if ch == "е" else re.escape(ch)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ class Cand:
     tense: str | None = None  # intrinsic tense of relative words (вчера, через, прошлом)
     priority: int = 0
     kind: str = ""
+    mkind: str = "point"  # point / duration / age / frequency / reference (date_mentions.kind)
+    days: float | None = None  # approximate length of a duration
+    vague: bool = False  # a point without a resolvable date ("недавно", "несколько лет назад")
 
     def span(self, start: int | None = None, end: int | None = None) -> Cand:
         return replace(

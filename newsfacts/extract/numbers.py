@@ -25,11 +25,22 @@ _DIGIT_SUFFIX_RE = re.compile(r"-(?:х|ти|ми|ух|ех|ох|и|ю|ем|ом|
 _SPACE_RE = re.compile(r"\s*")
 _HALF_RE = re.compile(r"\s+с\s+половиной(?!\w)")
 _WORD_RE = re.compile(r"[а-я]+")
+_GROUP_SPACES_RE = re.compile(r"[ \u00a0\u202f]")
+_SEP_RE = re.compile(r"[.,]")
+
+
+_LAST_NORMALISED: tuple[str, str] = ("", "")  # (text, normalised): the extractors of one article share it
 
 
 def normalise(text: str) -> str:
     """Lowercase and "ё" -> "е"; keeps the length so offsets stay valid."""
-    return text.lower().replace("ё", "е")
+    global _LAST_NORMALISED
+    last = _LAST_NORMALISED
+    if text is last[0]:
+        return last[1]
+    norm = text.lower().replace("ё", "е")
+    _LAST_NORMALISED = (text, norm)
+    return norm
 
 
 @dataclass(frozen=True)
@@ -83,12 +94,13 @@ def parse_digits(s: str, *, decimal_comma_only: bool = False) -> float:
     separator followed by exactly three digits is a thousands separator unless ``decimal_comma_only``);
     "1,599,059.38" -> 1599059.38.
     """
-    s = re.sub(r"[ \u00a0\u202f]", "", s)
+    if not s.isdigit():
+        s = _GROUP_SPACES_RE.sub("", s)
     seps = [c for c in s if c in ".,"]
     if not seps:
         return float(s)
     if len(seps) == 1:
-        head, tail = re.split(r"[.,]", s)
+        head, tail = _SEP_RE.split(s)
         if len(tail) == 3 and head not in ("", "0") and not decimal_comma_only:
             return float(head + tail)
         return float(head + "." + tail)

@@ -36,6 +36,8 @@ class DateMention:
     year: int | None = None  # the parts the text gives, also when the year is unknown
     month: int | None = None
     day: int | None = None
+    kind: str = "point"  # point / duration / age / frequency / reference (non-points have no dates)
+    duration_days: float | None = None  # approximate length of a duration ("два года" -> 730.5)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class TradeFact:
     period_end: date | None = None
     period_granularity: str | None = None
     amount_index: int | None = None  # index into the article's AmountMention list, if linked
+    route: str | None = None  # named trade/transport route ("Middle Corridor"), data/routes_ru.yaml
 
 
 @dataclass(frozen=True)

@@ -169,6 +169,13 @@ def _repair_mojibake(text: str, encoding: str, repairs: tuple[str, ...]) -> Deco
     return Decoded(text, encoding, repairs)
 
 
+def _controls_checked(decoded: Decoded) -> Decoded:
+    """Reject binary-looking text after the mojibake repair: UTF-8 read as latin-1 and saved again as UTF-8
+    carries C1 control characters (U+0080-U+009F) that ftfy turns back into the Cyrillic letters they were."""
+    _check_controls(decoded.text, decoded.encoding)
+    return decoded
+
+
 def decode(raw: bytes) -> Decoded:
     """Decode bytes to text; return the text, the encoding used and the repairs made.
 
@@ -179,16 +186,14 @@ def decode(raw: bytes) -> Decoded:
         raise DecodeError("empty", "0 bytes")
     by_bom = _decode_bom(raw)
     if by_bom is not None:
-        _check_controls(by_bom.text, by_bom.encoding)
-        return _repair_mojibake(by_bom.text, by_bom.encoding, ())
+        return _controls_checked(_repair_mojibake(by_bom.text, by_bom.encoding, ()))
     _check_binary(raw)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         first_bad = exc.start
     else:
-        _check_controls(text, "utf-8")
-        return _repair_mojibake(text, "utf-8", ())
+        return _controls_checked(_repair_mojibake(text, "utf-8", ()))
     candidates: list[Decoded] = [Decoded(raw.decode(enc, errors="replace"), enc, ()) for enc in _SINGLE_BYTE]
     lossy = raw.decode("utf-8", errors="replace")
     n_bad = lossy.count("\ufffd")

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from newsfacts.extract.dateline import infer_published
 from newsfacts.ingest.clean import clean
 from newsfacts.ingest.dates import date_from_url, parse_date_value
 from newsfacts.ingest.decode import Decoded, decode
@@ -168,6 +169,8 @@ def parse_raw(item: RawInput) -> CleanArticle | Rejection:
         decoded: Decoded = decode(item.raw)
     except DecodeError as exc:
         return _reject(item, "decode", exc.reason, exc.detail)
+    if not decoded.text.strip():
+        return _reject(item, "decode", "blank", f"{len(item.raw)} bytes of whitespace only ({decoded.encoding})")
     if item.kind == "json":
         got = _from_json(item, decoded.text)
         if isinstance(got, Rejection):
@@ -192,11 +195,14 @@ def parse_raw(item: RawInput) -> CleanArticle | Rejection:
             "no_text",
             f"no text left after cleaning {len(item.raw)} bytes ({decoded.encoding})",
         )
+    published, published_source = meta.published_date, meta.published_date_source
+    if published is None and (stated := infer_published(text)) is not None:
+        published, published_source = stated[0], "text"  # a dateline or "Опубликовано: …" line
     return CleanArticle(
         title=title,
         text=text,
-        published_date=meta.published_date,
-        published_date_source=meta.published_date_source if meta.published_date else "unknown",
+        published_date=published,
+        published_date_source=published_source if published else "unknown",
         url=meta.url,
         source_name=meta.source_name,
         encoding=decoded.encoding,

@@ -183,11 +183,27 @@ def _iter_json_file(member: _Member, max_bytes: int) -> Iterator[RawInput | Reje
         )
 
 
+def _escapes(name: str) -> bool:
+    """Whether an archive member's name is absolute or climbs out of the archive with ``..``."""
+    parts = name.replace("\\", "/").split("/")
+    drive = len(parts[0]) == 2 and parts[0][1] == ":"  # "C:/x" or "C:\\x"
+    return name.startswith(("/", "\\")) or drive or ".." in parts
+
+
 def _iter_zip(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]:
     try:
         with member.open() as fh, zipfile.ZipFile(fh) as zf:
             for info in sorted(zf.infolist(), key=lambda i: i.filename):
                 name = info.filename
+                if _escapes(name):  # zip slip: "../x.txt", "/etc/x", "C:\\x"; never opened
+                    yield Rejection(
+                        f"{member.uri}/{name}",
+                        "read",
+                        "path_escape",
+                        "an archive member whose path leaves the archive (absolute or with '..'); not read",
+                        None,
+                    )
+                    continue
                 if info.is_dir() or any(part.startswith(".") for part in name.split("/")):
                     continue
                 inner = _Member(

@@ -1,0 +1,500 @@
+"""Grammar rules for date expressions that are not plain points: durations, ages, frequencies, back-references,
+vague relative points ("недавно", "несколько лет назад"), the present ("сейчас") and holidays ("Дня
+независимости").
+
+A candidate's ``mkind`` says which (``point``/``duration``/``age``/``frequency``/``reference``); ``dates.py``
+gives non-points no start/end date. The words are data (``data/dates_ru.yaml``, the second half).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import yaml
+
+from newsfacts.extract.dates_lexicon import DATA_FILE, Lexicon, alternation, norm_word
+from newsfacts.extract.dates_rules import MISSING, Cand, Handler, Period
+
+_PREV_WORD = re.compile(r"([а-яёa-z]+(?:\s+(?:течение|течении|протяжении))?)[\s\xa0]+$", re.I)
+_AMOUNT_BEFORE = re.compile(
+    r"\d|тысяч|миллион|миллиард|триллион|млн|млрд|трлн|процент|%|тонн|баррел|кубометр", re.I
+)
+_FREQ_AFTER = re.compile(
+    r"\s*(?:$|[.,;:!?)»\"—–-]|\s(?:и|а|но|при|с|по|на|до|к|что|или|из|для|в|против|за|это|то|уже|а также)"
+    r"(?![а-яё]))",
+    re.I,
+)
+_SENTENCE_STOP = re.compile(r"[.!?\n]")
+_ANNUAL_AFTER = re.compile(r"\s+(?:выражении|исчислении|измерении)", re.I)
+_GRAN = {"hour": "day"}
+_FREQ_GRAN = {
+    "ежегодно": "year",
+    "каждогодно": "year",
+    "ежеквартально": "quarter",
+}
+
+
+@dataclass(frozen=True)
+class Holiday:
+    dates: dict[str, tuple[int, int]]  # ISO2 or "*" -> (month, day)
+
+
+@dataclass(frozen=True)
+class SpanLexicon:
+    unit_of: dict[str, str]  # form -> unit
+    unit_days: dict[str, float]
+    unit_granularity: dict[str, str]
+    duration_words: dict[str, float]
+    vague_counts: frozenset[str]
+    prefixes: tuple[str, ...]
+    duration_preps: frozenset[str]
+    frequency_words: tuple[str, ...]
+    frequency_each: tuple[str, ...]
+    age_stems: dict[str, int]
+    age_nouns: frozenset[str]
+    duration_nouns: frozenset[str]
+    penalty_words: frozenset[str]
+    ref_pronouns: tuple[str, ...]
+    pronoun_before: re.Pattern[str]  # "том же " / "тот " right before a unit
+    ref_units: tuple[str, ...]
+    ref_after: tuple[str, ...]
+    ref_next_units: tuple[str, ...]
+    vague_past: tuple[str, ...]
+    holiday_tails: dict[str, Holiday]  # "независимости" -> dates (after "День/Дня/…")
+    holiday_names: dict[str, Holiday]  # "наурыз" -> dates
+    countries: re.Pattern[str]
+    country_of: dict[str, str]  # stem -> ISO2
+
+
+def _strip_prep(phrase: str) -> str:
+    return re.sub(r"^(?:в|на)\s+", "", norm_word(phrase))
+
+
+def _md(value: str) -> tuple[int, int]:
+    mo, d = value.split("-")
+    return int(mo), int(d)
+
+
+@lru_cache(maxsize=1)
+def span_lexicon() -> SpanLexicon:
+    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    units = raw["duration_units"]
+    tails: dict[str, Holiday] = {}
+    names: dict[str, Holiday] = {}
+    for h in raw["holidays"]:
+        hol = Holiday({k: _md(v) for k, v in h["dates"].items()})
+        if "day_of" in h:
+            tails[norm_word(h["day_of"])] = hol
+        for name in h.get("names", []):
+            names[norm_word(name)] = hol
+    country_of = {norm_word(stem): iso for iso, stems in raw["holiday_countries"].items() for stem in stems}
+    short = [s for s in country_of if len(s) <= 3]
+    long = [s for s in country_of if len(s) > 3]
+    countries = re.compile(
+        rf"(?<![а-яё])(?:(?P<long>{alternation(long)})|(?P<short>{alternation(short)})(?![а-яё]))", re.I
+    )
+    return SpanLexicon(
+        unit_of={norm_word(f): u for u, spec in units.items() for f in spec["forms"]},
+        unit_days={u: float(spec["days"]) for u, spec in units.items()},
+        unit_granularity={u: str(spec["granularity"]) for u, spec in units.items()},
+        duration_words={norm_word(k): float(v) for k, v in raw["duration_words"].items()},
+        vague_counts=frozenset(norm_word(w) for w in raw["vague_counts"]),
+        prefixes=tuple(raw["duration_prefixes"]),
+        duration_preps=frozenset(norm_word(w) for w in raw["duration_prepositions"]),
+        frequency_words=tuple(raw["frequency_words"]),
+        frequency_each=tuple(raw["frequency_each"]),
+        age_stems={norm_word(k): int(v) for k, v in raw["age_stems"].items()},
+        age_nouns=frozenset(norm_word(w) for w in raw["age_nouns"]),
+        duration_nouns=frozenset(norm_word(w) for w in raw["duration_nouns"]),
+        penalty_words=frozenset(norm_word(w) for w in raw["penalty_words"]),
+        ref_pronouns=tuple(raw["reference_pronouns"]),
+        pronoun_before=re.compile(
+            rf"(?<![а-яё])(?P<pron>{alternation(raw['reference_pronouns'])})[\s\xa0]+(?P<same>же[\s\xa0]+)?$",
+            re.I,
+        ),
+        ref_units=tuple(raw["reference_units"]),
+        ref_after=tuple(raw["reference_after"]),
+        ref_next_units=tuple(raw["reference_next_units"]),
+        vague_past=tuple(_strip_prep(p) for p in raw["vague_past"]),
+        holiday_tails=tails,
+        holiday_names=names,
+        countries=countries,
+        country_of=country_of,
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _prev_word(m: re.Match[str], start: int | None = None) -> str:
+    s = m.start() if start is None else start
+    pm = _PREV_WORD.search(m.string, max(0, s - 30), s)
+    return norm_word(pm.group(1)) if pm else ""
+
+
+def _quantity(raw: str | None, lex: Lexicon, slex: SpanLexicon) -> float | None:
+    """The value of a count ("3", "1,5", "4-5" -> 4.5, "двух", "один-два" -> 1.5); None when vague/absent."""
+    if not raw:
+        return None
+    parts = [p for p in re.split(r"\s*[-–—]\s*", raw.strip()) if p]
+    values: list[float] = []
+    for part in parts:
+        if part[0].isdigit():
+            values.append(float(part.replace(",", ".")))
+            continue
+        total = 0.0
+        for word in part.split():
+            w = norm_word(word)
+            if w in slex.vague_counts:
+                return None
+            v = lex.cardinals.get(w)
+            if v is None:
+                return None
+            total += v
+        values.append(total)
+    return sum(values) / len(values) if values else None
+
+
+def _is_vague(raw: str | None, slex: SpanLexicon) -> bool:
+    return bool(raw) and norm_word(raw.split()[0]) in slex.vague_counts  # type: ignore[union-attr]
+
+
+def _mk(m: re.Match[str], mkind: str, granularity: str, **kw: object) -> Cand:
+    kw.setdefault("priority", -1)  # a point reading of the same span wins ("3 дня назад")
+    return Cand(m.start(), m.end(), granularity, kind=mkind, mkind=mkind, **kw)  # type: ignore[arg-type]
+
+
+# --- handlers --------------------------------------------------------------------------------------------
+
+
+def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "два года", "в течение трех лет", "за год", "около 30 лет", "несколько дней назад", "годом ранее"."""
+    slex = span_lexicon()
+    g = m.groupdict()
+    for key in ("pre", "n", "n2", "u2"):
+        g.setdefault(key, None)
+    pre = norm_word(g["pre"] or "")
+    tail = norm_word(g["tail"] or "").strip()
+    if m.start() and m.string[m.start() - 1] in '«"':
+        return None  # a title: «Один день Ивана Денисовича»
+    if g.get("whole"):
+        days: float | None = slex.duration_words[norm_word(g["whole"])]
+        unit = "month" if days and days < 365 else "year"
+        vague = False
+    else:
+        unit = slex.unit_of[norm_word(g["u"])]
+        n = _quantity(g["n"], lex, slex)
+        vague = _is_vague(g["n"], slex)
+        if g["n"] and n is None and not vague:
+            return None
+        if n is not None and not 0 < n <= 1000:
+            return None
+        days = (
+            None
+            if vague or (n is None and norm_word(g["u"]) in ("годы", "годах", "дни"))
+            else ((n if n is not None else 1.0) * slex.unit_days[unit])
+        )
+        if g["u2"] and days is not None:
+            n2 = _quantity(g["n2"], lex, slex)
+            if n2 is None:
+                return None
+            days += n2 * slex.unit_days[slex.unit_of[norm_word(g["u2"])]]
+        if not g["n"] and not pre and not tail:
+            return _bare_unit(m, unit, days)
+    granularity = _GRAN.get(unit, slex.unit_granularity[unit])
+    if tail.endswith("назад") or pre == "через":
+        if not (vague or g.get("whole") is None and not g["n"]):
+            return None  # a counted shift is a point: count_ago / later resolve it
+        return _mk(m, "point", granularity, vague=True, tense="past" if tail else "future")
+    if tail or pre == "спустя":
+        return _mk(m, "reference", granularity)
+    if unit == "year" and g["n"] and not vague and not g["u2"] and _is_age(m, slex, pre):
+        return _mk(m, "age", "year")
+    return _mk(m, "duration", granularity, days=days)
+
+
+_AGE_BEFORE = re.compile(
+    r"(?:(?<![а-яё])(?:возрасте|исполнилось|исполнился|исполнилась|исполнится|исполнилось бы|было|будет|старше"
+    r"|младше|моложе|дожил|дожила|ему|ей|им)[\s\xa0]+|\()$",
+    re.I,
+)
+_AGE_PREP = re.compile(r"(?<![а-яё])(?:в|во|с|со|до|от|к)[\s\xa0]+$", re.I)
+_NAME_BEFORE = re.compile(r"(?<=[а-яё,] )[А-ЯЁ][а-яё]+[\s\xa0]+$")
+_NEXT_WORD = re.compile(r"[\s\xa0]+([а-яё]+)", re.I)
+
+
+def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str) -> bool:
+    """ "ему было 64 года", "в 24 года", "с 14 лет", "до 65 лет", "Келли 52 года.", "(51 год)": a person's age."""
+    if pre:
+        return False
+    text, lo, hi = m.string, m.start(), m.end()
+    before = text[max(0, lo - 24) : lo]
+    nxt = _NEXT_WORD.match(text, hi)
+    following = norm_word(nxt.group(1)) if nxt else ""
+    if following == "жизни" or _AGE_BEFORE.search(before):
+        return True
+    if following in slex.penalty_words:
+        return False
+    if _AGE_PREP.search(before):
+        return True
+    return bool(_NAME_BEFORE.search(before)) and bool(re.match(r"\s*[.,;)]", text[hi : hi + 2]))
+
+
+def _bare_unit(m: re.Match[str], unit: str, days: float | None) -> Cand | None:
+    """A unit without a count: "за год" (duration), "63 млрд кубометров в год" (frequency), "по итогам года"."""
+    slex = span_lexicon()
+    prev = _prev_word(m)
+    word = norm_word(m.group())
+    granularity = _GRAN.get(unit, slex.unit_granularity[unit])
+    if prev == "итогам" and unit in ("year", "month"):
+        return _mk(m, "reference", granularity)
+    if word in ("годы", "годах", "годами", "годам", "лет", "дни", "дней", "месяцев", "недель"):
+        return None
+    if prev == "в" and word in ("год", "день", "сутки", "месяц", "неделю", "час"):
+        lo = m.start()
+        window = m.string[max(0, lo - 70) : lo]
+        stop = max((s.end() for s in _SENTENCE_STOP.finditer(window)), default=0)
+        if _AMOUNT_BEFORE.search(window, stop) and _FREQ_AFTER.match(m.string, m.end()):
+            return _mk(m, "frequency", granularity)
+        return None
+    if (
+        prev in slex.duration_preps
+        and word not in ("года", "дня", "месяца", "недели")
+        or prev
+        in (
+            "течение",
+            "течении",
+            "протяжении",
+            "в течение",
+            "в течении",
+            "на протяжении",
+        )
+    ):
+        if prev == "на" and not _FREQ_AFTER.match(m.string, m.end()):
+            return None  # "на год вперед" is fine, "на год выборов" is not
+        return _mk(m, "duration", granularity, days=days)
+    return None
+
+
+def frequency_word(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "ежегодно", "каждые три года", "каждый день"."""
+    slex = span_lexicon()
+    if m["fw"]:
+        return _mk(m, "frequency", _FREQ_GRAN.get(norm_word(m["fw"]), "year"))
+    unit = slex.unit_of[norm_word(m["u"])]
+    if m["n"] and _quantity(m["n"], lex, slex) is None:
+        return None
+    return _mk(m, "frequency", _GRAN.get(unit, slex.unit_granularity[unit]))
+
+
+def annual(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "в годовом выражении": an annual rate."""
+    if _ANNUAL_AFTER.match(m.string, m.end()):
+        return _mk(m, "frequency", "year")
+    return None
+
+
+def age_adjective(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "25-летний" (an age when a person follows), "трехлетнего контракта" (a duration)."""
+    slex = span_lexicon()
+    n = int(m["n"]) if m["n"] else slex.age_stems.get(norm_word(m["s"] or ""))
+    if not n or n > 150:
+        return None
+    after = re.match(r"[\s\xa0]+([А-ЯЁа-яё]+)", m.string[m.end() : m.end() + 30])
+    word = after.group(1) if after else ""
+    if m["n"]:  # "55-летний премьер": an age unless a duration noun follows ("15-летний цикл")
+        person = norm_word(word) not in slex.duration_nouns
+    else:  # "трехлетнего контракта": a duration unless a person follows
+        person = bool(word) and (word[0].isupper() or norm_word(word) in slex.age_nouns)
+    if person:
+        return _mk(m, "age", "year")
+    return _mk(m, "duration", "year", days=n * slex.unit_days["year"])
+
+
+def reference(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "в том же году", "в тот день", "на следующий день", "в первый день", "в разные годы"."""
+    g = m.groupdict()
+    text = m.group()
+    if g.get("years") and _prev_word(m) not in ("в", "во", "за", "с"):
+        return None
+    if g.get("ordu") and lex.ordinal(g["ord"]) is None:
+        return None
+    if re.search(r"\d", text):
+        return None
+    return _mk(m, "reference", _ref_granularity(text))
+
+
+def _ref_granularity(text: str) -> str:
+    t = norm_word(text)
+    if re.search(r"(?<![а-яё])(?:д[не]|утро|вечер|ночь|сутки|время|момент)", t):
+        return "day"
+    if "недел" in t:
+        return "week"
+    if "месяц" in t:
+        return "month"
+    return "year"
+
+
+def pronoun_reference(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "в том же году", "в тот день", "с того дня", "в то время" (anchored at the unit, extended back)."""
+    slex = span_lexicon()
+    pm = slex.pronoun_before.search(m.string, max(0, m.start() - 16), m.start())
+    if pm is None:
+        return None
+    p, unit = norm_word(pm["pron"]), norm_word(m.group())
+    if p == "то" and unit == "время" and pm["same"]:
+        return None  # "в то же время": a discourse connective ("at the same time"), rarely a time
+    if not pm["same"]:
+        if p.startswith("это") and unit in ("год", "году", "года", "месяц", "месяце", "неделе", "неделю"):
+            return None  # "в этом году" is the publication year (rel_unit)
+        if unit == "время" and re.match(r"\s*,?\s+как", m.string[m.end() : m.end() + 8]):
+            return None  # "в то время как": a conjunction
+        if p in ("то", "это") and unit != "время":
+            return None
+    return Cand(pm.start(), m.end(), _ref_granularity(unit), kind="reference", mkind="reference", priority=-1)
+
+
+def vague_past(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "недавно", "на днях": a recent past point without a date."""
+    if norm_word(m.group()) == "днях" and _prev_word(m) != "на":
+        return None
+    return _mk(m, "point", "day", vague=True, tense="past", priority=0)
+
+
+def holiday(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "Дня независимости" (Kazakhstan's: 16 December when the sentence names Kazakhstan), "Наурыз"."""
+    slex = span_lexicon()
+    if not m.group()[0].isupper():
+        return None
+    hol = slex.holiday_tails[norm_word(m["tail"])] if m["tail"] else slex.holiday_names[norm_word(m["name"])]
+    country = _country_near(m, slex, hol)
+    if country is not None or len(hol.dates) == 1:
+        mo, d = hol.dates[country] if country is not None else next(iter(hol.dates.values()))
+        return Cand(
+            m.start(),
+            m.end(),
+            "day",
+            year_ref=MISSING,
+            period=lambda y: (date(y, mo, d),) * 2,
+            month=mo,
+            day=d,
+            kind="holiday",
+            priority=1,
+        )
+    choices = list(hol.dates.values())
+
+    def nearest(pub: date, _f: bool) -> Period:
+        days = [date(pub.year + dy, mo, d) for mo, d in choices for dy in (-1, 0, 1)]
+        best = min(days, key=lambda x: (abs((x - pub).days), x > pub))
+        return best, best
+
+    return Cand(m.start(), m.end(), "day", from_pub=nearest, kind="holiday", priority=1)
+
+
+def _country_near(m: re.Match[str], slex: SpanLexicon, hol: Holiday) -> str | None:
+    """The holiday's country named in its sentence (after it first, then before), or None."""
+    if "*" in hol.dates:
+        return "*"
+    text = m.string
+    lo = max(0, m.start() - 200)
+    stops = [s.end() for s in _SENTENCE_STOP.finditer(text, lo, m.start())]
+    lo = stops[-1] if stops else lo
+    stop = _SENTENCE_STOP.search(text, m.end(), m.end() + 200)
+    hi = stop.start() if stop else min(len(text), m.end() + 200)
+    after = [c for c in _countries(text, m.end(), hi, slex) if c in hol.dates]
+    if after:
+        return after[0]
+    before = [c for c in _countries(text, lo, m.start(), slex) if c in hol.dates]
+    return before[-1] if before else None
+
+
+def _countries(text: str, lo: int, hi: int, slex: SpanLexicon) -> list[str]:
+    out = []
+    for c in slex.countries.finditer(text, lo, hi):
+        word = norm_word(c.group())
+        for stem in sorted((s for s in slex.country_of if word.startswith(s)), key=len, reverse=True)[:1]:
+            out.append(slex.country_of[stem])
+    return out
+
+
+# --- rules and their anchors -----------------------------------------------------------------------------
+
+
+def rules(card: str, ordinal: str, w: str) -> dict[str, tuple[str, Handler]]:
+    """The regexes (as strings) of the non-point rules, given the grammar's CARD / ORD / word-end fragments."""
+    slex = span_lexicon()
+    unit = alternation(slex.unit_of) + w
+    numq = r"\d{1,3}(?:[.,]\d{1,2})?(?:\s*[-–—]\s*\d{1,3})?"
+    wordq = rf"{card}(?:\s+{card})?(?:\s*[-–—]\s*{card})?"
+    vague = alternation(slex.vague_counts) + w
+    quant = rf"(?:{numq}|{wordq}|{vague}(?:\s+{card})?)"
+    prefixes = alternation(slex.prefixes) + w
+    whole = alternation(slex.duration_words) + w
+    refu = alternation(slex.ref_units) + w
+    tails = alternation(slex.holiday_tails) + w
+    names = alternation(slex.holiday_names) + w
+    return {
+        "duration": (
+            rf"(?:(?P<pre>{prefixes})[\s\xa0]+(?:(?:не\s+)?(?:более|менее|примерно|около|почти|чем)\s+)*)?"
+            rf"(?:(?P<whole>{whole})|(?:(?P<n>{quant})[\s\xa0]+)?(?P<u>{unit})"
+            rf"(?:\s+(?:и\s+)?(?P<n2>\d{{1,3}}|{card})\s+(?P<u2>{unit}))?)"
+            rf"(?P<tail>\s+(?:тому\s+)?назад{w}|\s+(?:{alternation(slex.ref_after)}){w})?",
+            duration,
+        ),
+        "dur_unit": (
+            rf"(?:(?P<whole>{whole})|(?P<u>{unit}))"
+            rf"(?P<tail>\s+(?:тому\s+)?назад{w}|\s+(?:{alternation(slex.ref_after)}){w})?",
+            duration,
+        ),
+        "frequency": (
+            rf"(?:(?P<fw>{alternation(slex.frequency_words)}){w}"
+            rf"|(?:{alternation(slex.frequency_each)}){w}\s+(?:(?P<n>{numq}|{wordq})\s+)?(?P<u>{unit}))",
+            frequency_word,
+        ),
+        "annual": (r"годовом(?![а-яё])", annual),
+        "ref_unit": (refu, pronoun_reference),
+        "age_adj": (
+            rf"(?:(?P<n>\d{{1,3}})\s?-?\s?|(?P<s>{alternation(slex.age_stems)}))"
+            rf"летн(?:ий|его|ему|им|ем|яя|ей|юю|ие|их|ими|ее|ой|ого){w}",
+            age_adjective,
+        ),
+        "reference": (
+            rf"(?:следующ(?:ий|его|ем|ую|ее)\s+(?:{alternation(slex.ref_next_units)}){w}"
+            rf"|(?P<ord>{ordinal})\s+(?P<ordu>день|дня|год|вечер|утро|неделю|месяц){w}"
+            rf"|(?P<years>(?:разные\s+)?годы){w})",
+            reference,
+        ),
+        "vague_past": (alternation(slex.vague_past) + w, vague_past),
+        "holiday": (
+            rf"(?:(?:день|дня|дню|днем|днём|дне)\s+(?P<tail>{tails})|(?P<name>{names}))",
+            holiday,
+        ),
+    }
+
+
+def anchor_words(lex: Lexicon) -> list[tuple[list[str], tuple[str, ...], bool]]:
+    """(anchor words, rules they trigger, are stems) for ``dates_grammar``."""
+    slex = span_lexicon()
+    return [
+        (list(slex.unit_of) + list(slex.duration_words), ("dur_unit",), False),
+        ([p.split()[0] for p in slex.prefixes] + list(slex.vague_counts), ("duration",), False),
+        (list(lex.cardinals), ("duration",), False),
+        (
+            [p.split()[0] for p in slex.frequency_words + slex.frequency_each],
+            ("frequency",),
+            False,
+        ),
+        (["годовом"], ("annual",), False),
+        ([s + "летн" for s in slex.age_stems], ("age_adj",), True),
+        (["годы", "разные"], ("reference",), False),
+        (list(slex.ref_units), ("ref_unit",), False),
+        (["следующ"], ("reference",), True),
+        (list(lex.ordinal_stems), ("reference",), True),
+        (list(lex.ordinal_irregular), ("reference",), False),
+        ([p.split()[0] for p in slex.vague_past], ("vague_past",), False),
+        (["день", "дня", "дню", "днем"], ("holiday",), False),
+        ([n.split()[0] for n in slex.holiday_names], ("holiday",), False),
+    ]
