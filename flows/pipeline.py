@@ -139,8 +139,8 @@ def articles_pipeline(
         source: Folder (or single file) of raw articles: .txt with an optional header block, .json/.jsonl,
             .html. Paths are relative to the working directory of the run.
         warehouse: Folder of the Parquet warehouse to update (created if missing).
-        reprocess: Re-extract articles the warehouse already holds (replacing their rows) instead of
-            skipping them.
+        reprocess: Re-extract articles the warehouse already holds (replacing their rows), and retry inputs
+            it quarantined, instead of skipping them.
         ner: Extract named entities with natasha's NER (set false for a faster rules-only run).
         batch_size: Articles per extraction task.
         max_input_mb: Inputs larger than this many megabytes are quarantined as oversize.

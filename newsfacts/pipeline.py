@@ -88,15 +88,22 @@ class KnownState:
     article_of_source: dict[str, str]  # source_sha256 -> article_id
     article_of_text: dict[str, str]  # text_sha256 -> article_id
     versions_of_article: dict[str, str]  # article_id -> extractor_versions
+    rejected: set[tuple[str, str]] = field(default_factory=set)  # (source_uri, raw_sha256) quarantined inputs
+
+
+INPUT_STAGES = ("read", "decode", "parse", "clean")
 
 
 def known_state(warehouse: Warehouse) -> KnownState:
     arts = warehouse.read("articles", ["article_id", "text_sha256", "extractor_versions"]).to_pydict()
     srcs = warehouse.read("sources", ["article_id", "source_sha256"]).to_pydict()
+    quar = warehouse.read("quarantine", ["source_uri", "raw_sha256", "stage"]).to_pydict()
     return KnownState(
         article_of_source=dict(zip(srcs["source_sha256"], srcs["article_id"], strict=True)),
         article_of_text=dict(zip(arts["text_sha256"], arts["article_id"], strict=True)),
         versions_of_article=dict(zip(arts["article_id"], arts["extractor_versions"], strict=True)),
+        rejected={(str(u), str(h)) for u, h, st in zip(quar["source_uri"], quar["raw_sha256"], quar["stage"],
+                                                      strict=True) if h is not None and st in INPUT_STAGES},
     )
 
 
@@ -114,11 +121,15 @@ def versions_cover(recorded: str | None, current: str) -> bool:
 def read_inputs(
     source: str | Path, known: KnownState, versions: str, reprocess: bool, max_bytes: int
 ) -> InputBatch:
-    """Every input under ``source``; those the warehouse holds with current extractors are only counted."""
+    """Every input under ``source``; those the warehouse holds with current extractors, and those it already
+    quarantined (same path and bytes), are only counted, unless ``reprocess``."""
     out = InputBatch()
     for item in iter_inputs(source, max_bytes=max_bytes):
         if isinstance(item, Rejection):
             out.rejections.append(item)
+            continue
+        if not reprocess and (item.source_uri, item.raw_sha256) in known.rejected:
+            out.skipped += 1
             continue
         aid = known.article_of_source.get(item.raw_sha256)
         if aid is not None and not reprocess and versions_cover(known.versions_of_article.get(aid), versions):
