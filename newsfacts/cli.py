@@ -217,7 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
         "source", nargs="?", default="seeds", help="folder or file of raw articles (default: seeds)"
     )
     r.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: warehouse)")
-    r.add_argument("--reprocess", action="store_true", help="re-extract articles the warehouse already holds and retry inputs it quarantined")
+    r.add_argument(
+        "--reprocess",
+        action="store_true",
+        help="re-extract articles the warehouse already holds; retry inputs it quarantined",
+    )
     r.add_argument("--no-ner", action="store_true", help="skip named entities (rules-only, faster)")
     r.add_argument("--batch-size", type=int, default=200, help="articles per extraction task (default: 200)")
     r.add_argument("--max-input-mb", type=float, default=10.0, help="quarantine inputs larger than this")

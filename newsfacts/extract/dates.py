@@ -17,12 +17,12 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from newsfacts.extract.dates_calendar import Period
-from newsfacts.extract.dates_grammar import grammar
+from newsfacts.extract.dates_grammar import grammar, latin_roman_numerals
 from newsfacts.extract.dates_lexicon import Lexicon, alternation, lexicon, norm_word
 from newsfacts.extract.dates_rules import Cand
 from newsfacts.extract.types import DateMention
 
-VERSION: str = "dates-2"
+VERSION: str = "dates-3"
 
 _SENTENCE_END = re.compile(r"[.!?…]\s+(?=[А-ЯЁA-Z«\"(0-9])|\n")
 _JOINER = re.compile(r"\s*,?\s*(?:(?:в|во)\s+)?", re.IGNORECASE)
@@ -237,7 +237,8 @@ def extract_dates(text: str, published: date | None) -> list[DateMention]:
         text: cleaned article text; offsets in the result index into it.
         published: the article's publication date, or None when unknown (years then stay unknown).
     """
-    chosen = _merge(text, _select(grammar().scan(text)))
+    scan_text = latin_roman_numerals(text)  # same length: offsets stay valid for ``text``
+    chosen = _merge(scan_text, _select(grammar().scan(scan_text)))
     prep_rx = _prep_regex()
     out: list[DateMention] = []
     floor = 0

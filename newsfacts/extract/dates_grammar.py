@@ -20,7 +20,18 @@ from newsfacts.extract.dates_rules import Cand, Handler
 
 _FLAGS = re.IGNORECASE
 # digit runs and Roman-numeral starts; a leading charset lets re skip ahead fast (4x faster than an alternation)
-_NUMBERS = re.compile(r"[0-9IVXL](?<![A-Za-z][IVXL])(?:(?<=[0-9])[0-9]*)?")
+_NUMBERS = re.compile(r"[0-9IVXL](?<![^\W\d_][IVXL])(?:(?<=[0-9])[0-9]*)?")
+# Roman numerals typed with Cyrillic look-alikes ("ХХI век": Cyrillic Х + Latin I) are common in Russian text
+_MIXED_ROMAN = re.compile(r"(?<![^\W\d_])[IVXLХІ]*[ХІ][IVXLХІ]*(?![^\W\d_])")
+_TO_LATIN = str.maketrans("ХІ", "XI")
+
+
+def latin_roman_numerals(text: str) -> str:
+    """``text`` with Cyrillic Х/І spelt X/I in tokens made only of Roman-numeral letters (same length, so
+    offsets into the result are offsets into ``text``)."""
+    if "Х" not in text and "І" not in text:
+        return text
+    return _MIXED_ROMAN.sub(lambda m: m.group().translate(_TO_LATIN), text)
 
 
 @dataclass(frozen=True)
