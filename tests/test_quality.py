@@ -13,7 +13,7 @@ import pytest
 
 from newsfacts.quality import SUITES_DIR, Validator, suite_json
 from newsfacts.tables import TABLES
-from tests.conftest import REPO
+from tests.conftest import REPO, date_mention_rows
 
 
 @pytest.fixture(scope="module")
@@ -77,30 +77,8 @@ def test_a_missing_column_fails_the_table(validator: Validator) -> None:
 
 
 def test_dates_in_the_wrong_order_are_rejected(validator: Validator) -> None:
-    rows = [
-        {
-            "mention_id": "m1",
-            "article_id": "0123456789abcdef",
-            "text": "в 2025 году",
-            "start_char": 0,
-            "end_char": 11,
-            "sentence": "x",
-            "start_date": date(2025, 12, 31),
-            "end_date": date(2025, 1, 1),
-            "granularity": "year",
-            "year_known": True,
-            "is_relative": False,
-            "anchor": "none",
-            "tense": "past",
-            "year": 2025,
-            "month": None,
-            "day": None,
-            "kind": "point",
-            "duration_days": None,
-            "extractor_version": "dates-1",
-        }
-    ]
-    frame = pa.Table.from_pylist(rows, schema=TABLES["date_mentions"].schema).to_pandas()
+    rows = date_mention_rows({"mention_id": "m1", "start_date": date(2025, 12, 31), "end_date": date(2025, 1, 1)})
+    frame = rows.to_pandas()
     res = validator.validate("date_mentions", frame)
     assert [r.row_key for r in res.rejections] == ["m1"]
 

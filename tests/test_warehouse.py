@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -13,35 +13,16 @@ import pytest
 
 from newsfacts.tables import TABLES
 from newsfacts.warehouse import JOURNAL, TableChange, Warehouse, WarehouseBusy, WarehouseError
+from tests.conftest import date_mention_rows
 
 AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def date_rows(article_id: str, *spans: tuple[int, int]) -> pa.Table:
-    rows = [
-        {
-            "mention_id": f"{article_id}:d:{s}-{e}",
-            "article_id": article_id,
-            "text": "в 2025 году",
-            "start_char": s,
-            "end_char": e,
-            "sentence": "В 2025 году.",
-            "start_date": date(2025, 1, 1),
-            "end_date": date(2025, 12, 31),
-            "granularity": "year",
-            "year_known": True,
-            "is_relative": False,
-            "anchor": "none",
-            "tense": "past",
-            "year": 2025,
-            "month": None,
-            "day": None,
-            "kind": "point",
-            "extractor_version": "dates-1",
-        }
-        for s, e in spans
-    ]
-    return pa.Table.from_pylist(rows, schema=TABLES["date_mentions"].schema)
+    return date_mention_rows(
+        *({"mention_id": f"{article_id}:d:{s}-{e}", "article_id": article_id, "start_char": s, "end_char": e}
+          for s, e in spans)
+    )
 
 
 def count(wh: Path, table: str, where: str = "true") -> int:
