@@ -261,11 +261,12 @@ DATE_MENTIONS = Table(
         _c(
             "kind",
             pa.string(),
-            "point (a date or interval on the calendar), duration (\"два года\"), age (\"25-летний\"), frequency "
-            "(\"в год\", \"ежегодно\") or reference (an unresolved back-reference: \"в том же году\"). Only points "
-            "have start_date/end_date: timeline queries should filter kind = 'point'.",
+            "point (a date or interval on the calendar), duration (\"два года\"), frequency (\"в год\", "
+            "\"ежегодно\") or reference (an unresolved back-reference: \"в том же году\"). Only points have "
+            "start_date/end_date: timeline queries should filter kind = 'point'. A person's age is not a date "
+            "mention.",
             nullable=False,
-            allowed=("point", "duration", "age", "frequency", "reference"),
+            allowed=("point", "duration", "frequency", "reference"),
         ),
         _c(
             "duration_days",

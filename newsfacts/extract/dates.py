@@ -22,7 +22,7 @@ from newsfacts.extract.dates_lexicon import Lexicon, alternation, lexicon, norm_
 from newsfacts.extract.dates_rules import Cand
 from newsfacts.extract.types import DateMention
 
-VERSION: str = "dates-3"
+VERSION: str = "dates-4"
 
 _SENTENCE_END = re.compile(r"[.!?…]\s+(?=[А-ЯЁA-Z«\"(0-9])|\n")
 _JOINER = re.compile(r"\s*,?\s*(?:(?:в|во)\s+)?", re.IGNORECASE)
@@ -249,7 +249,7 @@ def extract_dates(text: str, published: date | None) -> list[DateMention]:
         if m:
             start = m.start()
         mention = _resolve(text, c, start, published, _Cue(text, start, c.end, prep, c.tense))
-        if mention is not None:
+        if mention is not None and mention.kind != "age":  # ages are recognised only to be left out
             out.append(mention)
         floor = c.end
     return out

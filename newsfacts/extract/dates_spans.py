@@ -211,6 +211,8 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
         return _mk(m, "point", granularity, vague=True, tense="past" if tail else "future")
     if tail or pre == "спустя":
         return _mk(m, "reference", granularity)
+    if _COMPARATIVE_AFTER.match(m.string, m.end()):
+        return _mk(m, "age", granularity)  # "на несколько месяцев старше": a difference of ages
     if unit == "year" and g["n"] and not vague and not g["u2"] and _is_age(m, slex, pre):
         return _mk(m, "age", "year")
     return _mk(m, "duration", granularity, days=days)
@@ -218,9 +220,33 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
 
 _AGE_BEFORE = re.compile(
     r"(?:(?<![а-яё])(?:возрасте|исполнилось|исполнился|исполнилась|исполнится|исполнилось бы|было|будет|старше"
-    r"|младше|моложе|дожил|дожила|ему|ей|им)[\s\xa0]+|\()$",
+    r"|младше|моложе|дожил|дожила|ему|ей|им)[\s\xa0]+(?:(?:всего|уже|лишь|только|ровно|едва|почти)[\s\xa0]+)?"
+    r"|\()$",
     re.I,
 )
+_PREV_WORD = re.compile(r"([А-ЯЁа-яё]+)[\s\xa0]+(?:([A-ZА-ЯЁ][\w-]*)[\s\xa0]+)?$")
+_COMPARATIVE_AFTER = re.compile(r"[\s\xa0]+(?:старше|младше|моложе)(?![а-яё])", re.I)
+
+
+def _dative_or_person(word: str, slex: SpanLexicon) -> bool:
+    """ "Кравцову 39 лет", "ему 5 лет", "девочка 8 лет": the word before a count of years names its bearer."""
+    if norm_word(word) in slex.age_nouns:
+        return True
+    from newsfacts.extract.morph import parses
+
+    best = parses(word)[:2]
+    return any("datv" in p.tag and ({"NOUN", "NPRO"} & {p.tag.POS} or "Surn" in p.tag or "Name" in p.tag)
+               for p in best)
+
+
+def _animate_noun_follows(text: str, pos: int) -> bool:
+    """An animate noun among the next three words, before any punctuation: "сорокалетнего владельца"."""
+    from newsfacts.extract.morph import parses
+
+    for word in re.findall(r"[А-ЯЁа-яё]+", re.split(r"[.,;:!?()«»\"]", text[pos : pos + 60], maxsplit=1)[0])[:3]:
+        if any(p.tag.POS == "NOUN" and "anim" in p.tag for p in parses(word)[:1]):
+            return True
+    return False
 _AGE_PREP = re.compile(r"(?<![а-яё])(?:в|во|с|со|до|от|к)[\s\xa0]+$", re.I)
 _NAME_BEFORE = re.compile(r"(?<=[а-яё,] )[А-ЯЁ][а-яё]+[\s\xa0]+$")
 _NEXT_WORD = re.compile(r"[\s\xa0]+([а-яё]+)", re.I)
@@ -231,7 +257,7 @@ def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str) -> bool:
     if pre:
         return False
     text, lo, hi = m.string, m.start(), m.end()
-    before = text[max(0, lo - 24) : lo]
+    before = text[max(0, lo - 40) : lo]
     nxt = _NEXT_WORD.match(text, hi)
     following = norm_word(nxt.group(1)) if nxt else ""
     if following == "жизни" or _AGE_BEFORE.search(before):
@@ -239,6 +265,11 @@ def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str) -> bool:
     if following in slex.penalty_words:
         return False
     if _AGE_PREP.search(before):
+        return True
+    prev = _PREV_WORD.search(before)  # the word before, or before a name ("совладельцу Gunvor 60 лет")
+    if prev and _dative_or_person(prev.group(2) or prev.group(1), slex):
+        return True
+    if prev and prev.group(2) and _dative_or_person(prev.group(1), slex):
         return True
     return bool(_NAME_BEFORE.search(before)) and bool(re.match(r"\s*[.,;)]", text[hi : hi + 2]))
 
@@ -307,8 +338,10 @@ def age_adjective(m: re.Match[str], lex: Lexicon) -> Cand | None:
     word = after.group(1) if after else ""
     if m["n"]:  # "55-летний премьер": an age unless a duration noun follows ("15-летний цикл")
         person = norm_word(word) not in slex.duration_nouns
-    else:  # "трехлетнего контракта": a duration unless a person follows
-        person = bool(word) and (word[0].isupper() or norm_word(word) in slex.age_nouns)
+    else:  # "трехлетнего контракта": a duration unless a person follows ("сорокалетнего владельца")
+        person = bool(word) and (
+            word[0].isupper() or norm_word(word) in slex.age_nouns or _animate_noun_follows(m.string, m.end())
+        )
     if person:
         return _mk(m, "age", "year")
     return _mk(m, "duration", "year", days=n * slex.unit_days["year"])
