@@ -137,7 +137,7 @@ def articles_pipeline(
 
     Args:
         source: Folder (or single file) of raw articles: .txt with an optional header block, .json/.jsonl,
-            .html. Paths are relative to the working directory of the run.
+            .html, and .zip of any of these. Paths are relative to the working directory of the run.
         warehouse: Folder of the Parquet warehouse to update (created if missing).
         reprocess: Re-extract articles the warehouse already holds (replacing their rows), and retry inputs
             it quarantined, instead of skipping them.
