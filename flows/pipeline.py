@@ -28,7 +28,7 @@ from prefect.context import get_run_context
 from prefect.states import Cancelled
 
 from newsfacts import pipeline as nf
-from newsfacts.quality import write_data_docs
+from newsfacts.quality import prune_data_docs, write_data_docs
 from newsfacts.warehouse import Warehouse, WarehouseBusy
 
 # Called with (percent done, what is happening) as a run progresses; `newsfacts run` draws its progress bar here.
@@ -103,7 +103,9 @@ def validate(
 def data_docs(outcome: nf.ValidationOutcome, warehouse: Warehouse, run_id: str) -> str | None:
     """Great Expectations Data Docs (HTML) of this run's validations, under <warehouse>/_data_docs/<run_id>/."""
     try:
-        return str(write_data_docs(outcome.tables, warehouse.root.resolve() / "_data_docs" / run_id, run_id))
+        index = write_data_docs(outcome.tables, warehouse.root.resolve() / "_data_docs" / run_id, run_id)
+        prune_data_docs(index.parent.parent)  # keep the newest runs' docs only
+        return str(index)
     except Exception as exc:  # the docs are a report: never fail a run over them
         get_run_logger().warning("could not write Data Docs: %s", exc)
         return None

@@ -194,6 +194,21 @@ class Validator:
         return out
 
 
+DATA_DOCS_KEPT = 50  # runs whose Data Docs stay under <warehouse>/_data_docs/ (~0.4 MB each)
+
+
+def prune_data_docs(parent: Path, keep: int = DATA_DOCS_KEPT) -> list[Path]:
+    """Delete all but the ``keep`` newest run folders under ``parent``; returns what was deleted."""
+    import shutil
+
+    if not parent.is_dir():
+        return []
+    runs = sorted((p for p in parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return runs[keep:]
+
+
 def write_data_docs(results: dict[str, TableValidation], folder: Path, title: str) -> Path:
     """Great Expectations Data Docs for one run's validations: a GX-rendered page per table and an index.
 

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -100,3 +101,18 @@ def test_the_library_never_imports_prefect() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]"  # GX only loads when a Validator is made
+
+
+def test_only_the_newest_runs_data_docs_are_kept(tmp_path: Path) -> None:
+    import os
+
+    from newsfacts.quality import prune_data_docs
+
+    for i in range(7):
+        run = tmp_path / f"run-{i}"
+        run.mkdir()
+        (run / "index.html").write_text("<html></html>", encoding="utf-8")
+        os.utime(run, (1_000_000 + i, 1_000_000 + i))
+    deleted = prune_data_docs(tmp_path, keep=5)
+    assert sorted(p.name for p in deleted) == ["run-0", "run-1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"run-{i}" for i in range(2, 7)]
