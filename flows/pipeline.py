@@ -173,7 +173,7 @@ def articles_pipeline(
         wh.initialise(run_id)
         wh.write_docs()
         ex = nf.shared_extractors(ner)
-        versions = ex.version_string() + f",ingest={nf.INGEST_VERSION}"
+        versions = nf.versions_of(ex)
 
         # extract
         known, inputs = read_inputs(source, wh, versions, reprocess, int(max_input_mb * 1_000_000))

@@ -64,6 +64,11 @@ def warm_up(ner: bool) -> threading.Thread:
     return thread
 
 
+def versions_of(extractors: ExtractorSet) -> str:
+    """The versions recorded on (and compared with) every article row: extractors, lexicons and ingest."""
+    return extractors.version_string() + f",ingest={INGEST_VERSION}"
+
+
 def article_id_for(raw_sha256: str) -> str:
     """An article's id: the first 16 hex digits of its primary input's raw sha256 (stable across versions)."""
     return raw_sha256[:16]
@@ -229,7 +234,7 @@ class Frames:
 def extract_frames(batch: Sequence[Planned], extractors: ExtractorSet, run_id: str) -> Frames:
     """Run every extractor on a batch of articles and build the rows of every table."""
     rows: dict[str, list[dict[str, object]]] = {name: [] for name in ("articles", *FACT_TABLES)}
-    versions = extractors.version_string() + f",ingest={INGEST_VERSION}"
+    versions = versions_of(extractors)
     at = now_utc()
     for p in batch:
         art = p.article

@@ -57,6 +57,8 @@ class ExtractorSet:
             from newsfacts.extract import entities as entities_mod
 
             self.versions["entities"] = entities_mod.VERSION
+        # the data files as loaded by this process's extractors (hashed once, not per batch)
+        self.lexicons = data_fingerprint()
 
     @property
     def entities(self) -> EntityExtractor:
@@ -70,7 +72,7 @@ class ExtractorSet:
         """Every extractor's version plus a fingerprint of the lexicon/taxonomy files: editing a data file
         (a new topic, a term, a commodity) re-extracts the articles on the next run, like a version bump."""
         parts = [f"{k}={v}" for k, v in sorted(self.versions.items())]
-        return ",".join([*parts, f"lexicons={data_fingerprint()}"])
+        return ",".join([*parts, f"lexicons={self.lexicons}"])
 
     def extract(self, title: str | None, text: str, published: date | None) -> ArticleFacts:
         dates = dates_mod.extract_dates(text, published)

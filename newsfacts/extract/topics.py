@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from newsfacts.extract.morph import parses
 from newsfacts.extract.topics_taxonomy import Taxonomy, Term, Topic, load_taxonomy, tokens
 from newsfacts.extract.types import TopicAssignment
 
@@ -30,20 +31,13 @@ VERSION: str = "topics-1"
 __all__ = ["VERSION", "TopicTagger", "lemma", "lemma_variants"]
 
 
-@lru_cache(maxsize=1)
-def _analyzer() -> Any:
-    from newsfacts.extract.morph import analyzer
-
-    return analyzer()
-
-
 @lru_cache(maxsize=1_000_000)
 def lemma(word: str) -> str:
     """Lowercase normal form of a word form (``ё`` spelt ``е``); non-Cyrillic words are only lowercased."""
     low = word.lower()
     if not any("а" <= ch <= "я" or ch == "ё" for ch in low):
         return low
-    return str(_analyzer().parse(low)[0].normal_form).replace("ё", "е")
+    return str(parses(low)[0].normal_form).replace("ё", "е")
 
 
 @lru_cache(maxsize=100_000)
@@ -56,7 +50,7 @@ def lemma_variants(word: str) -> tuple[str, ...]:
     base = lemma(word)
     if not any("а" <= ch <= "я" or ch == "ё" for ch in word.lower()):
         return (base,)
-    parse = _analyzer().parse(word.lower())[0]
+    parse = parses(word)[0]
     if "ADJF" not in parse.tag:
         return (base,)
     out = {base}
@@ -80,7 +74,7 @@ def _lemma_prefixes(lemma_words: Iterable[str]) -> frozenset[str]:
     for word in set(lemma_words):
         out.add(word[:_PREFIX])
         if any("а" <= ch <= "я" for ch in word):
-            for parse in _analyzer().parse(word):
+            for parse in parses(word):
                 out.update(_fold(form.word)[:_PREFIX] for form in parse.lexeme)
     return frozenset(out)
 
