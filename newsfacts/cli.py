@@ -36,13 +36,23 @@ def _prepare_env(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LOGGERS_PREFECT_TASK_RUNS_LEVEL", level)
     if not verbose:
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a temporary Dask cluster's workers
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    source = Path(args.source)
-    if not source.exists():
+    if "://" not in args.source and not Path(args.source).exists():
         print(f"newsfacts: source {args.source!r} does not exist", file=sys.stderr)
+        return 2
+    if args.dask_address and args.task_runner != "dask":
+        print("newsfacts: --dask-address needs --task-runner dask", file=sys.stderr)
         return 2
     _prepare_env(args.verbose)
     t0 = time.perf_counter()
@@ -57,12 +67,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     # earlier, the thread would hold the GIL while Prefect imports and spawns the server, delaying both.
     start_api_server(while_starting=lambda: warm_up(ner=not args.no_ner))
 
-    state = articles_pipeline(
-        source=str(source),
+    flow_ = articles_pipeline
+    if args.task_runner != "local":
+        from flows.runners import task_runner_for
+
+        try:
+            runner = task_runner_for(args.task_runner, args.dask_address, args.workers)
+        except ValueError as exc:
+            print(f"newsfacts: {exc}", file=sys.stderr)
+            return 2
+        flow_ = articles_pipeline.with_options(task_runner=runner)
+    state = flow_(
+        source=args.source,
         warehouse=args.warehouse,
         reprocess=args.reprocess,
         ner=not args.no_ner,
         batch_size=args.batch_size,
+        chunk_size=args.chunk_size,
+        workers=args.workers,
         max_input_mb=args.max_input_mb,
         lock_wait_seconds=args.wait,
         published_from=args.published_from,
@@ -121,8 +143,18 @@ def format_summary(s: dict, elapsed: float) -> str:
             f" ({s['validation_rejected_rows']} rows rejected to quarantine)"
             + (f"; Data Docs {s['data_docs']}" if s.get("data_docs") else ""),
             f"  elapsed: {elapsed:.1f} s (flow {s['elapsed_s']:.1f} s)",
+            *_stage_line(s),
         ]
     )
+
+
+def _stage_line(s: dict) -> list[str]:
+    stages = s.get("stage_seconds") or {}
+    if not stages:
+        return []
+    where = "Dask workers" if s.get("workers") == 0 else f"{s.get('workers', 1)} worker process(es)"
+    cpu = ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
+    return [f"  extraction in {where}; CPU seconds by stage: {cpu}"]
 
 
 def cmd_suites(args: argparse.Namespace) -> int:
@@ -175,8 +207,9 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str, max_rows: int =
 
 def cmd_report(args: argparse.Namespace) -> int:
     from newsfacts.report import write_report
+    from newsfacts.warehouse import is_url
 
-    out = args.out or str(Path(args.warehouse) / "report.html")
+    out = args.out or ("report.html" if is_url(args.warehouse) else str(Path(args.warehouse) / "report.html"))
     try:
         path = write_report(args.warehouse, out)
     except FileNotFoundError as exc:
@@ -223,7 +256,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-extract articles the warehouse already holds; retry inputs it quarantined",
     )
     r.add_argument("--no-ner", action="store_true", help="skip named entities (rules-only, faster)")
-    r.add_argument("--batch-size", type=int, default=200, help="articles per extraction task (default: 200)")
+    r.add_argument(
+        "--batch-size", type=_positive, default=100, help="articles per extraction task (default: 100)"
+    )
+    r.add_argument(
+        "--chunk-size",
+        type=_positive,
+        default=500,
+        help="inputs read, validated and staged together; bounds memory (default: 500)",
+    )
+    r.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="extraction worker processes with the local task runner (default: the number of cores)",
+    )
+    r.add_argument(
+        "--task-runner",
+        choices=["local", "dask"],
+        default="local",
+        help="where batch tasks run: local (threads + worker processes) or dask (default: local)",
+    )
+    r.add_argument(
+        "--dask-address",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="Dask scheduler for --task-runner dask (default: a temporary local cluster of --workers processes)",
+    )
     r.add_argument("--max-input-mb", type=float, default=10.0, help="quarantine inputs larger than this")
     r.add_argument(
         "--wait",
@@ -254,15 +313,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--out", default="expectations", help="folder (default: expectations)")
     s.set_defaults(func=cmd_suites)
-    qp = sub.add_parser("query", help="run SQL against the warehouse's DuckDB views (one per table, plus joins)")
-    qp.add_argument("sql", help="DuckDB SQL, e.g. \"select * from trade_facts_enriched\"")
+    qp = sub.add_parser(
+        "query", help="run SQL against the warehouse's DuckDB views (one per table, plus joins)"
+    )
+    qp.add_argument("sql", help='DuckDB SQL, e.g. "select * from trade_facts_enriched"')
     qp.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: warehouse)")
     qp.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format")
     qp.add_argument("--max-rows", type=int, default=100, help="rows shown in table format (0: all)")
     qp.set_defaults(func=cmd_query)
     rp = sub.add_parser("report", help="write a self-contained HTML report of the warehouse")
     rp.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: warehouse)")
-    rp.add_argument("--out", default=None, help="HTML file (default: WAREHOUSE/report.html)")
+    rp.add_argument(
+        "--out",
+        default=None,
+        help="HTML file (default: WAREHOUSE/report.html; ./report.html for an s3:// one)",
+    )
     rp.set_defaults(func=cmd_report)
     sv = sub.add_parser(
         "serve",

@@ -9,10 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Sequence
+import time
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 import pyarrow as pa
@@ -21,9 +24,9 @@ from newsfacts import __version__
 from newsfacts.extract.bundle import ArticleFacts, ExtractorSet
 from newsfacts.extract.sentences import Sentences
 from newsfacts.ingest import CleanArticle, RawInput, Rejection, iter_inputs, parse_input, text_sha256
-from newsfacts.quality import TableValidation, Validator
+from newsfacts.quality import TableValidation, Validator, merge_validations
 from newsfacts.tables import FACT_TABLES, TABLES
-from newsfacts.warehouse import TableChange, Warehouse
+from newsfacts.warehouse import AnyWarehouse, StagingArea, TableChange
 
 PIPELINE_VERSION = __version__
 INGEST_VERSION = "ingest-1"
@@ -99,7 +102,7 @@ class KnownState:
 INPUT_STAGES = ("read", "decode", "parse", "clean")
 
 
-def known_state(warehouse: Warehouse) -> KnownState:
+def known_state(warehouse: AnyWarehouse) -> KnownState:
     arts = warehouse.read("articles", ["article_id", "text_sha256", "extractor_versions"]).to_pydict()
     srcs = warehouse.read("sources", ["article_id", "source_sha256"]).to_pydict()
     quar = warehouse.read("quarantine", ["source_uri", "raw_sha256", "stage"]).to_pydict()
@@ -107,8 +110,11 @@ def known_state(warehouse: Warehouse) -> KnownState:
         article_of_source=dict(zip(srcs["source_sha256"], srcs["article_id"], strict=True)),
         article_of_text=dict(zip(arts["text_sha256"], arts["article_id"], strict=True)),
         versions_of_article=dict(zip(arts["article_id"], arts["extractor_versions"], strict=True)),
-        rejected={(str(u), str(h)) for u, h, st in zip(quar["source_uri"], quar["raw_sha256"], quar["stage"],
-                                                      strict=True) if h is not None and st in INPUT_STAGES},
+        rejected={
+            (str(u), str(h))
+            for u, h, st in zip(quar["source_uri"], quar["raw_sha256"], quar["stage"], strict=True)
+            if h is not None and st in INPUT_STAGES
+        },
     )
 
 
@@ -123,25 +129,83 @@ def versions_cover(recorded: str | None, current: str) -> bool:
     return all(rec.get(k) == v for k, v in cur)
 
 
-def read_inputs(
-    source: str | Path, known: KnownState, versions: str, reprocess: bool, max_bytes: int
-) -> InputBatch:
-    """Every input under ``source``; those the warehouse holds with current extractors, and those it already
-    quarantined (same path and bytes), are only counted, unless ``reprocess``."""
+def iter_input_batches(
+    source: str | Path, known: KnownState, versions: str, reprocess: bool, max_bytes: int, size: int
+) -> Iterator[InputBatch]:
+    """The inputs under ``source`` in batches of at most ``size`` (inputs plus rejections), streamed: only one
+    batch is in memory. Inputs the warehouse holds with current extractors, and those it already quarantined
+    (same path and bytes), are only counted, unless ``reprocess``. The last batch may be empty."""
     out = InputBatch()
     for item in iter_inputs(source, max_bytes=max_bytes):
         if isinstance(item, Rejection):
             out.rejections.append(item)
-            continue
-        if not reprocess and (item.source_uri, item.raw_sha256) in known.rejected:
+        elif not reprocess and _already_done(item, known, versions):
             out.skipped += 1
-            continue
-        aid = known.article_of_source.get(item.raw_sha256)
-        if aid is not None and not reprocess and versions_cover(known.versions_of_article.get(aid), versions):
-            out.skipped += 1
-            continue
-        out.inputs.append(item)
+        else:
+            out.inputs.append(item)
+        if len(out.inputs) + len(out.rejections) >= size:
+            yield out
+            out = InputBatch()
+    yield out
+
+
+def _already_done(item: RawInput, known: KnownState, versions: str) -> bool:
+    """The warehouse quarantined this input (same path and bytes) or holds it with current extractors."""
+    if (item.source_uri, item.raw_sha256) in known.rejected:
+        return True
+    aid = known.article_of_source.get(item.raw_sha256)
+    return aid is not None and versions_cover(known.versions_of_article.get(aid), versions)
+
+
+def read_inputs(
+    source: str | Path, known: KnownState, versions: str, reprocess: bool, max_bytes: int
+) -> InputBatch:
+    """Every input under ``source`` at once (see :func:`iter_input_batches` for the rules); small sources."""
+    out = InputBatch()
+    for batch in iter_input_batches(source, known, versions, reprocess, max_bytes, size=1 << 62):
+        out.inputs += batch.inputs
+        out.rejections += batch.rejections
+        out.skipped += batch.skipped
     return out
+
+
+def estimate_inputs(source: str | Path) -> int | None:
+    """A quick estimate of the number of inputs under a local ``source`` (files, JSON lines, zip members),
+    for progress reporting; None for a URL or when it cannot tell. Reads bytes, but decodes nothing."""
+    path = Path(source)
+    if "://" in str(source) or not path.exists():
+        return None
+    if path.is_file():
+        files = [path]
+    else:
+        files = [
+            p
+            for p in sorted(path.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        ]
+    try:
+        total = 0
+        for f in files:
+            with f.open("rb") as fh:
+                total += _estimate_stream(f.name, fh)
+        return total
+    except (OSError, zipfile.BadZipFile):
+        return None
+
+
+def _estimate_stream(name: str, fh: IO[bytes]) -> int:
+    suffix = Path(name).suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".jsonlines"):
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) + 1
+    if suffix == ".zip":
+        n = 0
+        with zipfile.ZipFile(fh) as zf:
+            for info in zf.infolist():
+                if not info.is_dir():
+                    with zf.open(info) as member:
+                        n += _estimate_stream(info.filename, member)
+        return n
+    return 1
 
 
 # ---------------------------------------------------------------------------------------------- identify
@@ -160,37 +224,112 @@ class Plan:
     duplicates: int = 0
 
 
+class Identifier:
+    """Decides each parsed input's article across all the batches of a run: new, re-extracted, or a duplicate
+    of another article's text (in the warehouse or earlier in the run). Keeps only ids and hashes."""
+
+    def __init__(self, known: KnownState, run_id: str) -> None:
+        self.known, self.run_id = known, run_id
+        self.by_text = dict(known.article_of_text)
+        self.scheduled: set[str] = set()
+
+    def plan(self, inputs: Sequence[RawInput]) -> Plan:
+        """Parse each input (in source order) and plan its article."""
+        plan = Plan()
+        known = self.known
+        at = now_utc()
+        for item in inputs:  # in source order (sorted paths, then line order): the first seen is primary
+            parsed = parse_input(item)
+            if isinstance(parsed, Rejection):
+                plan.rejections.append(parsed)
+                continue
+            tsha = text_sha256(parsed.text)
+            seen_aid = known.article_of_source.get(item.raw_sha256)  # this very input was ingested before
+            aid = seen_aid or self.by_text.get(tsha) or article_id_for(item.raw_sha256)
+            plan.sources.append(
+                {
+                    "article_id": aid,
+                    "source_uri": item.source_uri,
+                    "source_sha256": item.raw_sha256,
+                    "is_primary": aid == article_id_for(item.raw_sha256),
+                    "run_id": self.run_id,
+                    "ingested_at": at,
+                }
+            )
+            if aid in self.scheduled or (seen_aid is None and aid in known.versions_of_article):
+                plan.duplicates += 1  # the same text as an article extracted earlier or in this run
+                continue
+            self.by_text[tsha] = aid
+            self.scheduled.add(aid)
+            plan.articles.append(Planned(aid, item, parsed))
+        return plan
+
+
 def parse_and_identify(inputs: Sequence[RawInput], known: KnownState, run_id: str) -> Plan:
     """Parse each input and decide its article: new, re-extracted, or a duplicate of another article's text."""
-    plan = Plan()
-    by_text = dict(known.article_of_text)
-    scheduled: dict[str, Planned] = {}
-    at = now_utc()
-    for item in sorted(inputs, key=lambda i: i.source_uri):
-        parsed = parse_input(item)
-        if isinstance(parsed, Rejection):
-            plan.rejections.append(parsed)
-            continue
-        tsha = text_sha256(parsed.text)
-        seen_aid = known.article_of_source.get(item.raw_sha256)  # this very input was ingested before
-        aid = seen_aid or by_text.get(tsha) or article_id_for(item.raw_sha256)
-        plan.sources.append(
-            {
-                "article_id": aid,
-                "source_uri": item.source_uri,
-                "source_sha256": item.raw_sha256,
-                "is_primary": aid == article_id_for(item.raw_sha256),
-                "run_id": run_id,
-                "ingested_at": at,
-            }
-        )
-        if aid in scheduled or (seen_aid is None and aid in known.versions_of_article):
-            plan.duplicates += 1  # the same text as an article extracted earlier or in this run
-            continue
-        by_text[tsha] = aid
-        scheduled[aid] = Planned(aid, item, parsed)
-        plan.articles.append(scheduled[aid])
-    return plan
+    return Identifier(known, run_id).plan(inputs)
+
+
+@dataclass
+class Chunk:
+    """One chunk of a streamed run: the plan of its articles and what its inputs counted."""
+
+    plan: Plan
+    n_inputs: int = 0
+    skipped: int = 0
+    n_filtered: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds of "read" and "parse"
+
+
+class ChunkReader:
+    """Streams a source chunk by chunk: reads inputs, skips what the warehouse holds, parses, identifies and
+    filters by publication date. Memory holds one chunk of inputs, plus ids and hashes of the run's articles.
+
+    Args:
+        source: Folder, file or fsspec URL of raw inputs.
+        known: What the warehouse holds (:func:`known_state`).
+        versions: The run's versions string (:func:`versions_of`).
+        reprocess: Re-read inputs the warehouse holds or quarantined.
+        max_bytes: Inputs larger than this are quarantined as oversize.
+        chunk_size: Inputs (to extract, plus rejections) per chunk.
+        run_id: The run's id, recorded on rows.
+        published_from: Keep only articles published on or after this date.
+        published_to: Keep only articles published on or before this date.
+    """
+
+    def __init__(
+        self,
+        source: str | Path,
+        known: KnownState,
+        versions: str,
+        reprocess: bool,
+        max_bytes: int,
+        chunk_size: int,
+        run_id: str,
+        published_from: date | None = None,
+        published_to: date | None = None,
+    ) -> None:
+        self._batches = iter_input_batches(source, known, versions, reprocess, max_bytes, chunk_size)
+        self._identifier = Identifier(known, run_id)
+        self._window = (published_from, published_to)
+        self.done = False
+
+    def next_chunk(self) -> Chunk | None:
+        """The next chunk, or None when the source is exhausted."""
+        if self.done:
+            return None
+        t0 = time.thread_time()
+        batch = next(self._batches, None)
+        t1 = time.thread_time()
+        if batch is None:
+            self.done = True
+            return None
+        plan = self._identifier.plan(batch.inputs)
+        plan.rejections = [*batch.rejections, *plan.rejections]
+        plan, n_filtered = filter_by_published(plan, *self._window)
+        seconds = {"read": t1 - t0, "parse": time.thread_time() - t1}
+        n_inputs = len(batch.inputs) + len(batch.rejections) + batch.skipped
+        return Chunk(plan, n_inputs, batch.skipped, n_filtered, seconds)
 
 
 def filter_by_published(
@@ -229,6 +368,7 @@ class Frames:
 
     tables: dict[str, pd.DataFrame]
     article_ids: set[str]
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds per extraction stage
 
 
 def extract_frames(batch: Sequence[Planned], extractors: ExtractorSet, run_id: str) -> Frames:
@@ -236,12 +376,18 @@ def extract_frames(batch: Sequence[Planned], extractors: ExtractorSet, run_id: s
     rows: dict[str, list[dict[str, object]]] = {name: [] for name in ("articles", *FACT_TABLES)}
     versions = versions_of(extractors)
     at = now_utc()
+    seconds: dict[str, float] = {}
     for p in batch:
         art = p.article
-        facts = extractors.extract(art.title, art.text, art.published_date)
+        facts = extractors.extract(art.title, art.text, art.published_date, timings=seconds)
+        t0 = time.thread_time()
         rows["articles"].append(_article_row(p, versions, run_id, at))
         _fact_rows(p.article_id, art.text, facts, extractors.versions, rows)
-    return Frames({name: _frame(name, r) for name, r in rows.items()}, {p.article_id for p in batch})
+        seconds["rows"] = seconds.get("rows", 0.0) + time.thread_time() - t0
+    t0 = time.thread_time()
+    tables = {name: _frame(name, r) for name, r in rows.items()}
+    seconds["rows"] = seconds.get("rows", 0.0) + time.thread_time() - t0
+    return Frames(tables, {p.article_id for p in batch}, seconds)
 
 
 def _article_row(p: Planned, versions: str, run_id: str, at: datetime) -> dict[str, object]:
@@ -390,7 +536,11 @@ def concat_frames(parts: Iterable[Frames]) -> Frames:
         else TABLES[name].schema.empty_table().to_pandas()
         for name in ("articles", *FACT_TABLES)
     }
-    return Frames(tables, set().union(*(p.article_ids for p in parts)) if parts else set())
+    seconds: dict[str, float] = {}
+    for p in parts:
+        for k, v in p.seconds.items():
+            seconds[k] = seconds.get(k, 0.0) + v
+    return Frames(tables, set().union(*(p.article_ids for p in parts)) if parts else set(), seconds)
 
 
 # ---------------------------------------------------------------------------------------------- quarantine
@@ -428,6 +578,15 @@ class ValidationOutcome:
     @property
     def failures(self) -> list[str]:
         return [f"{t}: {f}" for t, v in self.tables.items() for f in v.failed_table_level]
+
+    def merge(self, other: ValidationOutcome) -> ValidationOutcome:
+        """This outcome and a later chunk's, as one run's (see :func:`newsfacts.quality.merge_validations`)."""
+        tables = dict(self.tables)
+        for name, v in other.tables.items():
+            tables[name] = merge_validations(tables[name], v) if name in tables else v
+        return ValidationOutcome(
+            self.success and other.success, tables, self.quarantine_rows + other.quarantine_rows
+        )
 
 
 def validate_frames(
@@ -474,7 +633,7 @@ def validate_frames(
         if s["article_id"] not in bad_articles and str(s["source_uri"]) not in bad_rows.get("sources", set())
     ]
     outcome = ValidationOutcome(all(r.success for r in results.values()), results, qrows)
-    return Frames(tables, frames.article_ids - bad_articles), kept_sources, outcome
+    return Frames(tables, frames.article_ids - bad_articles, frames.seconds), kept_sources, outcome
 
 
 # ---------------------------------------------------------------------------------------------- publish
@@ -489,7 +648,7 @@ class RunCounts:
 
 
 def publish(
-    warehouse: Warehouse,
+    warehouse: AnyWarehouse,
     frames: Frames,
     sources: list[dict[str, object]],
     quarantine: list[dict[str, object]],
@@ -507,6 +666,34 @@ def publish(
         pa.Table.from_pylist(quarantine, schema=TABLES["quarantine"].schema), replace
     )
     return warehouse.publish(changes, run_id)
+
+
+def stage_frames(staged: StagingArea, frames: Frames) -> None:
+    """Stream one chunk's validated rows of every table into the run's staging area (not yet visible)."""
+    for name, df in frames.tables.items():
+        if len(df):
+            staged.append(name, pa.Table.from_pandas(df, schema=TABLES[name].schema, preserve_index=False))
+
+
+def publish_staged(
+    warehouse: AnyWarehouse,
+    staged: StagingArea,
+    article_ids: set[str],
+    sources: list[dict[str, object]],
+    quarantine: list[dict[str, object]],
+    run_id: str,
+) -> dict[str, int]:
+    """Publish the staged rows with the sources and quarantine rows as one atomic publish; the rows of
+    ``article_ids`` already in the warehouse are replaced. Returns rows added per table."""
+    changes = {
+        name: TableChange(TABLES[name].schema.empty_table(), article_ids)
+        for name in ("articles", *FACT_TABLES)
+    }
+    changes["sources"] = TableChange(pa.Table.from_pylist(sources, schema=TABLES["sources"].schema))
+    changes["quarantine"] = TableChange(
+        pa.Table.from_pylist(quarantine, schema=TABLES["quarantine"].schema), article_ids
+    )
+    return warehouse.publish(changes, run_id, staged=staged)
 
 
 def run_row(
@@ -538,7 +725,7 @@ def run_row(
     }
 
 
-def append_run(warehouse: Warehouse, row: dict[str, object]) -> None:
+def append_run(warehouse: AnyWarehouse, row: dict[str, object]) -> None:
     warehouse.publish(
         {"runs": TableChange(pa.Table.from_pylist([row], schema=TABLES["runs"].schema))}, str(row["run_id"])
     )

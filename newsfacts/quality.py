@@ -126,6 +126,28 @@ class TableValidation:
     result: Any = field(default=None, repr=False, compare=False)  # GX's ExpectationSuiteValidationResult
 
 
+def merge_validations(first: TableValidation, later: TableValidation) -> TableValidation:
+    """One table's validations of two chunks of a run as one: counts add up, failures and rejections are
+    kept, and the GX result shown in Data Docs is the first chunk's that failed or rejected rows (else the
+    later one), so a run's Data Docs stay one page per table whatever the number of chunks."""
+
+    def telling(v: TableValidation) -> bool:
+        return not v.success or bool(v.rejections)
+
+    return TableValidation(
+        table=first.table,
+        success=first.success and later.success,
+        n_rows=first.n_rows + later.n_rows,
+        evaluated=first.evaluated + later.evaluated,
+        failed_table_level=[
+            *first.failed_table_level,
+            *(f for f in later.failed_table_level if f not in first.failed_table_level),
+        ],
+        rejections=[*first.rejections, *later.rejections],
+        result=first.result if telling(first) else later.result,
+    )
+
+
 class Validator:
     """Validates frames against the contract suites with a real (ephemeral) Great Expectations context."""
 
@@ -232,7 +254,9 @@ def write_data_docs(results: dict[str, TableValidation], folder: Path, title: st
         if v.result is not None:
             (folder / f"{name}.html").write_text(view.render(renderer.render(v.result)), encoding="utf-8")
         failed = sum(1 for r in (v.result.results if v.result is not None else []) if not r.success)
-        status = "passed" if v.success and not v.rejections else ("FAILED" if not v.success else "rows rejected")
+        status = (
+            "passed" if v.success and not v.rejections else ("FAILED" if not v.success else "rows rejected")
+        )
         items.append(
             f"<tr><td><a href='{html.escape(name)}.html'>{html.escape(name)}</a></td><td>{v.n_rows}</td>"
             f"<td>{v.evaluated}</td><td>{failed}</td><td>{len(v.rejections)}</td><td>{status}</td></tr>"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from newsfacts.views import connect
+from newsfacts.warehouse import is_url
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 MAX_TRADE_ROWS = 1000
@@ -120,7 +121,7 @@ def collect(warehouse: str | Path) -> ReportData:
         con.close()
     return ReportData(
         generated_at=datetime.now(UTC),
-        warehouse=str(Path(warehouse).resolve()),
+        warehouse=str(warehouse) if is_url(warehouse) else str(Path(warehouse).resolve()),
         counts=counts,
         date_range=(lo, hi),
         n_undated_articles=int(undated or 0),

@@ -86,10 +86,16 @@ def connect(root: str | Path) -> Any:
     """An in-memory DuckDB connection with every view defined over the warehouse at ``root``.
 
     Args:
-        root: Warehouse folder (must hold the tables: run the pipeline first).
+        root: Warehouse folder (must hold the tables: run the pipeline first), or an object-store URL.
     """
     import duckdb
 
+    from newsfacts.warehouse import is_url
+
+    if is_url(root):  # an object store: views over the newest committed manifest's objects
+        from newsfacts.objectstore import ObjectWarehouse
+
+        return ObjectWarehouse(str(root)).duckdb_connection()
     path = Path(root)
     missing = [t for t in TABLES if not (path / t).exists()]
     if missing:

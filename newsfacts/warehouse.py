@@ -6,6 +6,8 @@ Layout (analysts read ``<root>/<table>/**/*.parquet``)::
     <root>/.store/<table>/g-<generation>/part-*.parquet               (immutable files, hard-linked between
                                                                       generations when unchanged)
     <root>/.journal/<run_id>.json                                    (a publish in progress: tables -> generation)
+    <root>/.staging/<run_id>/<table>.parquet                         (a run's rows, streamed chunk by chunk
+                                                                      before its publish; never read by analysts)
     <root>/.lock                                                     (one writer at a time)
 
 A publish writes every changed table into a fresh generation directory, records the set of new generations in
@@ -28,6 +30,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -37,12 +40,14 @@ from newsfacts.tables import TABLES, Table
 
 STORE = ".store"
 JOURNAL = ".journal"
+STAGING = ".staging"
 LOCK = ".lock"
 EMPTY_PART = "part-empty.parquet"
 # Test hook for the crash tests (tests/test_crash.py), never set in production: "publish:<point>" makes the
 # process SIGKILL itself at that point of the first publish that adds rows to ``articles``. Points:
 # ``after_stage_<table>`` (that table's generation staged), ``after_journal`` (journal written, nothing
 # swapped), ``after_swap_<table>`` (that table's symlink swapped; tables swap in the order of the publish).
+# "stage:<n>" kills it once the n-th chunk of articles has been streamed to a run's staging area.
 FAULT_ENV = "NEWSFACTS_FAULT"
 
 
@@ -60,6 +65,55 @@ class TableChange:
 
     rows: pa.Table
     replace_article_ids: set[str] = field(default_factory=set)
+
+
+class StagedRun:
+    """A run's rows streamed to disk chunk by chunk (one Parquet file per table, a row group per chunk), to be
+    published in one go by :meth:`Warehouse.publish` (``staged=``). Invisible to readers until then; a run
+    that dies leaves only a staging folder, which the next writer's :meth:`Warehouse.recover` deletes."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self.rows: dict[str, int] = {}
+        self._chunks = 0
+
+    def append(self, name: str, rows: pa.Table) -> None:
+        """Add rows (contract columns) to table ``name``. Their articles must be in the publish's replace set:
+        staged rows are published as they are, not de-duplicated against the warehouse."""
+        table = TABLES[name]
+        if not rows.num_rows:
+            return
+        rows = rows.select(table.column_names).cast(table.schema)
+        writer = self._writers.get(name)
+        if writer is None:
+            writer = pq.ParquetWriter(self.folder / f"{name}.parquet", table.schema, compression="zstd")
+            self._writers[name] = writer
+        writer.write_table(rows)
+        self.rows[name] = self.rows.get(name, 0) + rows.num_rows
+        if name == "articles":
+            self._chunks += 1
+            if os.environ.get(FAULT_ENV) == f"stage:{self._chunks}":
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    def finish(self) -> dict[str, Path]:
+        """Close every table's file (durably) and return them; no more appends."""
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+        files = {name: self.folder / f"{name}.parquet" for name in self.rows}
+        for f in files.values():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+        return files
+
+    def discard(self) -> None:
+        for writer in self._writers.values():
+            with contextlib.suppress(Exception):
+                writer.close()
+        self._writers.clear()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -147,6 +201,7 @@ class Warehouse:
                 self._swap_all(pending)
                 jf.unlink(missing_ok=True)
                 finished.append(jf.stem)
+        shutil.rmtree(self.root / STAGING, ignore_errors=True)  # runs that died before publishing
         self._collect_garbage()
         return finished
 
@@ -195,6 +250,10 @@ class Warehouse:
         return any(self.table_dir(t).is_symlink() for t in TABLES)
 
     # ------------------------------------------------------------------ writing
+    def stage(self, run_id: str) -> StagedRun:
+        """A staging area for a run's rows, streamed chunk by chunk, published by ``publish(staged=...)``."""
+        return StagedRun(self.root / STAGING / run_id)
+
     def initialise(self, run_id: str) -> None:
         """Make every table readable (an empty Parquet file with the schema) if it is not yet."""
         missing = {
@@ -205,18 +264,32 @@ class Warehouse:
         if missing:
             self.publish(missing, run_id)
 
-    def publish(self, changes: dict[str, TableChange], run_id: str) -> dict[str, int]:
-        """Apply all changes as one publish; returns the rows added per table (after de-duplication)."""
+    def publish(
+        self, changes: dict[str, TableChange], run_id: str, staged: StagedRun | None = None
+    ) -> dict[str, int]:
+        """Apply all changes, and the ``staged`` rows, as one publish; returns the rows added per table (after
+        de-duplication of the changes' rows; staged rows are added as they are)."""
         self.root.mkdir(parents=True, exist_ok=True)
+        staged_files = staged.finish() if staged is not None else {}
         pending: dict[str, str] = {}
         added: dict[str, int] = {}
-        for name, change in changes.items():
-            gen_name, n_added = self._stage(TABLES[name], change, run_id)
+        names = [*changes, *(n for n in staged_files if n not in changes)]
+        for name in names:
+            table = TABLES[name]
+            change = changes.get(name) or TableChange(table.schema.empty_table())
+            extra = (
+                (staged_files[name], staged.rows[name])
+                if staged is not None and name in staged_files
+                else None
+            )
+            gen_name, n_added = self._stage(table, change, run_id, extra)
             added[name] = n_added
             if gen_name is not None:
                 pending[name] = gen_name
             _fault(f"after_stage_{name}", added)
         if not pending:
+            if staged is not None:
+                staged.discard()
             return added
         journal_dir = self.root / JOURNAL
         journal_dir.mkdir(exist_ok=True)
@@ -226,28 +299,35 @@ class Warehouse:
         _fault("after_journal", added)
         self._swap_all(pending, on_swap=lambda name: _fault(f"after_swap_{name}", added))
         journal.unlink()
+        if staged is not None:
+            staged.discard()  # its files are hard-linked into the new generations
         self._collect_garbage()
         return added
 
-    def _stage(self, table: Table, change: TableChange, run_id: str) -> tuple[str | None, int]:
-        """Write the table's next generation; None when nothing changes."""
+    def _stage(
+        self, table: Table, change: TableChange, run_id: str, staged: tuple[Path, int] | None = None
+    ) -> tuple[str | None, int]:
+        """Write the table's next generation; None when nothing changes. ``staged`` is a finished Parquet file
+        of rows to add as they are, with its row count."""
         rows = change.rows.select(table.column_names).cast(table.schema)
         replace = change.replace_article_ids if "article_id" in table.column_names else set()
+        replace_ids = pa.array(sorted(replace), pa.string()) if replace else None
         current = self.files(table.name)
         kept: list[tuple[Path, pa.Table | None]] = []  # (file, rewritten rows or None to hard-link)
         existing_keys: set[tuple[object, ...]] = set()
-        changed = False
+        changed = staged is not None and staged[1] > 0
         for f in current:
             part: pa.Table | None = None
-            if replace:
+            if replace_ids is not None:
                 ids = pq.read_table(f, columns=["article_id"]).column("article_id")
-                mask = pc.is_in(ids, value_set=pa.array(sorted(replace), pa.string()))
+                mask = pc.is_in(ids, value_set=replace_ids)
                 if pc.any(mask).as_py():
                     full = pq.read_table(f).select(table.column_names).cast(table.schema)
                     part = full.filter(pc.invert(pc.fill_null(mask, False)))
                     changed = True
-            keys_src = part if part is not None else pq.read_table(f, columns=list(table.key))
-            existing_keys.update(_keys(keys_src, table.key))
+            if rows.num_rows:  # only new change rows are checked against the keys the table holds
+                keys_src = part if part is not None else pq.read_table(f, columns=list(table.key))
+                existing_keys.update(_keys(keys_src, table.key))
             if part is None or part.num_rows:  # a file the replacement emptied is dropped
                 kept.append((f, part))
         new_rows = _drop_known_keys(rows, table.key, existing_keys)
@@ -271,10 +351,15 @@ class Warehouse:
         if new_rows.num_rows:
             write_parquet_atomic(new_rows, gen_dir / f"{stem}.parquet")
             n_files += 1
+        n_staged = 0
+        if staged is not None and staged[1] > 0:
+            os.link(staged[0], gen_dir / f"{stem}-s.parquet")
+            n_files += 1
+            n_staged = staged[1]
         if n_files == 0:
             write_parquet_atomic(table.schema.empty_table(), gen_dir / EMPTY_PART)
         _fsync_dir(gen_dir)
-        return f"{STORE}/{table.name}/{gen}", new_rows.num_rows
+        return f"{STORE}/{table.name}/{gen}", new_rows.num_rows + n_staged
 
     def _swap_all(self, pending: dict[str, str], on_swap: Callable[[str], None] | None = None) -> None:
         for name, gen_rel in pending.items():
@@ -335,3 +420,49 @@ def _drop_known_keys(rows: pa.Table, key: tuple[str, ...], known: set[tuple[obje
     if all(keep):
         return rows
     return rows.filter(pa.array(keep))
+
+
+class StagingArea(Protocol):
+    """A run's rows streamed chunk by chunk before its publish (:class:`StagedRun` or its object-store twin)."""
+
+    rows: dict[str, int]
+
+    def append(self, name: str, rows: pa.Table) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+class AnyWarehouse(Protocol):
+    """What the pipeline needs of a warehouse, on a local disk (:class:`Warehouse`) or in an object store
+    (:class:`newsfacts.objectstore.ObjectWarehouse`)."""
+
+    def lock(self, wait_seconds: float = 0.0) -> contextlib.AbstractContextManager[None]: ...
+
+    def recover(self) -> list[str]: ...
+
+    def initialise(self, run_id: str) -> None: ...
+
+    def write_docs(self) -> None: ...
+
+    def exists(self) -> bool: ...
+
+    def read(self, name: str, columns: list[str] | None = None) -> pa.Table: ...
+
+    def stage(self, run_id: str) -> Any: ...
+
+    def publish(self, changes: dict[str, TableChange], run_id: str, staged: Any = None) -> dict[str, int]: ...
+
+
+def is_url(location: str | Path) -> bool:
+    """Whether ``location`` names an object store (``s3://…``, any fsspec URL but ``file://``)."""
+    text = str(location)
+    return isinstance(location, str) and "://" in text and not text.startswith("file://")
+
+
+def open_warehouse(location: str | Path) -> AnyWarehouse:
+    """The warehouse at ``location``: a folder (a path or a file:// URL) or an object store (s3://…)."""
+    if is_url(location):
+        from newsfacts.objectstore import ObjectWarehouse  # fsspec/s3fs take a second or two to import
+
+        return ObjectWarehouse(str(location))
+    return Warehouse(str(location).removeprefix("file://"))

@@ -7,13 +7,23 @@ malformed line is rejected alone. ``max_bytes`` caps a whole file, or each line 
 are streamed, so a big JSON-lines file is fine). Dot-files and dot-directories are skipped; symlinks that
 resolve outside the root are rejected unread; symlinked directories inside the root are not followed (their
 files are reached by their real path).
+
+A root with a protocol (``s3://bucket/prefix``, ``memory://…``, any fsspec URL) is walked through fsspec with the
+same rules, streaming: one listing per folder level, each object opened only when its turn comes, the size
+cap checked on the listed size before any byte is read. Its ``source_uri``s are full URLs
+(``s3://bucket/prefix/a.txt``, ``s3://bucket/prefix/x.zip/inner.txt``, ``…/e.jsonl#L2``). ``file://`` URLs are
+local paths and take the local walker. S3 settings come from the standard AWS environment (see
+:func:`newsfacts.objectstore.filesystem_for`).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import io
 import json
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -21,10 +31,13 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from newsfacts.ingest.decode import decode
 from newsfacts.ingest.model import DecodeError, RawInput, Rejection
+
+if TYPE_CHECKING:
+    from fsspec import AbstractFileSystem
 
 KINDS = {
     ".txt": "txt",
@@ -39,6 +52,8 @@ KINDS = {
     ".zip": "zip",
 }
 _CHUNK = 1 << 20
+_REMOTE_BLOCK = 4 << 20  # read-ahead of a remote object: bounds the memory one open object takes
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @dataclass(frozen=True)
@@ -297,21 +312,96 @@ def _walk(directory: Path, root: Path, real_root: Path) -> Iterator[_Member | Re
             yield Rejection(uri, "read", "unreadable", f"{type(exc).__name__}: {exc}", None)
 
 
+def is_url(location: str | Path) -> bool:
+    """Whether ``location`` is a URL with a protocol (``s3://…``, ``file://…``) rather than a plain path."""
+    return isinstance(location, str) and bool(_URL.match(location))
+
+
+class _RemoteReader(io.BufferedReader):
+    """An fsspec file, buffered so that ``readline(limit)`` works (fsspec's own takes no limit), seeking like
+    a local file: a seek before the start raises OSError, not ValueError (zipfile relies on it)."""
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        try:
+            return super().seek(pos, whence)
+        except ValueError as exc:
+            if self.closed:
+                raise
+            raise OSError(errno.EINVAL, str(exc)) from exc
+
+
+def _remote_member(fs: AbstractFileSystem, path: str, uri: str, size: int) -> _Member:
+    def opener() -> AbstractContextManager[IO[bytes]]:
+        return _RemoteReader(fs.open(path, "rb", block_size=_REMOTE_BLOCK))
+
+    return _Member(uri, size, opener)
+
+
+def _walk_remote(fs: AbstractFileSystem, directory: str, uri: str) -> Iterator[_Member | Rejection]:
+    try:
+        entries = fs.ls(directory, detail=True)
+    except OSError as exc:
+        yield Rejection(uri, "read", "unreadable", f"cannot list the folder: {exc}", None)
+        return
+    here = directory.rstrip("/")
+    named = [(str(e["name"]).rstrip("/").rsplit("/", 1)[-1], e) for e in entries]
+    for name, entry in sorted(named, key=lambda ne: ne[0]):
+        path = str(entry["name"]).rstrip("/")
+        if not name or name.startswith(".") or path == here:  # dot-names; a folder's own marker object
+            continue
+        child = f"{uri}/{name}"
+        if entry.get("type") == "directory":
+            yield from _walk_remote(fs, path, child)
+        elif entry.get("type") == "file":
+            yield _remote_member(fs, path, child, int(entry.get("size") or 0))
+        else:
+            yield Rejection(child, "read", "unsupported_type", f"not a file ({entry.get('type')})", None)
+
+
+def _remote_members(url: str) -> Iterator[_Member | Rejection]:
+    from newsfacts.objectstore import filesystem_for
+
+    uri = url.rstrip("/") or url
+    try:
+        fs, root = filesystem_for(url)
+        info = fs.info(root)
+    except FileNotFoundError:
+        yield Rejection(
+            uri, "read", "not_found", f"{url} is not a file or folder (no object or prefix)", None
+        )
+        return
+    except (OSError, ValueError) as exc:
+        yield Rejection(uri, "read", "unreadable", f"cannot read {url}: {type(exc).__name__}: {exc}", None)
+        return
+    if info.get("type") == "directory":
+        yield from _walk_remote(fs, root, uri)
+    else:
+        yield _remote_member(fs, root, uri, int(info.get("size") or 0))
+
+
 def iter_inputs(root: str | Path, max_bytes: int = 10_000_000) -> Iterator[RawInput | Rejection]:
     """Yield one RawInput per article found under ``root`` (a folder or a single file), or a Rejection.
 
     Args:
-        root: a folder (walked recursively in sorted order) or a single file.
+        root: a folder (walked recursively in sorted order) or a single file; or an fsspec URL of either
+            (``s3://bucket/prefix``: a prefix is walked like a folder, inputs are named by full URL).
         max_bytes: the largest file (or JSON line) read; bigger ones are rejected as oversize unread.
     """
-    root = Path(root)
-    if root.is_dir():
-        members: Iterator[_Member | Rejection] = _walk(root, root, root.resolve())
-    elif root.is_file():
-        members = iter([_file_member(root, root.name)])
+    if is_url(root) and not str(root).startswith("file://"):
+        members: Iterator[_Member | Rejection] = _remote_members(str(root))
     else:
-        yield Rejection(root.name or str(root), "read", "not_found", f"{root} is not a file or folder", None)
-        return
+        if is_url(root):
+            root = str(root).removeprefix("file://")
+        root = Path(root)
+        if root.is_dir():
+            members = _walk(root, root, root.resolve())
+        elif root.is_file():
+            members = iter([_file_member(root, root.name)])
+        else:
+            yield Rejection(
+                root.name or str(root), "read", "not_found", f"{root} is not a file or folder", None
+            )
+            return
     for member in members:
         if isinstance(member, Rejection):
             yield member

@@ -1,0 +1,113 @@
+"""Extraction in worker processes: each worker loads the models once and then extracts batch after batch.
+
+The flow opens one :class:`ExtractPool` per run (``--workers N``) and hands batches to it by the pool's id, so
+that the batch task's arguments stay small and picklable. Workers are started with ``spawn`` (never ``fork``:
+the parent runs Prefect's threads and event loop) and with single-threaded BLAS, so N workers use N cores.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsfacts.pipeline import Frames, Planned
+
+# natasha's NER multiplies small matrices: one BLAS thread per worker process is fastest and avoids
+# oversubscribing the cores the other workers use.
+SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+_POOLS: dict[str, ExtractPool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def default_workers() -> int:
+    """The number of cores this process may use (the default of ``--workers``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def without_raw(batch: Sequence[Planned]) -> list[Planned]:
+    """The batch without the inputs' raw bytes (extraction needs only the cleaned text, uri and sha256):
+    what is sent to another process."""
+    return [replace(p, source=replace(p.source, raw=b"")) for p in batch]
+
+
+def _exit_with_parent(parent: int, every_seconds: float = 1.0) -> None:
+    """End this worker when the run's process is gone (killed with SIGKILL, say): nothing else would, since
+    a spawned worker holds both ends of its task queue and so never sees it close."""
+    while True:
+        time.sleep(every_seconds)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _init_worker(ner: bool) -> None:
+    from newsfacts.pipeline import shared_extractors
+
+    parent = os.getppid()
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="exit-with-parent", daemon=True).start()
+    shared_extractors(ner)  # load the models once, when the worker starts
+
+
+def _extract_in_worker(batch: Sequence[Planned], ner: bool, run_id: str) -> Frames:
+    from newsfacts.pipeline import extract_frames, shared_extractors
+
+    return extract_frames(batch, shared_extractors(ner), run_id)
+
+
+class ExtractPool:
+    """``workers`` processes extracting batches of articles; use as a context manager (or call close)."""
+
+    def __init__(self, workers: int, ner: bool) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        self.workers, self.ner = workers, ner
+        self.id = uuid.uuid4().hex
+        for key, value in SINGLE_THREAD_ENV.items():  # inherited by the spawned workers
+            os.environ.setdefault(key, value)
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(ner,),
+        )
+        with _POOLS_LOCK:
+            _POOLS[self.id] = self
+
+    def extract(self, batch: Sequence[Planned], run_id: str) -> Frames:
+        """Extract one batch in a worker; blocks until it is done (call from several threads to keep every
+        worker busy). A worker's exception is raised here."""
+        return self._executor.submit(_extract_in_worker, without_raw(batch), self.ner, run_id).result()
+
+    def close(self) -> None:
+        with _POOLS_LOCK:
+            _POOLS.pop(self.id, None)
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ExtractPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def extract(batch: Sequence[Planned], ner: bool, run_id: str, pool_id: str | None = None) -> Frames:
+    """Extract a batch in the pool ``pool_id`` of this process, or right here when it is None (one worker,
+    or a task already running on a Dask worker, where the process's extractors are loaded once)."""
+    if pool_id is not None:
+        with _POOLS_LOCK:
+            pool = _POOLS.get(pool_id)
+        if pool is None:
+            raise RuntimeError(f"no extraction pool {pool_id} in this process (was the run's pool closed?)")
+        return pool.extract(batch, run_id)
+    return _extract_in_worker(batch, ner, run_id)
