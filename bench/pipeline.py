@@ -7,10 +7,11 @@ is repeated, each copy made distinct, when N exceeds its 2,376 distinct articles
 - a cold run: the real CLI ``newsfacts run SAMPLE --warehouse FRESH --json [--no-ner] [--workers W]`` as a
   subprocess, with a warm PREFECT_HOME (one fixed folder, warmed by a throwaway run first). Wall time includes
   process start-up, imports, model loading and Prefect's embedded server start; the flow's own time
-  (``elapsed_s``) and ``stage_seconds`` come from the ``--json`` summary when the CLI gives them. CPU time is
-  the process tree's (getrusage(RUSAGE_CHILDREN) delta: the CLI and every descendant it waited for; the sum of
-  the per-process CPU times polled with psutil is kept as a cross-check). Peak RSS is the largest sum of RSS over
-  the CLI process and all its descendants (workers, Prefect's server), polled every ~50 ms.
+  (``elapsed_s``) and ``stage_seconds`` (CPU seconds per stage, summed over workers) come from the ``--json``
+  summary when the CLI gives them. CPU time is the process tree's (getrusage(RUSAGE_CHILDREN) delta: the CLI
+  and every descendant it waited for; the sum of the per-process CPU times polled with psutil is kept as a
+  cross-check). Peak RSS is the largest sum of RSS over the CLI process and all its descendants (workers,
+  Prefect's server), polled every ~50 ms.
 - a no-change re-run: the same command again on the same warehouse (everything is skipped).
 
 Then natasha alone (bench/natasha_alone.py, a subprocess: Segmenter + NewsNERTagger + DatesExtractor +
@@ -424,7 +425,7 @@ def print_table(
         )
         stages = r["stage_seconds"]
         shown = ", ".join(f"{k} {v:.2f}" for k, v in stages.items()) if stages else "n/a (no stage_seconds)"
-        print(f"{'':<11}stages (s): {shown}")
+        print(f"{'':<11}stages (CPU s, summed over workers): {shown}")
         main_cpu, polled = r["cold_cpu_main_s"], r["cold_cpu_polled_s"]
         if main_cpu is not None and polled is not None:
             print(
@@ -701,6 +702,8 @@ def main() -> None:
                 "cold_wall_s": "wall time of the CLI subprocess: start-up, imports, model loading, Prefect's "
                 "embedded server, the flow",
                 "cold_flow_s": "the flow's own elapsed_s from the --json summary",
+                "stage_seconds": "from the --json summary: CPU seconds (thread time) per stage, summed over the "
+                "worker processes, so their sum can exceed the flow's wall time",
                 "articles_per_s": "articles extracted (n_new) / cold_wall_s",
                 "articles_per_s_flow": "articles extracted / cold_flow_s (no process start-up, no Prefect server)",
                 "articles_per_s_marginal": "articles extracted / (cold_wall_s - rerun_wall_s): the per-article "

@@ -163,7 +163,7 @@ def articles_pipeline(
     reprocess: bool = False,
     ner: bool = True,
     batch_size: int = 100,
-    chunk_size: int = 500,
+    chunk_size: int = 1000,
     workers: int | None = None,
     max_input_mb: float = 10.0,
     lock_wait_seconds: float = 0.0,
@@ -218,7 +218,7 @@ def articles_pipeline(
             log.warning("recovered from an interrupted run: %s", ", ".join(recovered[:20]))
         wh.initialise(run_id)
         wh.write_docs()
-        versions = nf.versions_of(nf.shared_extractors(ner))
+        versions = nf.versions_of(nf.shared_extractors(ner, load_ner=False))
         known = nf.known_state(wh)
         expected = nf.estimate_inputs(source)
         reader = nf.ChunkReader(
@@ -228,6 +228,10 @@ def articles_pipeline(
         staged = wh.stage(run_id)
         held.callback(staged.discard)  # a failed run leaves nothing staged
         pool: ExtractPool | None = None
+        likely = nf.likely_new_inputs(expected, known)
+        if n_workers > 1 and likely is not None and likely > batch_size:  # workers load models meanwhile
+            pool = held.enter_context(ExtractPool(n_workers, ner))
+            log.info("extracting in %d worker processes", n_workers)
         in_flight: deque[tuple[nf.Chunk, list[Any]]] = deque()
         progress(2.0, "reading inputs")
         while (chunk := read_chunk(reader)) is not None:

@@ -65,7 +65,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # Models and GX load in a thread while Prefect's embedded server starts in its subprocess. Started any
     # earlier, the thread would hold the GIL while Prefect imports and spawns the server, delaying both.
-    start_api_server(while_starting=lambda: warm_up(ner=not args.no_ner))
+    # Worker processes will run NER when the source holds more than one batch: this process need not load it.
+    from newsfacts.parallel import default_workers
+    from newsfacts.pipeline import estimate_inputs
+
+    expected = estimate_inputs(args.source)
+    in_process = (args.workers or default_workers()) == 1 or (expected or 0) <= args.batch_size
+    ner = not args.no_ner
+    start_api_server(
+        while_starting=lambda: warm_up(ner=ner, load_ner=in_process and args.task_runner == "local")
+    )
 
     flow_ = articles_pipeline
     if args.task_runner != "local":
@@ -262,8 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--chunk-size",
         type=_positive,
-        default=500,
-        help="inputs read, validated and staged together; bounds memory (default: 500)",
+        default=1000,
+        help="inputs read, validated and staged together; bounds memory (default: 1000)",
     )
     r.add_argument(
         "--workers",

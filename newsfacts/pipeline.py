@@ -36,15 +36,17 @@ _EXTRACTORS: dict[bool, ExtractorSet] = {}
 _VALIDATORS: list[Validator] = []
 
 
-def shared_extractors(ner: bool) -> ExtractorSet:
-    """The process's extractors: models load once, then every batch and run reuses them (thread-safe)."""
+def shared_extractors(ner: bool, load_ner: bool = True) -> ExtractorSet:
+    """The process's extractors: models load once, then every batch and run reuses them (thread-safe).
+    With ``load_ner=False`` the NER model is left to load on first use (when worker processes extract)."""
     with _SHARED_LOCK:
         if ner not in _EXTRACTORS:
-            ex = ExtractorSet(ner=ner)
-            if ner:
-                ex.entities  # noqa: B018 - load the NER model now, not inside the first batch
-            _EXTRACTORS[ner] = ex
-        return _EXTRACTORS[ner]
+            _EXTRACTORS[ner] = ExtractorSet(ner=ner)
+        ex = _EXTRACTORS[ner]
+    if ner and load_ner:
+        with _SHARED_LOCK:
+            ex.entities  # noqa: B018 - load the NER model now, not inside the first batch
+    return ex
 
 
 def shared_validator() -> Validator:
@@ -55,11 +57,12 @@ def shared_validator() -> Validator:
         return _VALIDATORS[0]
 
 
-def warm_up(ner: bool) -> threading.Thread:
-    """Load models and Great Expectations in a background thread (e.g. while Prefect starts its server)."""
+def warm_up(ner: bool, load_ner: bool = True) -> threading.Thread:
+    """Load models and Great Expectations in a background thread (e.g. while Prefect starts its server);
+    ``load_ner=False`` when worker processes will run NER, not this one."""
 
     def work() -> None:
-        shared_extractors(ner)
+        shared_extractors(ner, load_ner)
         shared_validator()
 
     thread = threading.Thread(target=work, name="newsfacts-warm-up", daemon=True)
@@ -167,6 +170,14 @@ def read_inputs(
         out.rejections += batch.rejections
         out.skipped += batch.skipped
     return out
+
+
+def likely_new_inputs(expected: int | None, known: KnownState) -> int | None:
+    """How many inputs a run will probably extract: the estimate of the source's inputs less what the
+    warehouse holds or quarantined (None when the source cannot be estimated)."""
+    if expected is None:
+        return None
+    return max(0, expected - len(known.article_of_source) - len(known.rejected))
 
 
 def estimate_inputs(source: str | Path) -> int | None:
