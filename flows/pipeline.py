@@ -37,6 +37,10 @@ from newsfacts.warehouse import AnyWarehouse, StagingArea, WarehouseBusy, is_url
 # Called with (percent done, what is happening) as a run progresses; `newsfacts run` draws its progress bar here.
 PROGRESS_LISTENERS: list[Callable[[float, str], None]] = []
 MAX_TRADE_ARTIFACT_ROWS = 500
+# Without NER an article costs ~7 ms of extraction here, and starting a worker (imports, lexicons) seconds of
+# CPU: by default a rules-only run uses worker processes only from this many new articles (with NER, or with
+# --workers given, from two batches).
+RULES_ONLY_POOL_FROM = 1500
 
 
 def start_api_server(while_starting: Callable[[], object]) -> None:
@@ -163,7 +167,7 @@ def articles_pipeline(
     reprocess: bool = False,
     ner: bool = True,
     batch_size: int = 100,
-    chunk_size: int = 1000,
+    chunk_size: int = 500,
     workers: int | None = None,
     max_input_mb: float = 10.0,
     lock_wait_seconds: float = 0.0,
@@ -185,7 +189,9 @@ def articles_pipeline(
         batch_size: Articles per extraction task (the unit handed to a worker process or Dask worker).
         chunk_size: Inputs read, validated and staged together; bounds the run's memory.
         workers: Worker processes for extraction with the default (local) task runner; default: the number
-            of cores. 1 extracts in the flow's own process. Runs of fewer than two batches use no pool.
+            of cores. 1 extracts in the flow's own process. Runs of fewer than two batches extract in the
+            flow's process, and so do rules-only runs of fewer than RULES_ONLY_POOL_FROM new articles when
+            workers is not given.
             Ignored by the Dask runner, whose workers extract.
         max_input_mb: Inputs larger than this many megabytes are quarantined as oversize.
         lock_wait_seconds: How long to wait for another run writing the same warehouse before giving up
@@ -229,7 +235,9 @@ def articles_pipeline(
         held.callback(staged.discard)  # a failed run leaves nothing staged
         pool: ExtractPool | None = None
         likely = nf.likely_new_inputs(expected, known)
-        if n_workers > 1 and likely is not None and likely > batch_size:  # workers load models meanwhile
+        # an explicit workers count is honoured from two batches; the default is also thrifty without NER
+        pool_from = batch_size if ner or workers else max(batch_size, RULES_ONLY_POOL_FROM)
+        if n_workers > 1 and likely is not None and likely > pool_from:  # workers load models meanwhile
             pool = held.enter_context(ExtractPool(n_workers, ner))
             log.info("extracting in %d worker processes", n_workers)
         in_flight: deque[tuple[nf.Chunk, list[Any]]] = deque()
@@ -237,7 +245,7 @@ def articles_pipeline(
         while (chunk := read_chunk(reader)) is not None:
             _count_chunk(run, chunk)
             articles = chunk.plan.articles
-            if pool is None and n_workers > 1 and (len(articles) > batch_size or run.n_extracted):
+            if pool is None and n_workers > 1 and run.n_extracted + len(articles) > pool_from:
                 pool = held.enter_context(ExtractPool(n_workers, ner))
                 log.info("extracting in %d worker processes", n_workers)
             batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]

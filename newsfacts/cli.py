@@ -271,8 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--chunk-size",
         type=_positive,
-        default=1000,
-        help="inputs read, validated and staged together; bounds memory (default: 1000)",
+        default=500,
+        help="inputs read, validated and staged together; bounds memory (default: 500)",
     )
     r.add_argument(
         "--workers",
