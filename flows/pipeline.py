@@ -237,17 +237,21 @@ def articles_pipeline(
         likely = nf.likely_new_inputs(expected, known)
         # an explicit workers count is honoured from two batches; the default is also thrifty without NER
         pool_from = batch_size if ner or workers else max(batch_size, RULES_ONLY_POOL_FROM)
-        if n_workers > 1 and likely is not None and likely > pool_from:  # workers load models meanwhile
-            pool = held.enter_context(ExtractPool(n_workers, ner))
-            log.info("extracting in %d worker processes", n_workers)
+
+        def pool_for(n_articles: int | None) -> ExtractPool | None:
+            """The run's worker pool, started once the run has (or will likely have) enough articles."""
+            if pool is None and n_workers > 1 and n_articles is not None and n_articles > pool_from:
+                log.info("extracting in %d worker processes", n_workers)
+                return held.enter_context(ExtractPool(n_workers, ner))
+            return pool
+
+        pool = pool_for(likely)  # started early, the workers load their models while this process reads
         in_flight: deque[tuple[nf.Chunk, list[Any]]] = deque()
         progress(2.0, "reading inputs")
         while (chunk := read_chunk(reader)) is not None:
             _count_chunk(run, chunk)
             articles = chunk.plan.articles
-            if pool is None and n_workers > 1 and run.n_extracted + len(articles) > pool_from:
-                pool = held.enter_context(ExtractPool(n_workers, ner))
-                log.info("extracting in %d worker processes", n_workers)
+            pool = pool_for(run.n_extracted + len(articles))
             batches = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
             if pool is not None or on_dask:
                 pool_id = pool.id if pool is not None else None

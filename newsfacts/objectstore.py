@@ -43,10 +43,10 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newsfacts.tables import TABLES, Table
@@ -57,6 +57,9 @@ from newsfacts.warehouse import (
     WarehouseError,
     _drop_known_keys,  # the local warehouse's de-duplication, shared: the same semantics
     _keys,
+    concat_in_schema,
+    replaced_ids,
+    without_replaced,
 )
 
 if TYPE_CHECKING:
@@ -608,15 +611,9 @@ class ObjectWarehouse:
             manifest: Read this state (from :meth:`manifest`) instead of the current one, e.g. to read several
                 tables of one publish.
         """
-        schema = TABLES[name].schema
         m = manifest or self.manifest()
         parts = [self._read_part(k, columns) for k in m.tables.get(name, ()) if not k.endswith(EMPTY_SUFFIX)]
-        if columns is not None:
-            schema = pa.schema([schema.field(c) for c in columns])
-        parts = [p.select(schema.names).cast(schema) for p in parts if p.num_rows]
-        if not parts:
-            return schema.empty_table()
-        return pa.concat_tables(parts)
+        return concat_in_schema(name, parts, columns)
 
     def exists(self) -> bool:
         return bool(self._sequences())
@@ -758,22 +755,15 @@ class ObjectWarehouse:
     ) -> tuple[tuple[str, ...] | None, int]:
         """The table's next object list, writing the objects it needs; None when nothing changes."""
         rows = change.rows.select(table.column_names).cast(table.schema)
-        replace = change.replace_article_ids if "article_id" in table.column_names else set()
-        replace_ids = pa.array(sorted(replace), pa.string()) if replace else None
+        replace_ids = replaced_ids(table, change)
         kept: list[str] = []
         existing_keys: set[tuple[object, ...]] = set()
         changed = bool(staged)
         for key in current or ():
             if key.endswith(EMPTY_SUFFIX):
                 continue
-            part: pa.Table | None = None
-            if replace_ids is not None:
-                ids = self._read_part(key, ["article_id"]).column("article_id")
-                mask = pc.is_in(ids, value_set=replace_ids)
-                if pc.any(mask).as_py():
-                    full = self._read_part(key).select(table.column_names).cast(table.schema)
-                    part = full.filter(pc.invert(pc.fill_null(mask, False)))
-                    changed = True
+            part = without_replaced(partial(self._read_part, key), table, replace_ids)
+            changed = changed or part is not None
             if rows.num_rows:  # only new change rows are checked against the keys the table holds
                 keys_src = part if part is not None else self._read_part(key, list(table.key))
                 existing_keys.update(_keys(keys_src, table.key))

@@ -29,6 +29,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -226,14 +227,7 @@ class Warehouse:
 
     def read(self, name: str, columns: list[str] | None = None) -> pa.Table:
         """The whole table (or some columns) as Arrow, in contract schema; empty when never written."""
-        schema = TABLES[name].schema
-        parts = [pq.read_table(f, columns=columns) for f in self.files(name)]
-        if columns is not None:
-            schema = pa.schema([schema.field(c) for c in columns])
-        parts = [p.select(schema.names).cast(schema) for p in parts if p.num_rows]
-        if not parts:
-            return schema.empty_table()
-        return pa.concat_tables(parts)
+        return concat_in_schema(name, [pq.read_table(f, columns=columns) for f in self.files(name)], columns)
 
     def write_docs(self) -> None:
         """The column dictionary next to the data: README.md, views.sql and _dictionary/columns.parquet."""
@@ -310,21 +304,14 @@ class Warehouse:
         """Write the table's next generation; None when nothing changes. ``staged`` is a finished Parquet file
         of rows to add as they are, with its row count."""
         rows = change.rows.select(table.column_names).cast(table.schema)
-        replace = change.replace_article_ids if "article_id" in table.column_names else set()
-        replace_ids = pa.array(sorted(replace), pa.string()) if replace else None
+        replace_ids = replaced_ids(table, change)
         current = self.files(table.name)
         kept: list[tuple[Path, pa.Table | None]] = []  # (file, rewritten rows or None to hard-link)
         existing_keys: set[tuple[object, ...]] = set()
         changed = staged is not None and staged[1] > 0
         for f in current:
-            part: pa.Table | None = None
-            if replace_ids is not None:
-                ids = pq.read_table(f, columns=["article_id"]).column("article_id")
-                mask = pc.is_in(ids, value_set=replace_ids)
-                if pc.any(mask).as_py():
-                    full = pq.read_table(f).select(table.column_names).cast(table.schema)
-                    part = full.filter(pc.invert(pc.fill_null(mask, False)))
-                    changed = True
+            part = without_replaced(partial(pq.read_table, f), table, replace_ids)
+            changed = changed or part is not None
             if rows.num_rows:  # only new change rows are checked against the keys the table holds
                 keys_src = part if part is not None else pq.read_table(f, columns=list(table.key))
                 existing_keys.update(_keys(keys_src, table.key))
@@ -401,6 +388,35 @@ class Warehouse:
             for g in gens:
                 if g not in keep:
                     shutil.rmtree(g, ignore_errors=True)
+
+
+def concat_in_schema(name: str, parts: list[pa.Table], columns: list[str] | None = None) -> pa.Table:
+    """Parts of table ``name`` (or of some of its columns) as one Arrow table in contract schema."""
+    schema = TABLES[name].schema
+    if columns is not None:
+        schema = pa.schema([schema.field(c) for c in columns])
+    kept = [p.select(schema.names).cast(schema) for p in parts if p.num_rows]
+    return pa.concat_tables(kept) if kept else schema.empty_table()
+
+
+def replaced_ids(table: Table, change: TableChange) -> pa.Array | None:
+    """The article ids whose existing rows the change replaces, as an Arrow set (None: nothing to replace)."""
+    replace = change.replace_article_ids if "article_id" in table.column_names else set()
+    return pa.array(sorted(replace), pa.string()) if replace else None
+
+
+def without_replaced(
+    read: Callable[..., pa.Table], table: Table, replace_ids: pa.Array | None
+) -> pa.Table | None:
+    """One stored part's rows without those of the replaced articles, or None when it holds none of them (the
+    part is kept as it is). ``read(columns=...)`` reads the part (all columns for None)."""
+    if replace_ids is None:
+        return None
+    mask = pc.is_in(read(columns=["article_id"]).column("article_id"), value_set=replace_ids)
+    if not pc.any(mask).as_py():
+        return None
+    full = read(columns=None).select(table.column_names).cast(table.schema)
+    return full.filter(pc.invert(pc.fill_null(mask, False)))
 
 
 def _keys(table: pa.Table, key: Iterable[str]) -> Iterator[tuple[object, ...]]:
