@@ -379,8 +379,8 @@ def _keep_trade_rows(run: _Run, frames: nf.Frames) -> None:
     room = MAX_TRADE_ARTIFACT_ROWS - len(run.trade_rows)
     if df is None or not len(df) or room <= 0:
         return
-    cols = ["article_id", "indicator", "reporter_iso2", "partner_iso2", "commodity", "value", "unit"]
-    cols += ["direction", "period_start", "period_end", "sentence"]
+    cols = ["article_id", "indicator", "reporter_iso2", "partner_iso2", "roles_from", "commodity", "value", "unit"]
+    cols += ["per_unit", "value_kind", "direction", "period_start", "period_end", "sentence"]
     run.trade_rows += [{c: _jsonable(r[c]) for c in cols} for r in df[cols].head(room).to_dict("records")]
 
 

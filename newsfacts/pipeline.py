@@ -500,6 +500,8 @@ def _fact_rows(
                 "period_start": t.period_start,
                 "period_end": t.period_end,
                 "period_granularity": t.period_granularity,
+                "per_unit": t.per_unit,
+                "roles_from": t.roles_from,
                 "text": t.text,
                 **span(t.start_char, t.end_char),
                 "extractor_version": versions["trade"],

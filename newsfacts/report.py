@@ -104,7 +104,8 @@ def collect(warehouse: str | Path) -> ReportData:
         trade = _rows(
             con,
             "select published_date, article_title, indicator, reporter_iso2, partner_iso2, transit_iso2, "
-            "commodity, value, unit, value_kind, qualifier, direction, period_start, period_end, text, "
+            "commodity, value, unit, per_unit, value_kind, qualifier, direction, period_start, period_end, "
+            "roles_from, text, "
             "sentence, source_uri from trade_facts_enriched "
             f"order by published_date nulls last, article_id, start_char limit {MAX_TRADE_ROWS}",
         )
@@ -346,8 +347,10 @@ def render_html(data: ReportData) -> str:
     trade_rows = "".join(
         f"<tr><td>{_e(t['published_date'])}</td><td>{_e(t['indicator'])}</td>"
         f"<td>{_e(t['reporter_iso2'] or '?')}→{_e(t['partner_iso2'] or '?')}"
-        f"{' via ' + _e(t['transit_iso2']) if t['transit_iso2'] else ''}</td>"
-        f"<td>{_e(t['commodity'])}</td><td class='num'>{_e(_fmt_value(t['value']))} {_e(t['unit'])}</td>"
+        f"{' via ' + _e(t['transit_iso2']) if t['transit_iso2'] else ''}"
+        f"{' (from context)' if t['roles_from'] == 'context' else ''}</td>"
+        f"<td>{_e(t['commodity'])}</td><td class='num'>{_e(_fmt_value(t['value']))} {_e(t['unit'])}"
+        f"{' / ' + _e(t['per_unit']) if t['per_unit'] else ''} <small>{_e(t['value_kind'])}</small></td>"
         f"<td>{_e(t['direction'])}</td>"
         f"<td>{_e(t['period_start'])}{'–' + _e(t['period_end']) if t['period_end'] else ''}</td>"
         f"<td>{_highlight(t['sentence'], t['text'])}</td><td>{_e(t['article_title'])}</td></tr>"

@@ -18,6 +18,19 @@ VALUE_KINDS = ("absolute", "change_pct", "share_pct", "ratio", "rank")
 TRADE_VALUE_KINDS = (*VALUE_KINDS, "none")
 QUALIFIERS = ("exact", "approx", "more_than", "less_than", "up_to", "at_least")
 DIRECTIONS = ("increase", "decrease", "none")
+TRADE_INDICATORS = (
+    "turnover",
+    "export",
+    "import",
+    "supply",
+    "transit",
+    "investment",
+    "production",
+    "capacity",
+    "price",
+    "other",
+)
+ROLES_FROM = ("sentence", "context")
 TENSES = ("past", "future", "unknown")
 ANCHORS = ("publication", "none")
 QUARANTINE_STAGES = ("read", "decode", "parse", "clean", "extract", "validate")
@@ -261,8 +274,8 @@ DATE_MENTIONS = Table(
         _c(
             "kind",
             pa.string(),
-            "point (a date or interval on the calendar), duration (\"два года\"), frequency (\"в год\", "
-            "\"ежегодно\") or reference (an unresolved back-reference: \"в том же году\"). Only points have "
+            'point (a date or interval on the calendar), duration ("два года"), frequency ("в год", '
+            '"ежегодно") or reference (an unresolved back-reference: "в том же году"). Only points have '
             "start_date/end_date: timeline queries should filter kind = 'point'. A person's age is not a date "
             "mention.",
             nullable=False,
@@ -271,8 +284,8 @@ DATE_MENTIONS = Table(
         _c(
             "duration_days",
             pa.float64(),
-            "Approximate length in days of a duration (\"два года\" -> 730.5); null for other kinds and vague "
-            "durations (\"несколько лет\").",
+            'Approximate length in days of a duration ("два года" -> 730.5); null for other kinds and vague '
+            'durations ("несколько лет").',
             min_value=0,
         ),
         _offsets()[3],
@@ -324,14 +337,22 @@ TRADE_FACTS = Table(
     row_id="fact_id",
     ordered_pairs=(("start_char", "end_char"), ("period_start", "period_end")),
     columns=(
-        _c("fact_id", pa.string(), "Row id: article_id + span + indicator + commodity (+ amount).", nullable=False),
+        _c(
+            "fact_id",
+            pa.string(),
+            "Row id: article_id + span + indicator + commodity (+ amount).",
+            nullable=False,
+        ),
         _article_id(),
         _c("amount_id", pa.string(), "The amounts row this fact quotes, if any."),
         _c(
             "indicator",
             pa.string(),
-            "turnover / export / import / supply / transit / investment / production.",
+            "turnover / export / import / supply / transit / investment / production / capacity (what a pipeline,"
+            " port or line can carry) / price (prices, tariffs, duties) / other (trade balance, losses, seizures)."
+            " Meaning of every field: gold/trade/CONVENTIONS.md.",
             nullable=False,
+            allowed=TRADE_INDICATORS,
         ),
         _c(
             "reporter_iso2",
@@ -354,6 +375,11 @@ TRADE_FACTS = Table(
         _c("value", pa.float64(), "The figure; null for directional statements without a number."),
         _c("unit", pa.string(), "USD/EUR/RUB/KZT/AZN/…, t, bbl, m3, percent, times, rank."),
         _c(
+            "per_unit",
+            pa.string(),
+            "What a price or rate is per: 1000 m3, m3, t, bbl, oz, kWh, unit, year; null otherwise.",
+        ),
+        _c(
             "value_kind",
             pa.string(),
             "absolute / change_pct / share_pct / ratio / rank / none.",
@@ -375,7 +401,14 @@ TRADE_FACTS = Table(
         ),
         _c("period_end", pa.date32(), "Last day of that period (inclusive)."),
         _c("period_granularity", pa.string(), "Grain of the period.", allowed=GRANULARITIES),
-        _c("text", pa.string(), "The statement's words.", nullable=False),
+        _c(
+            "roles_from",
+            pa.string(),
+            "Where reporter/partner were read: sentence (the fact's own sentence) or context (the statement"
+            " before it, or the article's main reporter, when its sentence names no party); null: no parties.",
+            allowed=ROLES_FROM,
+        ),
+        _c("text", pa.string(), "The statement's words: its trigger and its figure.", nullable=False),
         *_offsets(),
     ),
 )

@@ -390,12 +390,20 @@ class Warehouse:
                     shutil.rmtree(g, ignore_errors=True)
 
 
+def _with_columns(part: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``part`` with the contract's columns it lacks (a part written before a column was added) as nulls."""
+    for f in schema:
+        if f.name not in part.column_names:
+            part = part.append_column(f.name, pa.nulls(part.num_rows, f.type))
+    return part
+
+
 def concat_in_schema(name: str, parts: list[pa.Table], columns: list[str] | None = None) -> pa.Table:
     """Parts of table ``name`` (or of some of its columns) as one Arrow table in contract schema."""
     schema = TABLES[name].schema
     if columns is not None:
         schema = pa.schema([schema.field(c) for c in columns])
-    kept = [p.select(schema.names).cast(schema) for p in parts if p.num_rows]
+    kept = [_with_columns(p, schema).select(schema.names).cast(schema) for p in parts if p.num_rows]
     return pa.concat_tables(kept) if kept else schema.empty_table()
 
 

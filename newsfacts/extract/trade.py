@@ -23,8 +23,10 @@ both, each amount goes with the commodity just before it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from itertools import product
 from pathlib import Path
@@ -36,7 +38,7 @@ import yaml
 from newsfacts.extract.numbers import normalise
 from newsfacts.extract.types import AmountMention, DateMention, TradeFact
 
-VERSION: str = "trade-2"
+VERSION: str = "trade-3"
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # sentence ends: a run of [.!?…] before a space and a capital/digit/quote, a newline, or a full stop glued to
@@ -52,16 +54,30 @@ _MAX_FACTS_PER_TRIGGER = 6
 
 
 @dataclass(frozen=True)
+class _Rule:
+    """One trigger record of ``data/trade_ru.yaml``: its indicator, what else a fact needs, whether it may
+    stand without a figure."""
+
+    indicator: str
+    needs: frozenset[str]  # any of: figure, commodity, country, per_unit (empty: nothing more)
+    figureless: bool
+
+
+@dataclass(frozen=True)
 class _Lex:
     trigger_re: re.Pattern[str]
     trigger_ac: Any  # ahocorasick.Automaton over the triggers' literal prefixes -> length (None: scan)
-    indicators: tuple[str, ...]
-    needs_commodity: frozenset[str]
-    weak_re: re.Pattern[str]
-    needs_commodity_or_country: frozenset[str]  # ... when the figure is money
+    rules: tuple[_Rule, ...]
     money_units: frozenset[str]
     increase_re: re.Pattern[str]
     decrease_re: re.Pattern[str]
+    change_increase_re: re.Pattern[str]
+    change_decrease_re: re.Pattern[str]
+    change_reach: int
+    top_re: re.Pattern[str]
+    top_words: dict[str, float]
+    per_unit: tuple[tuple[str, re.Pattern[str]], ...]
+    parties: tuple[tuple[re.Pattern[str], str], ...]  # national companies and capitals -> ISO2
     comparison: tuple[tuple[str, re.Pattern[str]], ...]
     rank_re: re.Pattern[str]
     roles: tuple[tuple[str, re.Pattern[str]], ...]
@@ -117,8 +133,9 @@ def _words(pattern: str) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _lex() -> _Lex:
     data = _load("trade_ru.yaml")
-    names = tuple(data["indicators"])
-    alt = "|".join(f"(?P<i{i}>{'|'.join(pats)})" for i, pats in enumerate(data["indicators"].values()))
+    records = data["triggers"]
+    alt = "|".join(f"(?P<i{i}>{'|'.join(r['patterns'])})" for i, r in enumerate(records))
+    parties = _load("parties_ru.yaml")["parties"]
     comms = _load("commodities_ru.yaml")["commodities"]
     route_data = _load("routes_ru.yaml")
     routes = route_data["routes"]
@@ -128,14 +145,24 @@ def _lex() -> _Lex:
     )
     return _Lex(
         trigger_re=re.compile(rf"(?<!\w)(?:{alt})(?!\w)"),
-        trigger_ac=_prefix_automaton([p for pats in data["indicators"].values() for p in pats]),
-        indicators=names,
-        needs_commodity=frozenset(data["needs_commodity"]),
-        weak_re=re.compile(data["weak_triggers"]),
-        needs_commodity_or_country=frozenset(data["needs_commodity_or_country"]),
+        trigger_ac=_prefix_automaton([p for r in records for p in r["patterns"]]),
+        rules=tuple(
+            _Rule(str(r["indicator"]), frozenset(r.get("needs", ())), bool(r.get("figureless", True)))
+            for r in records
+        ),
         money_units=_money_units(),
         increase_re=_words(data["direction"]["increase"]),
         decrease_re=_words(data["direction"]["decrease"]),
+        change_increase_re=_words(data["change"]["increase"]),
+        change_decrease_re=_words(data["change"]["decrease"]),
+        change_reach=int(data["change_reach"]),
+        top_re=_words(data["top"]),
+        top_words={str(k): float(v) for k, v in data["top_words"].items()},
+        per_unit=tuple((str(k), re.compile(rf"(?:{v})")) for k, v in data["per_unit"].items()),
+        parties=tuple(
+            (_words("|".join([pats] if isinstance(pats, str) else pats)), str(iso2))
+            for iso2, pats in parties.items()
+        ),
         comparison=tuple((k, _words(v)) for k, v in data["comparison"].items()),
         rank_re=_words(data["rank"]),
         roles=tuple((k, re.compile(rf"(?<!\w)(?:{v})\s+$")) for k, v in data["roles"].items()),
@@ -151,8 +178,11 @@ def _lex() -> _Lex:
 class _Trigger:
     start: int
     end: int
-    indicator: str
-    weak: bool = False  # a trigger word that needs a commodity (data: weak_triggers)
+    rule: _Rule
+
+    @property
+    def indicator(self) -> str:
+        return self.rule.indicator
 
 
 @dataclass(frozen=True)
@@ -214,13 +244,14 @@ def _triggers(norm: str) -> list[_Trigger]:
     lex = _lex()
     found: list[_Trigger] = []
     for m in _trigger_matches(norm, lex):
-        ind = lex.indicators[int(str(m.lastgroup)[1:])]
-        weak = lex.weak_re.fullmatch(m.group()) is not None
+        rule = lex.rules[int(str(m.lastgroup)[1:])]
         prev = found[-1] if found else None
-        if prev and prev.indicator == ind and not norm[prev.end : m.start()].strip(" -"):
-            found[-1] = _Trigger(prev.start, m.end(), ind, prev.weak and weak)  # "транзитных грузоперевозок"
+        if prev and prev.indicator == rule.indicator and not norm[prev.end : m.start()].strip(" -"):
+            # "транзитных грузоперевозок": one trigger, with the weaker needs of the two
+            keep = prev.rule if len(prev.rule.needs) <= len(rule.needs) else rule
+            found[-1] = _Trigger(prev.start, m.end(), keep)
             continue
-        found.append(_Trigger(m.start(), m.end(), ind, weak))
+        found.append(_Trigger(m.start(), m.end(), rule))
     return found
 
 
@@ -229,8 +260,12 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
 
     lex = _lex()
     out: list[_Country] = []
-    for a, b, iso2 in find_countries(text[s0:s1]):
-        a, b = a + s0, b + s0
+    found = [(a + s0, b + s0, iso2) for a, b, iso2 in find_countries(text[s0:s1])]
+    for pat, iso2 in lex.parties:  # national companies and capitals stand for their countries
+        for m in pat.finditer(norm, s0, s1):
+            if not any(a < m.end() and m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), iso2))
+    for a, b, iso2 in sorted(found):
         before = norm[max(s0, a - 30) : a]
         role = next((name for name, pat in lex.roles if pat.search(before)), None)
         if role is None:
@@ -286,14 +321,79 @@ def _nearest(pos: int, matches: list[re.Match[str]]) -> re.Match[str] | None:
     return min(matches, key=lambda m: abs(m.start() - pos)) if matches else None
 
 
-def _direction(norm: str, trig: _Trigger, s0: int, s1: int) -> str:
+def _direction(norm: str, pos: int, lo: int, hi: int) -> str:
+    """The direction word nearest ``pos`` (a figure or the trigger) within ``norm[lo:hi]``."""
     lex = _lex()
-    inc = list(lex.increase_re.finditer(norm, s0, s1))
-    dec = list(lex.decrease_re.finditer(norm, s0, s1))
-    best = _nearest(trig.start, inc + dec)
+    inc = list(lex.increase_re.finditer(norm, lo, hi))
+    dec = list(lex.decrease_re.finditer(norm, lo, hi))
+    best = _nearest(pos, inc + dec)
     if best is None:
         return "none"
     return "increase" if best in inc else "decrease"
+
+
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()«»\"]|\s[—–-]\s")
+
+
+def _close(norm: str, a: int, b: int, max_words: int) -> bool:
+    """Whether ``norm[a:b]`` (the gap between two phrases) is at most ``max_words`` words of one clause."""
+    if b <= a:
+        return True
+    gap = norm[a:b]
+    return _CLAUSE_BREAK.search(gap) is None and len(gap.split()) <= max_words
+
+
+def _near_trigger(norm: str, m: re.Match[str], trig: _Trigger, before: int, after: int) -> bool:
+    """A phrase ``m`` that governs the trigger: at most ``before`` words before it or ``after`` words after
+    it, in the same clause (or overlapping it)."""
+    if m.start() < trig.end and trig.start < m.end():
+        return True
+    if m.end() <= trig.start:
+        return _close(norm, m.end(), trig.start, before)
+    return _close(norm, trig.end, m.start(), after)
+
+
+def _change(norm: str, trig: _Trigger, lo: int, hi: int) -> str | None:
+    """The change a figure-less statement states about its trigger: a direction or start/stop/ban word that
+    governs it ("рост экспорта", "запрет на поставку", "поставки были остановлены", "экспорт падает");
+    None when it states no change (then it is no fact)."""
+    lex = _lex()
+    a, b = max(lo, trig.start - lex.change_reach), min(hi, trig.end + lex.change_reach)
+    found = [(m, "increase") for m in lex.increase_re.finditer(norm, a, b)]
+    found += [(m, "decrease") for m in lex.decrease_re.finditer(norm, a, b)]
+    found += [(m, "increase") for m in lex.change_increase_re.finditer(norm, a, b)]
+    found += [(m, "decrease") for m in lex.change_decrease_re.finditer(norm, a, b)]
+    found = [
+        (m, d)
+        for m, d in found
+        if not (trig.start <= m.start() < trig.end) and _near_trigger(norm, m, trig, 3, 4)
+    ]
+    if not found:
+        return None
+    return min(found, key=lambda md: abs(md[0].start() - trig.start))[1]
+
+
+def _per_unit(amount: AmountMention) -> str | None:
+    """What a price is per, from its denominator ("$73 за тысячу кубометров" -> "1000 m3")."""
+    low = amount.text.lower()
+    at = low.rfind(" за ")
+    if at < 0:
+        at = low.rfind("/")
+        if at < 0:
+            return None
+    tail = low[at:]
+    return next((name for name, pat in _lex().per_unit if pat.search(tail)), None)
+
+
+def _top(norm: str, trig: _Trigger, lo: int, hi: int) -> tuple[re.Match[str], float] | None:
+    """A "топ-20" / "в десятку лидеров" rank size within ``norm[lo:hi]``, governing the trigger."""
+    lex = _lex()
+    m = lex.top_re.search(norm, lo, hi)
+    if m is None or not _near_trigger(norm, m, trig, 2, 4):
+        return None
+    if m.group(1):
+        return m, float(m.group(1))
+    return m, next(v for k, v in lex.top_words.items() if m.group(2).startswith(k))
 
 
 def _roles(indicator: str, countries: list[_Country]) -> tuple[str | None, str | None, str | None]:
@@ -318,9 +418,14 @@ def _roles(indicator: str, countries: list[_Country]) -> tuple[str | None, str |
     return origin, dest if dest != origin else None, transit
 
 
-def _period(dates: list[DateMention], s0: int, s1: int, pos: int) -> DateMention | None:
-    inside = [d for d in dates if d.start_char >= s0 and d.end_char <= s1]
-    return min(inside, key=lambda d: min(abs(d.start_char - pos), abs(d.end_char - pos)), default=None)
+def _period(dates: list[DateMention], lo: int, hi: int, s0: int, s1: int, pos: int) -> DateMention | None:
+    """The date that governs a figure at ``pos``: the nearest in its clause share (``lo``..``hi``), else the
+    nearest in its sentence."""
+    for a, b in ((lo, hi), (s0, s1)):
+        inside = [d for d in dates if d.start_char >= a and d.end_char <= b]
+        if inside:
+            return min(inside, key=lambda d: min(abs(d.start_char - pos), abs(d.end_char - pos)))
+    return None
 
 
 def _routes(norm: str, s0: int, s1: int) -> list[tuple[int, int, str]]:
@@ -373,17 +478,90 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
         return []
     lex = _lex()
     facts: list[TradeFact] = []
+    named: set[int] = set()  # facts whose sentence names a pair ("между A и B") of another fact: no context
     for s0, s1, here in _by_sentence(text, triggers):
         sentence = _SentenceCountries(text, norm, s0, s1)
+        first = len(facts)
         routes = _routes(norm, s0, s1)
         has_turnover_pair = any(t.indicator == "turnover" for t in here)
         for k, trig in enumerate(here):
             lo = s0 if k == 0 else (here[k - 1].end + trig.start) // 2
             hi = s1 if k == len(here) - 1 else (trig.end + here[k + 1].start) // 2
+            # a figure belongs to the last trigger written before it (figures before the first: the first)
+            figures = (s0 if k == 0 else trig.start, s1 if k == len(here) - 1 else here[k + 1].start)
             mine = partial(_trigger_countries, sentence, trig, lo, hi, has_turnover_pair)
             route = _route(routes, trig, lo, hi)
-            facts.extend(_facts_for(text, norm, trig, lo, hi, (s0, s1), mine, route, amounts, dates, lex))
-    return facts
+            share = _Share(lo, hi, figures, (s0, s1))
+            facts.extend(_facts_for(text, norm, trig, share, mine, route, amounts, dates, lex))
+        if len(facts) > first and any(c.role == "pair" for c in sentence.all()):
+            named.update(range(first, len(facts)))  # the sentence's pair is its turnover's, not the context's
+    return _roles_from_context(text, norm, facts, named)
+
+
+_CONTEXT_SENTENCES = 3  # a fact's parties may come from a fact this many sentences before it
+_NO_CONTEXT = frozenset(
+    {"price"}
+)  # market prices (Brent, gold) have no parties unless their sentence names them
+
+
+def _roles_from_context(text: str, norm: str, facts: list[TradeFact], named: set[int]) -> list[TradeFact]:
+    """Facts whose own sentence names no reporter take it from the statement before them: a fact in the
+    previous few sentences, else the countries of the sentence right before, else the article's main
+    reporter (the most frequent reporter of its facts). "Поставки увеличились на 12%" after a sentence about
+    Kazakh wheat to Iran is KZ -> IR; "Экспорт нефтепродуктов в США" in an article on Belarus is BY -> US.
+    Such facts are marked ``roles_from = "context"``; the others ``"sentence"`` (or None: no parties)."""
+    bounds = list(_sentence_bounds(text))
+    starts = [b[0] for b in bounds]
+    reporters = Counter(f.reporter_iso2 for f in facts if f.reporter_iso2 and f.indicator not in _NO_CONTEXT)
+    main = reporters.most_common(1)[0][0] if reporters else None
+
+    def sentence_of(pos: int) -> int:
+        return max(0, bisect_right(starts, pos) - 1)
+
+    def context(k: int, last: tuple[int, TradeFact] | None, indicator: str) -> tuple[str | None, str | None]:
+        if last is not None and k - last[0] <= _CONTEXT_SENTENCES:
+            return last[1].reporter_iso2, last[1].partner_iso2
+        if k > 0:
+            s0, s1 = bounds[k - 1]
+            countries = [c for c in _countries(text, norm, s0, s1) if c.role != "transit"]
+            if countries:
+                return _roles(indicator, countries)[:2]
+        return main, None
+
+    out: list[TradeFact] = []
+    last: tuple[int, TradeFact] | None = None
+    for n, f in enumerate(facts):
+        k = sentence_of(f.start_char)
+        own = "sentence" if (f.reporter_iso2 or f.partner_iso2) else None
+        if f.reporter_iso2 or f.indicator in _NO_CONTEXT or (n in named and not f.partner_iso2):
+            out.append(replace(f, roles_from=own))
+            if f.reporter_iso2 and f.indicator not in _NO_CONTEXT:
+                last = (k, f)
+            continue
+        reporter, partner = context(k, last, f.indicator)
+        if f.partner_iso2:  # the sentence names the partner: only the reporter comes from the context
+            if reporter is None or reporter == f.partner_iso2:
+                out.append(replace(f, roles_from=own))
+                continue
+            partner = f.partner_iso2
+        if reporter is None and partner is None:
+            out.append(f)
+            continue
+        if f.indicator == "turnover" and reporter and partner and reporter > partner:
+            reporter, partner = partner, reporter
+        out.append(replace(f, reporter_iso2=reporter, partner_iso2=partner, roles_from="context"))
+    return out
+
+
+@dataclass(frozen=True)
+class _Share:
+    """A trigger's part of its sentence: ``lo``..``hi`` for its words (countries, commodities, direction),
+    ``figures`` for the amounts that belong to it, ``sentence`` the whole sentence."""
+
+    lo: int
+    hi: int
+    figures: tuple[int, int]
+    sentence: tuple[int, int]
 
 
 _BEFORE_AMOUNT = re.compile(r"[\s(:—–-]{0,4}")
@@ -423,47 +601,60 @@ def _pairs(
     return out
 
 
+def _needs_met(
+    rule: _Rule,
+    has_figure: bool,
+    comms: list[tuple[int, str, str]],
+    countries: list[_Country],
+    per_unit: bool,
+) -> bool:
+    if not rule.needs:
+        return True
+    met = {"figure": has_figure, "commodity": bool(comms), "country": bool(countries), "per_unit": per_unit}
+    return any(met[n] for n in rule.needs)
+
+
 def _facts_for(
     text: str,
     norm: str,
     trig: _Trigger,
-    lo: int,
-    hi: int,
-    sent: tuple[int, int],
+    share: _Share,
     countries_of: Callable[[], list[_Country]],
     route: str | None,
     amounts: list[AmountMention],
     dates: list[DateMention],
     lex: _Lex,
 ) -> list[TradeFact]:
+    lo, hi = share.lo, share.hi
+    f0, f1 = share.figures
     linked = [
         (i, a)
         for i, a in enumerate(amounts)
-        if a.start_char >= lo and a.end_char <= hi and a.unit not in lex.ignored_units
+        if a.start_char >= f0 and a.end_char <= f1 and a.unit not in lex.ignored_units
     ]
-    needs_commodity = trig.indicator in lex.needs_commodity or trig.weak
-    comms = _commodities(norm, lo, hi) if needs_commodity else None
-    if needs_commodity and not comms:
+    ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
+    rank = None if linked or trig.indicator == "price" else _nearest(trig.start, ranks)
+    top = None if linked else _top(norm, trig, lo, hi)
+    comms = _commodities(norm, lo, hi)
+    countries = countries_of()
+    per_units = {i: _per_unit(a) for i, a in linked if a.unit in lex.money_units}
+    has_figure = bool(linked or rank or top)
+    if not _needs_met(trig.rule, has_figure, comms, countries, any(per_units.values())):
         return []
-    direction = _direction(norm, trig, lo, hi)
-    rank = _nearest(trig.start, list(lex.rank_re.finditer(norm, lo, hi)))
-    countries: list[_Country] | None = None
-    if not (linked or direction != "none" or rank):
-        countries = countries_of()  # the statement needs a commodity and a country: look for countries first
-        if not countries:
-            return []
-    if comms is None:
-        comms = _commodities(norm, lo, hi)
-    if not (linked or direction != "none" or rank or comms):
-        return []
-    if countries is None:
-        countries = countries_of()
-    anchored = bool(rank) or any(
-        trig.indicator not in lex.needs_commodity_or_country or a.unit not in lex.money_units
-        for _, a in linked
-    )
-    if not (anchored or comms or countries or route):
-        return []  # "тем больше инвестиций", "поставщиком нанесен ущерб на 133 млн тенге": no trade named
+    change = None
+    if not has_figure:
+        change = _change(norm, trig, lo, hi)
+        if change is None and comms and any(c.role == "transit" for c in countries):
+            change = "none"  # a named flow along its route: "экспорт казахской нефти через территорию Азербайджана"
+        if not trig.rule.figureless or change is None or not (countries or route or comms):
+            return []  # a figure-less statement must state a change of a named flow (CONVENTIONS.md)
+    if trig.indicator == "price":
+        # a market price (Brent, gold) has no parties: only a country written right at the trigger or the
+        # figure ("за российский газ", "тариф на транзит через Белоруссию") is one of its flow's
+        spots = [(trig.start, trig.end)] + [(a.start_char, a.end_char) for _, a in linked]
+        countries = [
+            c for c in countries if any(_close(norm, min(c.end, b), max(c.start, a), 4) for a, b in spots)
+        ]
     comparison = next((name for name, pat in lex.comparison if pat.search(norm, lo, hi)), None)
     adjacent = _adjacent_countries(text, linked, countries)
     reporter, partner, transit = _roles(trig.indicator, [c for c in countries if c not in adjacent.values()])
@@ -473,22 +664,30 @@ def _facts_for(
     for (idx, amount), comm in _pairs(values, commodity_options):
         start, end = trig.start, trig.end
         value: float | None = None
-        unit = qualifier = None
+        unit = qualifier = per_unit = None
         kind = "none"
+        indicator = trig.indicator
+        direction = change or _direction(norm, trig.start, lo, hi)
         if amount is not None:
             start, end = min(start, amount.start_char), max(end, amount.end_char)
-            value, unit, qualifier = amount.value, amount.unit, amount.qualifier
-            kind = "absolute" if amount.value_kind == "share_pct" else amount.value_kind
+            value, unit, qualifier, kind = amount.value, amount.unit, amount.qualifier, amount.value_kind
+            direction = _direction(norm, amount.start_char, lo, hi)
+            per_unit = per_units.get(idx) if idx is not None else None
+            if per_unit is not None:
+                indicator = "price"  # a money figure per barrel, tonne, 1000 m3 is a price
         elif rank is not None:
             start, end = min(start, rank.start()), max(end, rank.end())
             value, unit, qualifier, kind = 1.0, "rank", "exact", "rank"
-        if comm is not None:
+        elif top is not None:
+            start, end = min(start, top[0].start()), max(end, top[0].end())
+            value, unit, qualifier, kind = top[1], "rank", "up_to", "rank"
+        if comm is not None and lo <= comm[0] < hi and abs(comm[0] - start) < 80:
             start, end = min(start, comm[0]), max(end, comm[0] + 1)
             end = max(end, _WORD.match(norm, comm[0]).end())  # type: ignore[union-attr]
-        period = _period(dates, sent[0], sent[1], start)
+        period = _period(dates, lo, hi, share.sentence[0], share.sentence[1], start)
         out.append(
             TradeFact(
-                indicator=trig.indicator,
+                indicator=indicator,
                 start_char=start,
                 end_char=end,
                 text=text[start:end],
@@ -508,6 +707,7 @@ def _facts_for(
                 period_granularity=period.granularity if period else None,
                 amount_index=idx,
                 route=route,
+                per_unit=per_unit,
             )
         )
         if len(out) >= _MAX_FACTS_PER_TRIGGER:

@@ -55,7 +55,7 @@ class AmountMention:
 
 @dataclass(frozen=True)
 class TradeFact:
-    indicator: str  # turnover / export / import / supply / transit / investment / production
+    indicator: str  # turnover/export/import/supply/transit/investment/production/capacity/price/other
     start_char: int  # the span of the statement (the trigger phrase or the amount it governs)
     end_char: int
     text: str
@@ -66,7 +66,7 @@ class TradeFact:
     hs_code: str | None = None
     value: float | None = None
     unit: str | None = None
-    value_kind: str = "none"  # absolute / change_pct / ratio / rank / none
+    value_kind: str = "none"  # absolute / share_pct / change_pct / ratio / rank / none
     qualifier: str | None = None
     direction: str = "none"  # increase / decrease / none
     comparison: str | None = None
@@ -75,6 +75,8 @@ class TradeFact:
     period_granularity: str | None = None
     amount_index: int | None = None  # index into the article's AmountMention list, if linked
     route: str | None = None  # named trade/transport route ("Middle Corridor"), data/routes_ru.yaml
+    per_unit: str | None = None  # what a price or rate is per: "1000 m3", "t", "bbl", "oz", "year"
+    roles_from: str | None = None  # sentence / context: where the reporter/partner were read (None: no roles)
 
 
 @dataclass(frozen=True)
