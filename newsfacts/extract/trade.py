@@ -373,16 +373,22 @@ def _change(norm: str, trig: _Trigger, lo: int, hi: int) -> str | None:
     return min(found, key=lambda md: abs(md[0].start() - trig.start))[1]
 
 
-def _per_unit(amount: AmountMention) -> str | None:
-    """What a price is per, from its denominator ("$73 за тысячу кубометров" -> "1000 m3")."""
+_PER = re.compile(r"\s*(?:за|/)\s*(?:(?:одн[уа]|один|1)\s+)?(?:тройск\w+\s+)?")
+
+
+def _per_unit(norm: str, amount: AmountMention) -> str | None:
+    """What a price is per, from its denominator inside the amount or right after it ("$73 за тысячу
+    кубометров" -> "1000 m3", "$1284 за тройскую унцию" -> "oz")."""
     low = amount.text.lower()
-    at = low.rfind(" за ")
-    if at < 0:
-        at = low.rfind("/")
-        if at < 0:
+    at = max(low.rfind(" за "), low.rfind("/"))
+    if at >= 0:
+        tail = low[at:]
+    else:
+        m = _PER.match(norm, amount.end_char)
+        if m is None or not m.group().strip():
             return None
-    tail = low[at:]
-    return next((name for name, pat in _lex().per_unit if pat.search(tail)), None)
+        tail = norm[m.end() : m.end() + 30]
+    return next((name for name, pat in _lex().per_unit if pat.match(tail.lstrip(" за/"))), None)
 
 
 def _top(norm: str, trig: _Trigger, lo: int, hi: int) -> tuple[re.Match[str], float] | None:
@@ -637,7 +643,7 @@ def _facts_for(
     top = None if linked else _top(norm, trig, lo, hi)
     comms = _commodities(norm, lo, hi)
     countries = countries_of()
-    per_units = {i: _per_unit(a) for i, a in linked if a.unit in lex.money_units}
+    per_units = {i: _per_unit(norm, a) for i, a in linked if a.unit in lex.money_units}
     has_figure = bool(linked or rank or top)
     if not _needs_met(trig.rule, has_figure, comms, countries, any(per_units.values())):
         return []
@@ -671,6 +677,8 @@ def _facts_for(
         if amount is not None:
             start, end = min(start, amount.start_char), max(end, amount.end_char)
             value, unit, qualifier, kind = amount.value, amount.unit, amount.qualifier, amount.value_kind
+            if kind == "absolute" and unit == "percent" and _close(norm, amount.end_char, trig.start, 1):
+                kind = "share_pct"  # "45% инвестпортфеля", "70% продукции ... экспорта": a share of the flow
             direction = _direction(norm, amount.start_char, lo, hi)
             per_unit = per_units.get(idx) if idx is not None else None
             if per_unit is not None:
