@@ -641,7 +641,7 @@ def _facts_for(
     ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
     rank = None if linked or trig.indicator == "price" else _nearest(trig.start, ranks)
     top = None if linked else _top(norm, trig, lo, hi)
-    comms = _commodities(norm, lo, hi)
+    comms = _commodities(norm, min(lo, f0), max(hi, f1))  # the words of its share and of its figures
     countries = countries_of()
     per_units = {i: _per_unit(norm, a) for i, a in linked if a.unit in lex.money_units}
     has_figure = bool(linked or rank or top)
@@ -689,7 +689,7 @@ def _facts_for(
         elif top is not None:
             start, end = min(start, top[0].start()), max(end, top[0].end())
             value, unit, qualifier, kind = top[1], "rank", "up_to", "rank"
-        if comm is not None and lo <= comm[0] < hi and abs(comm[0] - start) < 80:
+        if comm is not None and abs(comm[0] - start) < 80:
             start, end = min(start, comm[0]), max(end, comm[0] + 1)
             end = max(end, _WORD.match(norm, comm[0]).end())  # type: ignore[union-attr]
         period = _period(dates, lo, hi, share.sentence[0], share.sentence[1], start)
