@@ -144,6 +144,14 @@ def test_not_trade_facts(sentence: str) -> None:
     assert _facts(sentence) == []
 
 
+def test_every_trigger_has_a_literal_prefix() -> None:
+    """Triggers are found through an Aho-Corasick automaton over their patterns' literal prefixes; a pattern
+    starting with a group would silently fall back to one slow regex over the whole text."""
+    from newsfacts.extract.trade import _lex
+
+    assert _lex().trigger_ac is not None
+
+
 @pytest.mark.slow
 def test_dev_set_floor(tmp_path: Path) -> None:
     """The real CLI over the 36 hand-annotated articles, scored by the set's own score_trade.py: a floor well

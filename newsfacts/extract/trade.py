@@ -77,7 +77,8 @@ class _Lex:
     top_re: re.Pattern[str]
     top_words: dict[str, float]
     per_unit: tuple[tuple[str, re.Pattern[str]], ...]
-    parties: tuple[tuple[re.Pattern[str], str], ...]  # national companies and capitals -> ISO2
+    party_re: re.Pattern[str]  # national companies and capitals, one group p<i> per country
+    party_iso2: tuple[str, ...]
     comparison: tuple[tuple[str, re.Pattern[str]], ...]
     rank_re: re.Pattern[str]
     roles: tuple[tuple[str, re.Pattern[str]], ...]
@@ -105,14 +106,43 @@ def _literal_prefix(pattern: str) -> str:
     return prefix
 
 
-def _prefix_automaton(patterns: list[str]) -> Any:
-    """An Aho-Corasick automaton over the literal prefixes of ``patterns``, or None if one has none."""
-    prefixes = {_literal_prefix(p) for p in patterns}
-    if "" in prefixes:
-        return None
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex ("заем|займ\\w*" -> ["заем", "займ\\w*"])."""
+    out, depth, cur = [], 0, ""
+    k = 0
+    while k < len(pattern):
+        c = pattern[k]
+        if c == "\\":
+            cur += pattern[k : k + 2]
+            k += 2
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        if c == "|" and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += c
+        k += 1
+    return [*out, cur]
+
+
+def _prefix_automaton(records: list[dict[str, Any]]) -> Any:
+    """An Aho-Corasick automaton over the literal prefixes of every trigger pattern -> (prefix length, the
+    (rule index, compiled pattern) pairs starting with it); None if a pattern has no literal prefix."""
+    by_prefix: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+    for i, record in enumerate(records):
+        for pattern in record["patterns"]:
+            for alt in _alternatives(pattern):
+                prefix = _literal_prefix(alt)
+                if not prefix:
+                    return None
+                by_prefix.setdefault(prefix, []).append((i, re.compile(rf"(?:{alt})(?!\w)")))
     ac = ahocorasick.Automaton()
-    for prefix in prefixes:
-        ac.add_word(prefix, len(prefix))
+    for prefix, pats in by_prefix.items():
+        ac.add_word(prefix, (len(prefix), tuple(pats)))
     ac.make_automaton()
     return ac
 
@@ -145,7 +175,7 @@ def _lex() -> _Lex:
     )
     return _Lex(
         trigger_re=re.compile(rf"(?<!\w)(?:{alt})(?!\w)"),
-        trigger_ac=_prefix_automaton([p for r in records for p in r["patterns"]]),
+        trigger_ac=_prefix_automaton(records),
         rules=tuple(
             _Rule(str(r["indicator"]), frozenset(r.get("needs", ())), bool(r.get("figureless", True)))
             for r in records
@@ -159,10 +189,13 @@ def _lex() -> _Lex:
         top_re=_words(data["top"]),
         top_words={str(k): float(v) for k, v in data["top_words"].items()},
         per_unit=tuple((str(k), re.compile(rf"(?:{v})")) for k, v in data["per_unit"].items()),
-        parties=tuple(
-            (_words("|".join([pats] if isinstance(pats, str) else pats)), str(iso2))
-            for iso2, pats in parties.items()
+        party_re=_words(
+            "|".join(
+                f"(?P<p{i}>{'|'.join([pats] if isinstance(pats, str) else pats)})"
+                for i, pats in enumerate(parties.values())
+            )
         ),
+        party_iso2=tuple(str(k) for k in parties),
         comparison=tuple((k, _words(v)) for k, v in data["comparison"].items()),
         rank_re=_words(data["rank"]),
         roles=tuple((k, re.compile(rf"(?<!\w)(?:{v})\s+$")) for k, v in data["roles"].items()),
@@ -217,41 +250,42 @@ def _by_sentence(text: str, triggers: list[_Trigger]) -> Iterator[tuple[int, int
             return
 
 
-def _trigger_matches(norm: str, lex: _Lex) -> list[re.Match[str]]:
-    """``trigger_re.finditer``, only tried where a trigger's literal prefix starts a word (much faster)."""
+def _trigger_matches(norm: str, lex: _Lex) -> list[tuple[int, int, int]]:
+    """(start, end, rule index) of the triggers in ``norm``, as ``trigger_re.finditer`` finds them, but only
+    trying, where a word starts with a trigger's literal prefix, the patterns with that prefix (much faster)."""
     if lex.trigger_ac is None:
-        return list(lex.trigger_re.finditer(norm))
-    starts = sorted(
-        {
-            end - length + 1
-            for end, length in lex.trigger_ac.iter(norm)
-            if end - length < 0 or not norm[end - length].isalnum()
-        }
-    )
-    out: list[re.Match[str]] = []
+        return [(m.start(), m.end(), int(str(m.lastgroup)[1:])) for m in lex.trigger_re.finditer(norm)]
+    at: dict[int, list[tuple[int, re.Pattern[str]]]] = {}
+    for end, (length, pats) in lex.trigger_ac.iter(norm):
+        start = end - length + 1
+        if start == 0 or not norm[start - 1].isalnum():
+            at.setdefault(start, []).extend(pats)
+    out: list[tuple[int, int, int]] = []
     last = 0
-    for pos in starts:
+    for pos in sorted(at):
         if pos < last:
             continue
-        m = lex.trigger_re.match(norm, pos)
-        if m is not None:
-            out.append(m)
-            last = m.end()
+        for i, pat in sorted(at[pos], key=lambda ip: ip[0]):
+            m = pat.match(norm, pos)
+            if m is not None:
+                out.append((pos, m.end(), i))
+                last = m.end()
+                break
     return out
 
 
 def _triggers(norm: str) -> list[_Trigger]:
     lex = _lex()
     found: list[_Trigger] = []
-    for m in _trigger_matches(norm, lex):
-        rule = lex.rules[int(str(m.lastgroup)[1:])]
+    for start, end, i in _trigger_matches(norm, lex):
+        rule = lex.rules[i]
         prev = found[-1] if found else None
-        if prev and prev.indicator == rule.indicator and not norm[prev.end : m.start()].strip(" -"):
+        if prev and prev.indicator == rule.indicator and not norm[prev.end : start].strip(" -"):
             # "транзитных грузоперевозок": one trigger, with the weaker needs of the two
             keep = prev.rule if len(prev.rule.needs) <= len(rule.needs) else rule
-            found[-1] = _Trigger(prev.start, m.end(), keep)
+            found[-1] = _Trigger(prev.start, end, keep)
             continue
-        found.append(_Trigger(m.start(), m.end(), rule))
+        found.append(_Trigger(start, end, rule))
     return found
 
 
@@ -261,10 +295,9 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
     lex = _lex()
     out: list[_Country] = []
     found = [(a + s0, b + s0, iso2) for a, b, iso2 in find_countries(text[s0:s1])]
-    for pat, iso2 in lex.parties:  # national companies and capitals stand for their countries
-        for m in pat.finditer(norm, s0, s1):
-            if not any(a < m.end() and m.start() < b for a, b, _ in found):
-                found.append((m.start(), m.end(), iso2))
+    for m in lex.party_re.finditer(norm, s0, s1):  # national companies and capitals stand for their countries
+        if not any(a < m.end() and m.start() < b for a, b, _ in found):
+            found.append((m.start(), m.end(), lex.party_iso2[int(str(m.lastgroup)[1:])]))
     for a, b, iso2 in sorted(found):
         before = norm[max(s0, a - 30) : a]
         role = next((name for name, pat in lex.roles if pat.search(before)), None)
@@ -332,6 +365,7 @@ def _direction(norm: str, pos: int, lo: int, hi: int) -> str:
     return "increase" if best in inc else "decrease"
 
 
+_TRANSIT_WORD = re.compile(r"(?<!\w)через(?!\w)")
 _CLAUSE_BREAK = re.compile(r"[,.;:!?()«»\"]|\s[—–-]\s")
 
 
@@ -641,18 +675,23 @@ def _facts_for(
     ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
     rank = None if linked or trig.indicator == "price" else _nearest(trig.start, ranks)
     top = None if linked else _top(norm, trig, lo, hi)
+    has_figure = bool(linked or rank or top)
+    change = None
+    if not has_figure:  # cheap checks first: most figure-less trigger words state no change
+        if not trig.rule.figureless:
+            return []
+        change = _change(norm, trig, lo, hi)
+        if change is None and not _TRANSIT_WORD.search(norm, lo, hi):
+            return []
     comms = _commodities(norm, min(lo, f0), max(hi, f1))  # the words of its share and of its figures
     countries = countries_of()
     per_units = {i: _per_unit(norm, a) for i, a in linked if a.unit in lex.money_units}
-    has_figure = bool(linked or rank or top)
     if not _needs_met(trig.rule, has_figure, comms, countries, any(per_units.values())):
         return []
-    change = None
     if not has_figure:
-        change = _change(norm, trig, lo, hi)
         if change is None and comms and any(c.role == "transit" for c in countries):
             change = "none"  # a named flow along its route: "экспорт казахской нефти через территорию Азербайджана"
-        if not trig.rule.figureless or change is None or not (countries or route or comms):
+        if change is None or not (countries or route or comms):
             return []  # a figure-less statement must state a change of a named flow (CONVENTIONS.md)
     if trig.indicator == "price":
         # a market price (Brent, gold) has no parties: only a country written right at the trigger or the
