@@ -436,11 +436,17 @@ def _top(norm: str, trig: _Trigger, lo: int, hi: int) -> tuple[re.Match[str], fl
     return m, next(v for k, v in lex.top_words.items() if m.group(2).startswith(k))
 
 
-def _roles(indicator: str, countries: list[_Country]) -> tuple[str | None, str | None, str | None]:
-    """(reporter, partner, transit) ISO2 codes."""
+def _roles(
+    indicator: str, countries: list[_Country], near: int | None = None
+) -> tuple[str | None, str | None, str | None]:
+    """(reporter, partner, transit) ISO2 codes; of several countries in one role, the one nearest ``near``
+    (the trigger), else the first."""
 
     def first(*roles: str) -> str | None:
-        return next((c.iso2 for c in countries if c.role in roles), None)
+        found = [c for c in countries if c.role in roles]
+        if near is not None:
+            found.sort(key=lambda c: min(abs(c.start - near), abs(c.end - near)))
+        return found[0].iso2 if found else None
 
     transit = first("transit")
     if indicator == "turnover":
@@ -448,7 +454,10 @@ def _roles(indicator: str, countries: list[_Country]) -> tuple[str | None, str |
         for c in sorted(countries, key=lambda c: (c.role != "pair", c.start)):
             if c.role != "transit" and c.iso2 not in codes:
                 codes.append(c.iso2)
-        return (codes[0] if codes else None), (codes[1] if len(codes) > 1 else None), transit
+        pair = sorted(codes[:2])  # the two countries, alphabetical by code (CONVENTIONS.md)
+        return (pair[0] if pair else None), (pair[1] if len(pair) > 1 else None), transit
+    if indicator == "production":  # where it is produced: "добыча в России", "российская нефть", "Россия добывает"
+        return first("adjective", "subject", "destination", "origin"), None, transit
     origin = first("origin", "adjective") or first("subject")
     dest = first("destination")
     if indicator == "import":
@@ -539,57 +548,79 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
 
 
 _CONTEXT_SENTENCES = 3  # a fact's parties may come from a fact this many sentences before it
-_NO_CONTEXT = frozenset(
-    {"price"}
-)  # market prices (Brent, gold) have no parties unless their sentence names them
+# What the context may fill, by indicator (CONVENTIONS.md; in the development set a flow between two named
+# countries is the rule for imports, supplies, turnover and transit, while exports and production are mostly
+# stated for their exporter/producer alone): "both" fills a missing reporter or partner, "reporter" only a
+# missing reporter, "pair" only a fact with no party at all; market prices (Brent, gold) take none.
+_CONTEXT_FILLS: dict[str, str] = {
+    "import": "both", "supply": "both", "turnover": "both", "transit": "both", "other": "both",
+    "capacity": "both", "export": "reporter", "production": "reporter", "investment": "pair",
+}
 
 
 def _roles_from_context(text: str, norm: str, facts: list[TradeFact], named: set[int]) -> list[TradeFact]:
-    """Facts whose own sentence names no reporter take it from the statement before them: a fact in the
-    previous few sentences, else the countries of the sentence right before, else the article's main
-    reporter (the most frequent reporter of its facts). "Поставки увеличились на 12%" after a sentence about
-    Kazakh wheat to Iran is KZ -> IR; "Экспорт нефтепродуктов в США" in an article on Belarus is BY -> US.
+    """Facts whose own sentence lacks a party take it from the statement before them: a fact in the
+    previous few sentences, else the countries of the sentence right before, else the article's main parties
+    (the most frequent parties of its facts). "Поставки увеличились на 12%" after a sentence about Kazakh
+    wheat to Iran is KZ -> IR; "Экспорт нефтепродуктов в США" in an article on Belarus is BY -> US.
     Such facts are marked ``roles_from = "context"``; the others ``"sentence"`` (or None: no parties)."""
     bounds = list(_sentence_bounds(text))
     starts = [b[0] for b in bounds]
-    reporters = Counter(f.reporter_iso2 for f in facts if f.reporter_iso2 and f.indicator not in _NO_CONTEXT)
-    main = reporters.most_common(1)[0][0] if reporters else None
+    counts = Counter(
+        c for f in facts if f.indicator in _CONTEXT_FILLS for c in (f.reporter_iso2, f.partner_iso2) if c
+    )
+    main = [c for c, _ in counts.most_common(2)]
 
     def sentence_of(pos: int) -> int:
         return max(0, bisect_right(starts, pos) - 1)
 
-    def context(k: int, last: tuple[int, TradeFact] | None, indicator: str) -> tuple[str | None, str | None]:
+    def context(k: int, last: tuple[int, TradeFact] | None, indicator: str) -> list[str | None]:
         if last is not None and k - last[0] <= _CONTEXT_SENTENCES:
-            return last[1].reporter_iso2, last[1].partner_iso2
+            return [last[1].reporter_iso2, last[1].partner_iso2]
         if k > 0:
             s0, s1 = bounds[k - 1]
             countries = [c for c in _countries(text, norm, s0, s1) if c.role != "transit"]
             if countries:
-                return _roles(indicator, countries)[:2]
-        return main, None
+                return list(_roles(indicator, countries)[:2])
+        return [*main, None, None][:2] if indicator != "investment" else [None, None]
 
     out: list[TradeFact] = []
     last: tuple[int, TradeFact] | None = None
     for n, f in enumerate(facts):
         k = sentence_of(f.start_char)
         own = "sentence" if (f.reporter_iso2 or f.partner_iso2) else None
-        if f.reporter_iso2 or f.indicator in _NO_CONTEXT or (n in named and not f.partner_iso2):
+        fills = _CONTEXT_FILLS.get(f.indicator)
+        reporter, partner = f.reporter_iso2, f.partner_iso2
+        wanted = (
+            fills == "both" and not (reporter and partner)
+            or fills == "reporter" and not reporter
+            or fills == "pair" and not (reporter or partner)
+        )
+        if not wanted or (n in named and not partner):
             out.append(replace(f, roles_from=own))
-            if f.reporter_iso2 and f.indicator not in _NO_CONTEXT:
+            if own and fills:
                 last = (k, f)
             continue
-        reporter, partner = context(k, last, f.indicator)
-        if f.partner_iso2:  # the sentence names the partner: only the reporter comes from the context
-            if reporter is None or reporter == f.partner_iso2:
-                out.append(replace(f, roles_from=own))
-                continue
-            partner = f.partner_iso2
-        if reporter is None and partner is None:
-            out.append(f)
+        ctx = context(k, last, f.indicator)
+        if fills == "reporter":
+            reporter = next((c for c in ctx if c and c != partner), None)
+        elif not reporter and not partner:
+            reporter, partner = ctx
+        else:
+            other = next((c for c in ctx if c and c not in (reporter, partner)), None)
+            if not reporter:
+                reporter = other
+            elif fills == "both":
+                partner = other
+        if (reporter, partner) == (f.reporter_iso2, f.partner_iso2):
+            out.append(replace(f, roles_from=own))
             continue
         if f.indicator == "turnover" and reporter and partner and reporter > partner:
             reporter, partner = partner, reporter
         out.append(replace(f, reporter_iso2=reporter, partner_iso2=partner, roles_from="context"))
+        if own is None:
+            continue
+        last = (k, out[-1])
     return out
 
 
@@ -622,6 +653,26 @@ def _adjacent_countries(
                 if gap is not None:
                     out[idx] = c
     return out if len(set(c.iso2 for c in out.values())) > 1 else {}
+
+
+_RESPECTIVELY = re.compile(r"(?<!\w)соответственно(?!\w)")
+
+
+def _respective(
+    norm: str, linked: list[tuple[int, AmountMention]], countries: list[_Country], taken: dict[int, _Country]
+) -> dict[int, _Country]:
+    """Amount index -> partner for "Египет, Южную Корею и Казахстан (7,9%, 7,8% и 7,1% соответственно)": as
+    many partner countries written before the figures as there are figures, paired in order."""
+    if len(linked) < 2 or taken:
+        return {}
+    first = linked[0][1].start_char
+    if not _RESPECTIVELY.search(norm, linked[-1][1].end_char, linked[-1][1].end_char + 40):
+        return {}
+    listed = [c for c in countries if c.end <= first and c.role in ("destination", "subject")]
+    listed = listed[-len(linked) :]
+    if len(listed) != len(linked) or len({c.iso2 for c in listed}) != len(listed):
+        return {}
+    return {idx: c for (idx, _), c in zip(linked, listed, strict=True)}
 
 
 def _pairs(
@@ -702,7 +753,10 @@ def _facts_for(
         ]
     comparison = next((name for name, pat in lex.comparison if pat.search(norm, lo, hi)), None)
     adjacent = _adjacent_countries(text, linked, countries)
-    reporter, partner, transit = _roles(trig.indicator, [c for c in countries if c not in adjacent.values()])
+    adjacent.update(_respective(norm, linked, countries, adjacent))
+    reporter, partner, transit = _roles(
+        trig.indicator, [c for c in countries if c not in adjacent.values()], trig.start
+    )
     out: list[TradeFact] = []
     values: list[tuple[int | None, AmountMention | None]] = list(linked) or [(None, None)]
     commodity_options: list[tuple[int, str, str] | None] = list(comms) or [None]
