@@ -560,16 +560,14 @@ _CONTEXT_FILLS: dict[str, str] = {
 
 def _roles_from_context(text: str, norm: str, facts: list[TradeFact], named: set[int]) -> list[TradeFact]:
     """Facts whose own sentence lacks a party take it from the statement before them: a fact in the
-    previous few sentences, else the countries of the sentence right before, else the article's main parties
-    (the most frequent parties of its facts). "Поставки увеличились на 12%" after a sentence about Kazakh
+    previous few sentences, else the countries of the sentence right before, else the article's main
+    reporters (the most frequent reporters of its facts). "Поставки увеличились на 12%" after a sentence about Kazakh
     wheat to Iran is KZ -> IR; "Экспорт нефтепродуктов в США" in an article on Belarus is BY -> US.
     Such facts are marked ``roles_from = "context"``; the others ``"sentence"`` (or None: no parties)."""
     bounds = list(_sentence_bounds(text))
     starts = [b[0] for b in bounds]
-    counts = Counter(
-        c for f in facts if f.indicator in _CONTEXT_FILLS for c in (f.reporter_iso2, f.partner_iso2) if c
-    )
-    main = [c for c, _ in counts.most_common(2)]
+    counts = Counter(f.reporter_iso2 for f in facts if f.indicator in _CONTEXT_FILLS and f.reporter_iso2)
+    main = [c for c, _ in counts.most_common(2)]  # the article's main reporters
 
     def sentence_of(pos: int) -> int:
         return max(0, bisect_right(starts, pos) - 1)
