@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from calendar import monthrange
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import lru_cache, partial
 from itertools import product
 from pathlib import Path
@@ -467,13 +469,47 @@ def _roles(
     return origin, dest if dest != origin else None, transit
 
 
-def _period(dates: list[DateMention], lo: int, hi: int, s0: int, s1: int, pos: int) -> DateMention | None:
+_COMPARED = re.compile(
+    r"(?:по\s+сравнению\s+с(?:о)?|чем|против|относительно|рекорд\w*|уровн\w+|показател\w+)(?:\s+\w+){0,2}\s*$"
+)
+
+
+def _period(
+    norm: str, dates: list[DateMention], lo: int, hi: int, s0: int, s1: int, pos: int
+) -> DateMention | None:
     """The date that governs a figure at ``pos``: the nearest in its clause share (``lo``..``hi``), else the
-    nearest in its sentence."""
+    nearest in its sentence; never the base of a comparison ("на 2,6% больше, чем в 1978 году", "по
+    сравнению с 2015 годом")."""
     for a, b in ((lo, hi), (s0, s1)):
-        inside = [d for d in dates if d.start_char >= a and d.end_char <= b]
+        inside = [
+            d
+            for d in dates
+            if d.start_char >= a and d.end_char <= b
+            and not _COMPARED.search(norm, max(s0, d.start_char - 40), d.start_char)
+        ]
         if inside:
             return min(inside, key=lambda d: min(abs(d.start_char - pos), abs(d.end_char - pos)))
+    return None
+
+
+def _in_context_year(d: DateMention, dates: list[DateMention]) -> tuple[date, date] | None:
+    """A month or day without a year ("11 сентября", "в сентябре") in the year the context makes clear: the
+    year of the nearest dated mention before it (CONVENTIONS.md); None when there is none or it is relative."""
+    if d.start_date is not None or d.is_relative or d.month is None:
+        return None
+    before = [e for e in dates if e.end_char <= d.start_char and e.year_known and e.start_date is not None]
+    if not before:
+        return None
+    year = max(before, key=lambda e: e.end_char).start_date.year  # type: ignore[union-attr]
+    if d.granularity == "day" and d.day is not None:
+        try:
+            day = date(year, d.month, d.day)
+        except ValueError:
+            return None
+        return day, day
+    if d.granularity == "month":
+        last = monthrange(year, d.month)[1]
+        return date(year, d.month, 1), date(year, d.month, last)
     return None
 
 
@@ -783,7 +819,10 @@ def _facts_for(
         if comm is not None and abs(comm[0] - start) < 80:
             start, end = min(start, comm[0]), max(end, comm[0] + 1)
             end = max(end, _WORD.match(norm, comm[0]).end())  # type: ignore[union-attr]
-        period = _period(dates, lo, hi, share.sentence[0], share.sentence[1], start)
+        period = _period(norm, dates, lo, hi, share.sentence[0], share.sentence[1], start)
+        span = (period.start_date, period.end_date) if period else (None, None)
+        if period is not None and span[0] is None:
+            span = _in_context_year(period, dates) or span
         out.append(
             TradeFact(
                 indicator=indicator,
@@ -801,8 +840,8 @@ def _facts_for(
                 qualifier=qualifier,
                 direction=direction,
                 comparison=comparison,
-                period_start=period.start_date if period else None,
-                period_end=period.end_date if period else None,
+                period_start=span[0],
+                period_end=span[1],
                 period_granularity=period.granularity if period else None,
                 amount_index=idx,
                 route=route,
