@@ -576,7 +576,7 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
             figures = (s0 if k == 0 else trig.start, s1 if k == len(here) - 1 else here[k + 1].start)
             mine = partial(_trigger_countries, sentence, trig, lo, hi, has_turnover_pair)
             route = _route(routes, trig, lo, hi)
-            share = _Share(lo, hi, figures, (s0, s1))
+            share = _Share(lo, hi, figures, (s0, s1), sentence)
             facts.extend(_facts_for(text, norm, trig, share, mine, route, amounts, dates, lex))
         if len(facts) > first and any(c.role == "pair" for c in sentence.all()):
             named.update(range(first, len(facts)))  # the sentence's pair is its turnover's, not the context's
@@ -667,6 +667,7 @@ class _Share:
     hi: int
     figures: tuple[int, int]
     sentence: tuple[int, int]
+    countries: _SentenceCountries  # every party of the sentence
 
 
 _BEFORE_AMOUNT = re.compile(r"[\s(:—–-]{0,4}")
@@ -776,7 +777,7 @@ def _facts_for(
     if not has_figure:
         if change is None and comms and any(c.role == "transit" for c in countries):
             change = "none"  # a named flow along its route: "экспорт казахской нефти через территорию Азербайджана"
-        if change is None or not (countries or route or comms):
+        if change is None or not (share.countries.all() or route or comms or not trig.rule.needs):
             return []  # a figure-less statement must state a change of a named flow (CONVENTIONS.md)
     if trig.indicator == "price":
         # a market price (Brent, gold) has no parties: only a country written right at the trigger or the
