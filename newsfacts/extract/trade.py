@@ -76,6 +76,7 @@ class _Lex:
     change_increase_re: re.Pattern[str]
     change_decrease_re: re.Pattern[str]
     change_reach: int
+    modal_re: re.Pattern[str]
     top_re: re.Pattern[str]
     top_words: dict[str, float]
     per_unit: tuple[tuple[str, re.Pattern[str]], ...]
@@ -188,6 +189,7 @@ def _lex() -> _Lex:
         change_increase_re=_words(data["change"]["increase"]),
         change_decrease_re=_words(data["change"]["decrease"]),
         change_reach=int(data["change_reach"]),
+        modal_re=_words(data["modal"]),
         top_re=_words(data["top"]),
         top_words={str(k): float(v) for k, v in data["top_words"].items()},
         per_unit=tuple((str(k), re.compile(rf"(?:{v})")) for k, v in data["per_unit"].items()),
@@ -779,6 +781,8 @@ def _facts_for(
             change = "none"  # a named flow along its route: "экспорт казахской нефти через территорию Азербайджана"
         if change is None or not (share.countries.all() or route or comms or not trig.rule.needs):
             return []  # a figure-less statement must state a change of a named flow (CONVENTIONS.md)
+        if lex.modal_re.search(norm, *share.sentence):
+            return []  # ... that happened, is happening or is decided: not a scenario, an option or an opinion
     if trig.indicator == "price":
         # a market price (Brent, gold) has no parties: only a country written right at the trigger or the
         # figure ("за российский газ", "тариф на транзит через Белоруссию") is one of its flow's
