@@ -63,6 +63,7 @@ class _Rule:
     indicator: str
     needs: frozenset[str]  # any of: figure, commodity, country, per_unit (empty: nothing more)
     figureless: bool
+    units: frozenset[str] | None = None  # the units its figures may have ("money": any currency); None: any
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,12 @@ def _lex() -> _Lex:
         trigger_re=re.compile(rf"(?<!\w)(?:{alt})(?!\w)"),
         trigger_ac=_prefix_automaton(records),
         rules=tuple(
-            _Rule(str(r["indicator"]), frozenset(r.get("needs", ())), bool(r.get("figureless", True)))
+            _Rule(
+                str(r["indicator"]),
+                frozenset(r.get("needs", ())),
+                bool(r.get("figureless", True)),
+                frozenset(r["units"]) if "units" in r else None,
+            )
             for r in records
         ),
         money_units=_money_units(),
@@ -729,6 +735,12 @@ def _pairs(
     return out
 
 
+def _unit_allowed(rule: _Rule, unit: str | None, lex: _Lex) -> bool:
+    if rule.units is None:
+        return True
+    return unit in rule.units or ("money" in rule.units and unit in lex.money_units)
+
+
 def _needs_met(
     rule: _Rule,
     has_figure: bool,
@@ -759,6 +771,7 @@ def _facts_for(
         (i, a)
         for i, a in enumerate(amounts)
         if a.start_char >= f0 and a.end_char <= f1 and a.unit not in lex.ignored_units
+        and _unit_allowed(trig.rule, a.unit, lex)
     ]
     ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
     rank = None if linked or trig.indicator == "price" else _nearest(trig.start, ranks)
