@@ -61,7 +61,7 @@ class _Rule:
     stand without a figure."""
 
     indicator: str
-    needs: frozenset[str]  # any of: figure, commodity, country, per_unit (empty: nothing more)
+    needs: frozenset[str]  # any of: figure, quantity, commodity, country, per_unit (empty: nothing more)
     figureless: bool
     units: frozenset[str] | None = None  # the units its figures may have ("money": any currency); None: any
 
@@ -577,6 +577,7 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
         first = len(facts)
         routes = _routes(norm, s0, s1)
         has_turnover_pair = any(t.indicator == "turnover" for t in here)
+        owner: tuple[_Trigger, _Share, Callable[[], list[_Country]], str | None, int] | None = None
         for k, trig in enumerate(here):
             lo = s0 if k == 0 else (here[k - 1].end + trig.start) // 2
             hi = s1 if k == len(here) - 1 else (trig.end + here[k + 1].start) // 2
@@ -585,7 +586,18 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
             mine = partial(_trigger_countries, sentence, trig, lo, hi, has_turnover_pair)
             route = _route(routes, trig, lo, hi)
             share = _Share(lo, hi, figures, (s0, s1), sentence)
-            facts.extend(_facts_for(text, norm, trig, share, mine, route, amounts, dates, lex))
+            found = _facts_for(text, norm, trig, share, mine, route, amounts, dates, lex)
+            if found or owner is None:
+                facts.extend(found)
+                owner = (trig, share, mine, route, len(facts) - len(found))
+                continue
+            # a trigger that makes no fact ("... общей стоимостью 197 млн долл." after "контракт на поставку")
+            # leaves its figures to the trigger before it
+            o_trig, o_share, o_mine, o_route, o_at = owner
+            o_share = replace(o_share, figures=(o_share.figures[0], figures[1]))
+            del facts[o_at:]
+            facts.extend(_facts_for(text, norm, o_trig, o_share, o_mine, o_route, amounts, dates, lex))
+            owner = (o_trig, o_share, o_mine, o_route, o_at)
         if len(facts) > first and any(c.role == "pair" for c in sentence.all()):
             named.update(range(first, len(facts)))  # the sentence's pair is its turnover's, not the context's
     return _roles_from_context(text, norm, facts, named)
@@ -743,14 +755,21 @@ def _unit_allowed(rule: _Rule, unit: str | None, lex: _Lex) -> bool:
 
 def _needs_met(
     rule: _Rule,
-    has_figure: bool,
+    figures: tuple[bool, bool],
     comms: list[tuple[int, str, str]],
     countries: list[_Country],
     per_unit: bool,
 ) -> bool:
+    """Whether a statement holds one of what its trigger needs; ``figures``: (any figure, a non-money one)."""
     if not rule.needs:
         return True
-    met = {"figure": has_figure, "commodity": bool(comms), "country": bool(countries), "per_unit": per_unit}
+    met = {
+        "figure": figures[0],
+        "quantity": figures[1],
+        "commodity": bool(comms),
+        "country": bool(countries),
+        "per_unit": per_unit,
+    }
     return any(met[n] for n in rule.needs)
 
 
@@ -787,7 +806,8 @@ def _facts_for(
     comms = _commodities(norm, min(lo, f0), max(hi, f1))  # the words of its share and of its figures
     countries = countries_of()
     per_units = {i: _per_unit(norm, a) for i, a in linked if a.unit in lex.money_units}
-    if not _needs_met(trig.rule, has_figure, comms, countries, any(per_units.values())):
+    quantity = bool(rank or top) or any(a.unit not in lex.money_units for _, a in linked)
+    if not _needs_met(trig.rule, (has_figure, quantity), comms, countries, any(per_units.values())):
         return []
     if not has_figure:
         if change is None and comms and any(c.role == "transit" for c in countries):
