@@ -482,7 +482,8 @@ def _fact_rows(
         rows["trade_facts"].append(
             {
                 "fact_id": f"{aid}:t:{t.start_char}-{t.end_char}:{t.indicator}:{t.commodity or ''}"
-                + (f":a{t.amount_index}" if t.amount_index is not None else ""),
+                + (f":a{t.amount_index}" if t.amount_index is not None else "")
+                + (f":p{t.partner_iso2}" if t.partner_iso2 else ""),
                 "amount_id": amount_ids[t.amount_index] if t.amount_index is not None else None,
                 "indicator": t.indicator,
                 "reporter_iso2": t.reporter_iso2,

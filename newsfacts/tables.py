@@ -340,7 +340,7 @@ TRADE_FACTS = Table(
         _c(
             "fact_id",
             pa.string(),
-            "Row id: article_id + span + indicator + commodity (+ amount).",
+            "Row id: article_id + span + indicator + commodity (+ amount, + partner).",
             nullable=False,
         ),
         _article_id(),

@@ -307,10 +307,13 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
     found = [(a + s0, b + s0, iso2) for a, b, iso2 in find_countries(text[s0:s1])]
     for m in lex.party_re.finditer(norm, s0, s1):  # national companies and capitals stand for their countries
         if not any(a < m.end() and m.start() < b for a, b, _ in found):
-            found.append((m.start(), m.end(), lex.party_iso2[int(str(m.lastgroup)[1:])]))
+            code = lex.party_iso2[int(str(m.lastgroup)[1:])]
+            found.append((m.start(), m.end(), "" if code == _MULTILATERAL else code))
     for a, b, iso2 in sorted(found):
         before = norm[max(s0, a - 30) : a]
         role = next((name for name, pat in lex.roles if pat.search(before)), None)
+        if role is None and out and _ENUMERATION.fullmatch(norm, out[-1].end, a):
+            role = out[-1].role  # "вложился в Индию, Китай и Азербайджан": each item has the first one's role
         if role is None:
             if _BETWEEN.search(norm, max(s0, a - _PAIR_REACH), a):
                 role = "pair"
@@ -375,6 +378,8 @@ def _direction(norm: str, pos: int, lo: int, hi: int) -> str:
     return "increase" if best in inc else "decrease"
 
 
+_MULTILATERAL = "multilateral"  # parties_ru.yaml: a lender of several countries, a party with no country ("")
+_ENUMERATION = re.compile(r"\s*(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?")
 _TRANSIT_WORD = re.compile(r"(?<!\w)через(?!\w)")
 _CLAUSE_BREAK = re.compile(r"[,.;:!?()«»\"]|\s[—–-]\s")
 
@@ -462,7 +467,7 @@ def _roles(
     if indicator == "turnover":
         codes: list[str] = []
         for c in sorted(countries, key=lambda c: (c.role != "pair", c.start)):
-            if c.role != "transit" and c.iso2 not in codes:
+            if c.role != "transit" and c.iso2 and c.iso2 not in codes:
                 codes.append(c.iso2)
         pair = sorted(codes[:2])  # the two countries, alphabetical by code (CONVENTIONS.md)
         return (pair[0] if pair else None), (pair[1] if len(pair) > 1 else None), transit
@@ -635,7 +640,7 @@ def _roles_from_context(text: str, norm: str, facts: list[TradeFact], named: set
             s0, s1 = bounds[k - 1]
             countries = [c for c in _countries(text, norm, s0, s1) if c.role != "transit"]
             if countries:
-                return list(_roles(indicator, countries)[:2])
+                return [c or None for c in _roles(indicator, countries)[:2]]
         return [*main, None, None][:2] if indicator != "investment" else [None, None]
 
     out: list[TradeFact] = []
@@ -703,7 +708,7 @@ def _adjacent_countries(
     out: dict[int, _Country] = {}
     for idx, amount in linked:
         for c in countries:
-            if c.end <= amount.start_char and c.role not in ("transit", "adjective", "origin"):
+            if c.iso2 and c.end <= amount.start_char and c.role not in ("transit", "adjective", "origin"):
                 gap = _BEFORE_AMOUNT.fullmatch(text, c.end, amount.start_char)
                 if gap is not None:
                     out[idx] = c
@@ -723,7 +728,7 @@ def _respective(
     first = linked[0][1].start_char
     if not _RESPECTIVELY.search(norm, linked[-1][1].end_char, linked[-1][1].end_char + 40):
         return {}
-    listed = [c for c in countries if c.end <= first and c.role in ("destination", "subject")]
+    listed = [c for c in countries if c.iso2 and c.end <= first and c.role in ("destination", "subject")]
     listed = listed[-len(linked) :]
     if len(listed) != len(linked) or len({c.iso2 for c in listed}) != len(listed):
         return {}
@@ -829,6 +834,7 @@ def _facts_for(
     reporter, partner, transit = _roles(
         trig.indicator, [c for c in countries if c not in adjacent.values()], trig.start
     )
+    reporter, partner, transit = reporter or None, partner or None, transit or None
     out: list[TradeFact] = []
     values: list[tuple[int | None, AmountMention | None]] = list(linked) or [(None, None)]
     commodity_options: list[tuple[int, str, str] | None] = list(comms) or [None]
@@ -888,4 +894,27 @@ def _facts_for(
         )
         if len(out) >= _MAX_FACTS_PER_TRIGGER:
             break
+    if len(linked) <= 1 and not adjacent and len(out) == 1:
+        out = _per_partner(text, out[0], _enumerated_partners(trig.indicator, countries))
+    return out
+
+
+def _enumerated_partners(indicator: str, countries: list[_Country]) -> list[_Country]:
+    """The partners listed in one enumeration ("вложился в Индию, Китай и Азербайджан"): two or more distinct
+    countries of the partner's role (destination; origin for an import), else none."""
+    if indicator in ("turnover", "production", "price"):
+        return []
+    role = "origin" if indicator == "import" else "destination"
+    listed = [c for c in countries if c.role == role and c.iso2]
+    return listed if len({c.iso2 for c in listed}) == len(listed) > 1 else []
+
+
+def _per_partner(text: str, fact: TradeFact, partners: list[_Country]) -> list[TradeFact]:
+    """In an enumeration each item is a fact with its own partner (CONVENTIONS.md), its span reaching it."""
+    if not partners:
+        return [fact]
+    out = []
+    for c in partners:
+        start, end = min(fact.start_char, c.start), max(fact.end_char, c.end)
+        out.append(replace(fact, partner_iso2=c.iso2, start_char=start, end_char=end, text=text[start:end]))
     return out
