@@ -608,6 +608,14 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     return _roles_from_context(text, norm, facts, named)
 
 
+
+
+_PERIOD_REACH = 1  # a fact with no date of its own takes the period of a fact this many sentences before
+# ... unless its sentence sets a time of its own that the date extractor leaves undated, or imagines one
+_OWN_TIME = re.compile(
+    r"(?<!\w)(?:ранее|раньше|сейчас|сегодня|теперь|тогда|по\s+итогам\s+года|в\s+будущем|в\s+перспективе|"
+    r"в\s+случае|если)(?!\w)"
+)
 _CONTEXT_SENTENCES = 3  # a fact's parties may come from a fact this many sentences before it
 # What the context may fill, by indicator (CONVENTIONS.md; in the development set a flow between two named
 # countries is the rule for imports, supplies, turnover and transit, while exports and production are mostly
@@ -645,8 +653,20 @@ def _roles_from_context(text: str, norm: str, facts: list[TradeFact], named: set
 
     out: list[TradeFact] = []
     last: tuple[int, TradeFact] | None = None
+    dated: tuple[int, TradeFact] | None = None
     for n, f in enumerate(facts):
         k = sentence_of(f.start_char)
+        if f.period_start is not None:
+            dated = (k, f)
+        elif (
+            f.period_granularity is None
+            and dated is not None
+            and k - dated[0] <= _PERIOD_REACH
+            and not _OWN_TIME.search(norm, *bounds[k])
+        ):  # "уровень добычи оказался на 2,5% больше" right after "в 2016 году добыча ...": the same period
+            d = dated[1]
+            f = replace(f, period_start=d.period_start, period_end=d.period_end,
+                        period_granularity=d.period_granularity)
         own = "sentence" if (f.reporter_iso2 or f.partner_iso2) else None
         fills = _CONTEXT_FILLS.get(f.indicator)
         reporter, partner = f.reporter_iso2, f.partner_iso2
