@@ -290,6 +290,9 @@ def _triggers(norm: str) -> list[_Trigger]:
     for start, end, i in _trigger_matches(norm, lex):
         rule = lex.rules[i]
         prev = found[-1] if found else None
+        if prev and prev.indicator == "price" and _OF_FLOW.fullmatch(norm, prev.end, start):
+            found[-1] = _Trigger(prev.start, end, prev.rule)  # "тариф на транзит", "пошлины на экспорт": a price
+            continue
         if prev and prev.indicator == rule.indicator and not norm[prev.end : start].strip(" -"):
             # "транзитных грузоперевозок": one trigger, with the weaker needs of the two
             keep = prev.rule if len(prev.rule.needs) <= len(rule.needs) else rule
@@ -378,6 +381,7 @@ def _direction(norm: str, pos: int, lo: int, hi: int) -> str:
     return "increase" if best in inc else "decrease"
 
 
+_OF_FLOW = re.compile(r"\s+(?:на|за)\s+")  # "тариф на транзит": the price of a flow
 _MULTILATERAL = "multilateral"  # parties_ru.yaml: a lender of several countries, a party with no country ("")
 _ENUMERATION = re.compile(r"\s*(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?")
 _TRANSIT_WORD = re.compile(r"(?<!\w)через(?!\w)")
