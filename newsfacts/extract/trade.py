@@ -78,6 +78,7 @@ class _Lex:
     change_decrease_re: re.Pattern[str]
     change_reach: int
     modal_re: re.Pattern[str]
+    count_not_before_re: re.Pattern[str]
     top_re: re.Pattern[str]
     top_words: dict[str, float]
     per_unit: tuple[tuple[str, re.Pattern[str]], ...]
@@ -196,6 +197,7 @@ def _lex() -> _Lex:
         change_decrease_re=_words(data["change"]["decrease"]),
         change_reach=int(data["change_reach"]),
         modal_re=_words(data["modal"]),
+        count_not_before_re=re.compile(rf"\s*(?:{data['count_not_before']})(?!\w)"),
         top_re=_words(data["top"]),
         top_words={str(k): float(v) for k, v in data["top_words"].items()},
         per_unit=tuple((str(k), re.compile(rf"(?:{v})")) for k, v in data["per_unit"].items()),
@@ -382,6 +384,8 @@ def _direction(norm: str, pos: int, lo: int, hi: int) -> str:
 
 
 _OF_FLOW = re.compile(r"\s+(?:на|за)\s+")  # "тариф на транзит": the price of a flow
+_COUNT_START = re.compile(r"(?<![\w.,\-/])(?:\d|[а-я])")
+_NOUN_AFTER = re.compile(r"\s+(?:[а-я]+\s+){0,2}?[а-я]{3,}")
 _MULTILATERAL = "multilateral"  # parties_ru.yaml: a lender of several countries, a party with no country ("")
 _ENUMERATION = re.compile(r"\s*(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?")
 _TRANSIT_WORD = re.compile(r"(?<!\w)через(?!\w)")
@@ -776,6 +780,35 @@ def _pairs(
     return out
 
 
+def _counts(
+    norm: str, text: str, lo: int, hi: int, amounts: list[AmountMention], dates: list[DateMention]
+) -> list[AmountMention]:
+    """Bare counts of traded things in ``norm[lo:hi]`` ("1412 танков", "в 69 стран", "два контракта"): a whole
+    number right before a noun that is no time, unit or scale word, and inside no amount or date."""
+    from newsfacts.extract.numbers import parse_number
+
+    taken = [(a.start_char, a.end_char) for a in amounts] + [(d.start_char, d.end_char) for d in dates]
+    out: list[AmountMention] = []
+    pos = lo
+    lex = _lex()
+    while (m := _COUNT_START.search(norm, pos, hi)) is not None:
+        pos = m.end()
+        num = parse_number(norm, m.start())
+        if num is None or num.end > hi or num.only_scale or num.scale > 1 or num.value != int(num.value):
+            if num is not None:
+                pos = max(pos, num.end)
+            continue
+        pos = num.end
+        if any(a < num.end and num.start < b for a, b in taken) or not 1 < num.value < 1e6 and num.value != 1:
+            continue
+        if num.value == 1 or 1900 <= num.value <= 2100 and not num.words:
+            continue  # "один" is an article more than a count; a four-digit 19xx/20xx is a year
+        if not _NOUN_AFTER.match(norm, num.end) or lex.count_not_before_re.match(norm, num.end):
+            continue
+        out.append(AmountMention(text[num.start : num.end], num.start, num.end, num.value, None, "absolute"))
+    return out
+
+
 def _unit_allowed(rule: _Rule, unit: str | None, lex: _Lex) -> bool:
     if rule.units is None:
         return True
@@ -821,6 +854,9 @@ def _facts_for(
         if a.start_char >= f0 and a.end_char <= f1 and a.unit not in lex.ignored_units
         and _unit_allowed(trig.rule, a.unit, lex)
     ]
+    if _unit_allowed(trig.rule, None, lex):  # counts have no unit; negative indices: no amounts row
+        counts = _counts(norm, text, f0, f1, amounts, dates)
+        linked = sorted(linked + [(-1 - k, c) for k, c in enumerate(counts)], key=lambda ia: ia[1].start_char)
     ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
     rank = None if linked or trig.indicator == "price" else _nearest(trig.start, ranks)
     top = None if linked else _top(norm, trig, lo, hi)
@@ -911,7 +947,7 @@ def _facts_for(
                 period_start=span[0],
                 period_end=span[1],
                 period_granularity=period.granularity if period else None,
-                amount_index=idx,
+                amount_index=idx if idx is not None and idx >= 0 else None,
                 route=route,
                 per_unit=per_unit,
             )
