@@ -803,7 +803,10 @@ def _counts(
             continue
         if num.value == 1 or 1900 <= num.value <= 2100 and not num.words:
             continue  # "один" is an article more than a count; a four-digit 19xx/20xx is a year
-        if not _NOUN_AFTER.match(norm, num.end) or lex.count_not_before_re.match(norm, num.end):
+        if not _NOUN_AFTER.match(norm, num.end):
+            continue
+        following = norm[num.end : num.end + 60].split()[:3]  # the noun, or up to two adjectives and it
+        if any(lex.count_not_before_re.fullmatch(" " + w.strip(",.;:()«»")) for w in following):
             continue
         out.append(AmountMention(text[num.start : num.end], num.start, num.end, num.value, None, "absolute"))
     return out
