@@ -385,7 +385,6 @@ def _direction(norm: str, pos: int, lo: int, hi: int) -> str:
 
 _OF_FLOW = re.compile(r"\s+(?:на|за)\s+")  # "тариф на транзит": the price of a flow
 _COUNT_START = re.compile(r"(?<![\w.,\-/])(?:\d|[а-я])")
-_NOUN_AFTER = re.compile(r"\s+(?:[а-я]+\s+){0,2}?[а-я]{3,}")
 _MULTILATERAL = "multilateral"  # parties_ru.yaml: a lender of several countries, a party with no country ("")
 _ENUMERATION = re.compile(r"\s*(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?")
 _TRANSIT_WORD = re.compile(r"(?<!\w)через(?!\w)")
@@ -803,13 +802,29 @@ def _counts(
             continue
         if num.value == 1 or 1900 <= num.value <= 2100 and not num.words:
             continue  # "один" is an article more than a count; a four-digit 19xx/20xx is a year
-        if not _NOUN_AFTER.match(norm, num.end):
-            continue
         following = norm[num.end : num.end + 60].split()[:3]  # the noun, or up to two adjectives and it
+        if not _counted_noun(following) or norm[max(0, num.start - 7) : num.start].strip() == "между":
+            continue
         if any(lex.count_not_before_re.fullmatch(" " + w.strip(",.;:()«»")) for w in following):
             continue
         out.append(AmountMention(text[num.start : num.end], num.start, num.end, num.value, None, "absolute"))
     return out
+
+
+def _counted_noun(words: list[str]) -> bool:
+    """Whether a count is followed by the noun it counts: a noun, or adjectives and then a noun."""
+    from newsfacts.extract.morph import parses
+
+    for w in words:
+        word = w.strip(",.;:()«»\"")
+        if not word.isalpha():
+            return False
+        tags = {p.tag.POS for p in parses(word)}
+        if "NOUN" in tags:
+            return True
+        if not tags & {"ADJF", "PRTF"}:
+            return False
+    return False
 
 
 def _unit_allowed(rule: _Rule, unit: str | None, lex: _Lex) -> bool:
