@@ -466,8 +466,8 @@ def _roles(
 
     def first(*roles: str) -> str | None:
         found = [c for c in countries if c.role in roles]
-        if near is not None:
-            found.sort(key=lambda c: min(abs(c.start - near), abs(c.end - near)))
+        if near is not None:  # the nearest; a subject before the trigger before one after it
+            found.sort(key=lambda c: (c.role == "subject" and c.start > near, abs(c.start - near)))
         return found[0].iso2 if found else None
 
     transit = first("transit")
