@@ -36,6 +36,7 @@ ANCHORS = ("publication", "none")
 QUARANTINE_STAGES = ("read", "decode", "parse", "clean", "extract", "validate")
 
 ISO2_REGEX = r"^[A-Z]{2}$"
+ISO2_LIST_REGEX = r"^[A-Z]{2}(;[A-Z]{2})*$"  # several countries of one role, joined by ";" (trade facts)
 SHA256_REGEX = r"^[0-9a-f]{64}$"
 UTC_TS = pa.timestamp("us", tz="UTC")
 
@@ -357,13 +358,16 @@ TRADE_FACTS = Table(
         _c(
             "reporter_iso2",
             pa.string(),
-            "Exporter or reporting country (ISO 3166-1 alpha-2).",
-            regex=ISO2_REGEX,
+            "Exporter or reporting country (ISO 3166-1 alpha-2; several joined by ';'; EU for the EU).",
+            regex=ISO2_LIST_REGEX,
         ),
         _c(
-            "partner_iso2", pa.string(), "Importer or partner country (ISO 3166-1 alpha-2).", regex=ISO2_REGEX
+            "partner_iso2",
+            pa.string(),
+            "Importer or partner country (ISO 3166-1 alpha-2; several joined by ';').",
+            regex=ISO2_LIST_REGEX,
         ),
-        _c("transit_iso2", pa.string(), "Transit country (через …).", regex=ISO2_REGEX),
+        _c("transit_iso2", pa.string(), "Transit country (через …).", regex=ISO2_LIST_REGEX),
         _c(
             "route",
             pa.string(),

@@ -973,7 +973,7 @@ def _facts_for(
         if len(out) >= _MAX_FACTS_PER_TRIGGER:
             break
     if len(linked) <= 1 and not adjacent and len(out) == 1:
-        out = _per_partner(text, out[0], _enumerated_partners(trig.indicator, countries))
+        out = _enumerated(text, out[0], _enumerated_partners(trig.indicator, countries))
     return out
 
 
@@ -987,10 +987,15 @@ def _enumerated_partners(indicator: str, countries: list[_Country]) -> list[_Cou
     return listed if len({c.iso2 for c in listed}) == len(listed) > 1 else []
 
 
-def _per_partner(text: str, fact: TradeFact, partners: list[_Country]) -> list[TradeFact]:
-    """In an enumeration each item is a fact with its own partner (CONVENTIONS.md), its span reaching it."""
+def _enumerated(text: str, fact: TradeFact, partners: list[_Country]) -> list[TradeFact]:
+    """A statement about several partners: one figure for all of them has them all, joined by ";" ("в
+    Бангладеш, Индонезии и Пакистане было выделено $509 млн": BD;ID;PK); a rank is one fact per item, its span
+    reaching it ("больше всего вложился в Индию, Китай и Азербайджан")."""
     if not partners:
         return [fact]
+    if fact.value_kind != "rank":
+        codes = ";".join(c.iso2 for c in partners if c.iso2 != fact.reporter_iso2)
+        return [replace(fact, partner_iso2=codes or fact.partner_iso2)]
     out = []
     for c in partners:
         start, end = min(fact.start_char, c.start), max(fact.end_char, c.end)
