@@ -7,12 +7,14 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
 
 from newsfacts.extract.amounts import extract_amounts
+from newsfacts.extract.dates import extract_dates
 from newsfacts.extract.trade import extract_trade_facts
 from newsfacts.extract.types import TradeFact
 from tests.conftest import REPO, shared_path
@@ -128,6 +130,52 @@ def test_roles_from_the_previous_sentence() -> None:
     assert _facts(text)[0].roles_from == "sentence"
 
 
+def test_counts_of_traded_things_are_figures() -> None:
+    (f,) = _facts("В период с 1992 по 2012 год украинские предприятия поставили за рубеж 1412 танков.")
+    assert (f.indicator, f.reporter_iso2, f.value, f.unit, f.value_kind) == ("supply", "UA", 1412.0, None, "absolute")
+    assert f.text.endswith("1412")
+
+
+def test_a_tariff_on_a_flow_is_one_price() -> None:
+    (f,) = _facts("Вот и поднимают тариф на транзит нефти.")
+    assert (f.indicator, f.commodity, f.value_kind, f.direction) == ("price", "crude oil", "none", "increase")
+
+
+def test_figures_of_a_trigger_without_a_fact_go_to_the_trigger_before() -> None:
+    s = "Контракт на поставку беспилотников общей стоимостью порядка 197 млн долл. подписали США и ОАЭ."
+    (f,) = _facts(s)
+    assert (f.indicator, f.value, f.unit, f.qualifier) == ("supply", 197e6, "USD", "approx")
+
+
+def test_several_partners_of_one_figure_are_joined() -> None:
+    s = "В 2016 году для финансирования проектов в Пакистане и Таджикистане было выделено $509 млн."
+    (f,) = _facts(s)
+    assert (f.indicator, f.reporter_iso2, f.partner_iso2, f.value) == ("investment", None, "PK;TJ", 509e6)
+
+
+def test_a_ranked_enumeration_is_one_fact_per_partner_and_a_multilateral_lender_has_no_country() -> None:
+    facts = _facts("Азиатский банк развития больше всего вложился в Индию, Китай и Азербайджан.")
+    assert [(f.reporter_iso2, f.partner_iso2, f.value_kind) for f in facts] == [
+        (None, "IN", "rank"), (None, "CN", "rank"), (None, "AZ", "rank"),
+    ]
+
+
+def test_the_base_of_a_comparison_is_not_the_period() -> None:
+    s = "Общий урожай может превысить 130 млн тонн, что на 2,6% больше, чем в 1978 году."
+    dates = [d for d in extract_dates(s, None) if d.kind == "point"]
+    facts = extract_trade_facts(s, extract_amounts(s), dates)
+    assert [f.value for f in facts] == [130e6, 2.6]
+    assert {f.period_start for f in facts} == {None}
+
+
+def test_a_fact_without_a_date_takes_the_period_of_the_sentence_before() -> None:
+    s = "В 2016 году добыча нефти в России выросла до 547 млн тонн. Уровень добычи оказался на 2,5% больше."
+    dates = [d for d in extract_dates(s, None) if d.kind == "point"]
+    first, second = extract_trade_facts(s, extract_amounts(s), dates)
+    assert second.period_start == first.period_start == date(2016, 1, 1)
+    assert (second.reporter_iso2, second.roles_from) == ("RU", "context")
+
+
 NEGATIVES = [
     "Бюджет страны на 2024 год составит 20 трлн тенге.",  # a budget
     "Инфляция в Казахстане за год составила 8,5%.",  # inflation
@@ -136,6 +184,12 @@ NEGATIVES = [
     "Появились альтернативные источники поставок.",  # a vague trend
     "Цены на недвижимость в Алматы выросли.",  # a domestic price, no figure, no traded commodity
     "Стоимость билета составила 5 тысяч тенге.",  # a price of no traded commodity, per nothing
+    # an "if" scenario, not a change that happened or is decided
+    "Если Россия прекратит поставки газа в Европу транзитом через Украину, европейцы не смогут компенсировать потери.",
+    # a possibility
+    "Для России это означает возможное снижение экспорта нефти и газа.",
+    # three directions are no count of goods
+    "Экспорт пришёлся на три географических направления.",
 ]
 
 

@@ -973,17 +973,34 @@ def _facts_for(
         if len(out) >= _MAX_FACTS_PER_TRIGGER:
             break
     if len(linked) <= 1 and not adjacent and len(out) == 1:
-        out = _enumerated(text, out[0], _enumerated_partners(trig.indicator, countries))
+        partners = _enumerated_partners(norm, trig.indicator, countries, share.countries.all())
+        out = _enumerated(text, out[0], partners)
     return out
 
 
-def _enumerated_partners(indicator: str, countries: list[_Country]) -> list[_Country]:
+def _enumerated_partners(
+    norm: str, indicator: str, countries: list[_Country], in_sentence: list[_Country]
+) -> list[_Country]:
     """The partners listed in one enumeration ("вложился в Индию, Китай и Азербайджан"): two or more distinct
-    countries of the partner's role (destination; origin for an import), else none."""
+    countries of the partner's role (destination; origin for an import) written as one list, also where the
+    list begins before the trigger's share of the sentence; else none."""
     if indicator in ("turnover", "production", "price"):
         return []
     role = "origin" if indicator == "import" else "destination"
-    listed = [c for c in countries if c.role == role and c.iso2]
+    mine = [c for c in countries if c.role == role and c.iso2]
+    if not mine:
+        return []
+    chain: list[_Country] = []
+    for c in in_sentence:
+        if c.role == role and c.iso2 and chain and _ENUMERATION.fullmatch(norm, chain[-1].end, c.start):
+            chain.append(c)
+        elif c.role == role and c.iso2:
+            if any(m in chain for m in mine):
+                break
+            chain = [c]
+        elif any(m in chain for m in mine):
+            break
+    listed = chain if any(m in chain for m in mine) else mine
     return listed if len({c.iso2 for c in listed}) == len(listed) > 1 else []
 
 
