@@ -65,8 +65,12 @@ FIGURES = [
         "Уровень поставок газа «Газпромом» достиг 179,3 млрд куб. м.",
         "supply", "RU", None, 179.3e9, "m3", None, "absolute", "none",
     ),
-    # losses from an embargo: other
-    ("Германия в 2015 году потеряла €6 млрд.", "other", "DE", None, 6e9, "EUR", None, "absolute", "none"),
+    # losses from sanctions (named in the sentence before): other
+    (
+        "Европейские санкции и российские контрсанкции привели к потере 400 тыс. рабочих мест в ЕС. "
+        "Германия в 2015 году потеряла €6 млрд, Франция — €1,6 млрд.",
+        "other", "DE", "RU", 6e9, "EUR", None, "absolute", "none",  # RU from the sentence before
+    ),
     # a rank: "топ-20" is rank 20, up to
     (
         "Белоруссия на протяжении последних лет уверенно входит в топ-20 мировых экспортёров вооружения.",
@@ -190,6 +194,12 @@ NEGATIVES = [
     "Для России это означает возможное снижение экспорта нефти и газа.",
     # three directions are no count of goods
     "Экспорт пришёлся на три географических направления.",
+    # losses that are no trade (no sanctions, market or trade beside them)
+    "Безвозвратные потери в бронетехнике составили 15 танков.",
+    # the capacity of a power plant carries no goods
+    "Мощность ветряных электростанций в Китае составила 145,1 ГВт.",
+    # "производительность труда" is no production
+    "Производительность труда в 2017 году выросла на 1,6%.",
 ]
 
 

@@ -64,6 +64,8 @@ class _Rule:
     needs: frozenset[str]  # any of: figure, quantity, commodity, country, per_unit (empty: nothing more)
     figureless: bool
     units: frozenset[str] | None = None  # the units its figures may have ("money": any currency); None: any
+    context: re.Pattern[str] | None = None  # must also occur in the sentence (or context_reach chars before)
+    context_reach: int = 0
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,8 @@ def _lex() -> _Lex:
                 frozenset(r.get("needs", ())),
                 bool(r.get("figureless", True)),
                 frozenset(r["units"]) if "units" in r else None,
+                _words(r["context"]) if "context" in r else None,
+                int(r.get("context_reach", 0)),
             )
             for r in records
         ),
@@ -866,6 +870,11 @@ def _facts_for(
 ) -> list[TradeFact]:
     lo, hi = share.lo, share.hi
     f0, f1 = share.figures
+    rule = trig.rule
+    if rule.context is not None and not rule.context.search(
+        norm, max(0, share.sentence[0] - rule.context_reach), share.sentence[1]
+    ):
+        return []
     linked = [
         (i, a)
         for i, a in enumerate(amounts)
