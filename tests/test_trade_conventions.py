@@ -173,7 +173,7 @@ def test_the_base_of_a_comparison_is_not_the_period() -> None:
 
 
 def test_a_fact_without_a_date_takes_the_period_of_the_sentence_before() -> None:
-    s = "В 2016 году добыча нефти в России выросла до 547 млн тонн. Уровень добычи оказался на 2,5% больше."
+    s = "В 2016 году добыча нефти в России выросла до 547 млн тонн. Уровень добычи нефти оказался на 2,5% больше."
     dates = [d for d in extract_dates(s, None) if d.kind == "point"]
     first, second = extract_trade_facts(s, extract_amounts(s), dates)
     assert second.period_start == first.period_start == date(2016, 1, 1)

@@ -389,6 +389,7 @@ def _direction(norm: str, pos: int, lo: int, hi: int) -> str:
 
 _OF_FLOW = re.compile(r"\s+(?:на|за)\s+")  # "тариф на транзит": the price of a flow
 _COUNT_START = re.compile(r"(?<![\w.,\-/])(?:\d|[а-я])")
+_PHYSICAL_UNITS = frozenset({"t", "bbl", "m3", "kWh", "MW", "GW", "TEU"})
 _MULTILATERAL = "multilateral"  # parties_ru.yaml: a lender of several countries, a party with no country ("")
 _ENUMERATION = re.compile(r"\s*(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?")
 _TRANSIT_WORD = re.compile(r"(?<!\w)через(?!\w)")
@@ -839,17 +840,19 @@ def _unit_allowed(rule: _Rule, unit: str | None, lex: _Lex) -> bool:
 
 def _needs_met(
     rule: _Rule,
-    figures: tuple[bool, bool],
+    figures: tuple[bool, bool, bool],
     comms: list[tuple[int, str, str]],
     countries: list[_Country],
     per_unit: bool,
 ) -> bool:
-    """Whether a statement holds one of what its trigger needs; ``figures``: (any figure, a non-money one)."""
+    """Whether a statement holds one of what its trigger needs; ``figures``: (any figure, a non-money one,
+    a physical one)."""
     if not rule.needs:
         return True
     met = {
         "figure": figures[0],
         "quantity": figures[1],
+        "physical": figures[2],
         "commodity": bool(comms),
         "country": bool(countries),
         "per_unit": per_unit,
@@ -899,7 +902,8 @@ def _facts_for(
     countries = countries_of()
     per_units = {i: _per_unit(norm, a) for i, a in linked if a.unit in lex.money_units}
     quantity = bool(rank or top) or any(a.unit not in lex.money_units for _, a in linked)
-    if not _needs_met(trig.rule, (has_figure, quantity), comms, countries, any(per_units.values())):
+    physical = any(a.unit in _PHYSICAL_UNITS for _, a in linked)
+    if not _needs_met(trig.rule, (has_figure, quantity, physical), comms, countries, any(per_units.values())):
         return []
     if not has_figure:
         if change is None and comms and any(c.role == "transit" for c in countries):
