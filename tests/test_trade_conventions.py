@@ -180,6 +180,17 @@ def test_a_fact_without_a_date_takes_the_period_of_the_sentence_before() -> None
     assert (second.reporter_iso2, second.roles_from) == ("RU", "context")
 
 
+def test_a_sentence_beginning_with_a_pronoun_continues_the_fact_before() -> None:
+    text = (
+        "Российские компании поставили в соседнее государство товаров на сумму $7,2 млрд. "
+        "Это на 139,9% больше показателей 2016 г."
+    )
+    first, second = _facts(text)
+    assert (second.indicator, second.value, second.value_kind) == (first.indicator, 139.9, "change_pct")
+    assert (second.reporter_iso2, second.roles_from) == (first.reporter_iso2, "context")
+    assert second.text.startswith("Это")
+
+
 NEGATIVES = [
     "Бюджет страны на 2024 год составит 20 трлн тенге.",  # a budget
     "Инфляция в Казахстане за год составила 8,5%.",  # inflation

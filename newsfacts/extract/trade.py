@@ -617,7 +617,64 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
             owner = (o_trig, o_share, o_mine, o_route, o_at)
         if len(facts) > first and any(c.role == "pair" for c in sentence.all()):
             named.update(range(first, len(facts)))  # the sentence's pair is its turnover's, not the context's
+    facts = _anaphoric(text, norm, facts, amounts, dates)
     return _roles_from_context(text, norm, facts, named)
+
+
+_PRONOUN = re.compile(r"(?:^|\s)(?:это|он|она|оно|они)(?=\s)")
+
+
+def _anaphoric(
+    text: str, norm: str, facts: list[TradeFact], amounts: list[AmountMention], dates: list[DateMention]
+) -> list[TradeFact]:
+    """Figures of a sentence that names no trigger but begins with a pronoun for the fact before it ("Уже в
+    2010 г. он составил $35,63 млрд", "Это на 139,9% больше показателей 2016 г."): facts of that fact's
+    indicator, commodity and parties (``roles_from = "context"``), its period unless the sentence has one."""
+    if not facts:
+        return facts
+    lex = _lex()
+    out = list(facts)
+    bounds = list(_sentence_bounds(text))
+    starts = [b[0] for b in bounds]
+    last_sentence = {}
+    for f in facts:
+        last_sentence[max(0, bisect_right(starts, f.start_char) - 1)] = f
+    for k, f in sorted(last_sentence.items()):
+        if k + 1 >= len(bounds) or (k + 1) in last_sentence:
+            continue
+        s0, s1 = bounds[k + 1]
+        m = _PRONOUN.search(norm, s0, min(s1, s0 + 40))
+        if m is None:
+            continue
+        mine = [
+            (i, a) for i, a in enumerate(amounts)
+            if s0 <= a.start_char and a.end_char <= s1 and a.unit not in lex.ignored_units
+        ]
+        for i, a in mine:
+            start = m.start() if norm[m.start()] != " " else m.start() + 1
+            period = _period(norm, dates, s0, s1, s0, s1, a.start_char)
+            out.append(
+                replace(
+                    f,
+                    start_char=start,
+                    end_char=a.end_char,
+                    text=text[start : a.end_char],
+                    value=a.value,
+                    unit=a.unit,
+                    value_kind=a.value_kind,
+                    qualifier=a.qualifier,
+                    direction=_direction(norm, a.start_char, s0, s1),
+                    comparison=next((n for n, pat in lex.comparison if pat.search(norm, s0, s1)), None),
+                    period_start=period.start_date if period else f.period_start,
+                    period_end=period.end_date if period else f.period_end,
+                    period_granularity=period.granularity if period else f.period_granularity,
+                    amount_index=i,
+                    per_unit=_per_unit(norm, a) if a.unit in lex.money_units else None,
+                    roles_from="context" if (f.reporter_iso2 or f.partner_iso2) else None,
+                )
+            )
+    return sorted(out, key=lambda t: t.start_char)
+
 
 
 
@@ -679,7 +736,7 @@ def _roles_from_context(text: str, norm: str, facts: list[TradeFact], named: set
             d = dated[1]
             f = replace(f, period_start=d.period_start, period_end=d.period_end,
                         period_granularity=d.period_granularity)
-        own = "sentence" if (f.reporter_iso2 or f.partner_iso2) else None
+        own = f.roles_from or ("sentence" if (f.reporter_iso2 or f.partner_iso2) else None)
         fills = _CONTEXT_FILLS.get(f.indicator)
         reporter, partner = f.reporter_iso2, f.partner_iso2
         wanted = (
