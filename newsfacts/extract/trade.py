@@ -388,7 +388,15 @@ def _direction(norm: str, pos: int, lo: int, hi: int) -> str:
 
 
 _OF_FLOW = re.compile(r"\s+(?:на|за)\s+")  # "тариф на транзит": the price of a flow
-_COUNT_START = re.compile(r"(?<![\w.,\-/])(?:\d|[а-я])")
+
+
+@lru_cache(maxsize=1)
+def _count_start() -> re.Pattern[str]:
+    """Where a count may begin: a digit (not inside a number, model name or date) or a number word."""
+    from newsfacts.extract.numbers import lexicon
+
+    return re.compile(r"(?<![\w.,\-/])\d|" + lexicon().word_re.pattern)
+
 _PHYSICAL_UNITS = frozenset({"t", "bbl", "m3", "kWh", "MW", "GW", "TEU"})
 _MULTILATERAL = "multilateral"  # parties_ru.yaml: a lender of several countries, a party with no country ("")
 _ENUMERATION = re.compile(r"\s*(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?")
@@ -852,7 +860,7 @@ def _counts(
     out: list[AmountMention] = []
     pos = lo
     lex = _lex()
-    while (m := _COUNT_START.search(norm, pos, hi)) is not None:
+    while (m := _count_start().search(norm, pos, hi)) is not None:
         pos = m.end()
         num = parse_number(norm, m.start())
         if num is None or num.end > hi or num.only_scale or num.scale > 1 or num.value != int(num.value):
