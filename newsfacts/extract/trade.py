@@ -351,14 +351,15 @@ def _commodities(norm: str, s0: int, s1: int) -> list[tuple[int, str, str]]:
     from newsfacts.extract.morph import lemma, lemmas
 
     comms = _lex().commodities
-    toks = list(_WORD.finditer(norm[s0:s1]))
+    starts = _commodity_prefixes()
+    toks = [t for t in _WORD.finditer(norm[s0:s1]) if t.group()[:3] in starts]  # skip what cannot be one
     found: list[tuple[int, str, str]] = []
     seen: set[str] = set()
     i = 0
     while i < len(toks):
         lem = lemmas(toks[i].group())
         hit = None
-        if i + 1 < len(toks):
+        if i + 1 < len(toks) and not norm[s0 + toks[i].end() : s0 + toks[i + 1].start()].strip():
             nxt = lemmas(toks[i + 1].group())
             hit = next((comms[f"{a} {b}"] for a in lem for b in nxt if f"{a} {b}" in comms), None)
             if hit is not None:
@@ -370,6 +371,21 @@ def _commodities(norm: str, s0: int, s1: int) -> list[tuple[int, str, str]]:
             found.append((toks[i].start() + s0, hit[0], hit[1]))
         i += 1
     return found
+
+
+@lru_cache(maxsize=1)
+def _commodity_prefixes() -> frozenset[str]:
+    """The first three letters of every form of every commodity word ("угл" of "угля" as well as "уго"):
+    a word starting otherwise is never lemmatised in the search for commodities."""
+    from newsfacts.extract.morph import parses
+
+    out: set[str] = set()
+    for key in _lex().commodities:
+        for word in key.split():
+            out.add(word[:3])
+            for p in parses(word)[:3]:
+                out.update(f.word.replace("ё", "е")[:3] for f in p.lexeme)
+    return frozenset(out)
 
 
 def _nearest(pos: int, matches: list[re.Match[str]]) -> re.Match[str] | None:
@@ -625,24 +641,29 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
             owner = (o_trig, o_share, o_mine, o_route, o_at)
         if len(facts) > first and any(c.role == "pair" for c in sentence.all()):
             named.update(range(first, len(facts)))  # the sentence's pair is its turnover's, not the context's
-    facts = _anaphoric(text, norm, facts, amounts, dates)
-    return _roles_from_context(text, norm, facts, named)
+    if not facts:
+        return facts
+    bounds = list(_sentence_bounds(text))
+    facts = _anaphoric(text, norm, bounds, facts, amounts, dates)
+    return _roles_from_context(text, norm, bounds, facts, named)
 
 
 _PRONOUN = re.compile(r"(?:^|\s)(?:это|он|она|оно|они)(?=\s)")
 
 
 def _anaphoric(
-    text: str, norm: str, facts: list[TradeFact], amounts: list[AmountMention], dates: list[DateMention]
+    text: str,
+    norm: str,
+    bounds: list[tuple[int, int]],
+    facts: list[TradeFact],
+    amounts: list[AmountMention],
+    dates: list[DateMention],
 ) -> list[TradeFact]:
     """Figures of a sentence that names no trigger but begins with a pronoun for the fact before it ("Уже в
     2010 г. он составил $35,63 млрд", "Это на 139,9% больше показателей 2016 г."): facts of that fact's
     indicator, commodity and parties (``roles_from = "context"``), its period unless the sentence has one."""
-    if not facts:
-        return facts
     lex = _lex()
     out = list(facts)
-    bounds = list(_sentence_bounds(text))
     starts = [b[0] for b in bounds]
     last_sentence = {}
     for f in facts:
@@ -704,13 +725,14 @@ _CONTEXT_FILLS: dict[str, str] = {
 }
 
 
-def _roles_from_context(text: str, norm: str, facts: list[TradeFact], named: set[int]) -> list[TradeFact]:
+def _roles_from_context(
+    text: str, norm: str, bounds: list[tuple[int, int]], facts: list[TradeFact], named: set[int]
+) -> list[TradeFact]:
     """Facts whose own sentence lacks a party take it from the statement before them: a fact in the
     previous few sentences, else the countries of the sentence right before, else the article's main
     reporters (the most frequent reporters of its facts). "Поставки увеличились на 12%" after a sentence about Kazakh
     wheat to Iran is KZ -> IR; "Экспорт нефтепродуктов в США" in an article on Belarus is BY -> US.
     Such facts are marked ``roles_from = "context"``; the others ``"sentence"`` (or None: no parties)."""
-    bounds = list(_sentence_bounds(text))
     starts = [b[0] for b in bounds]
     counts = Counter(f.reporter_iso2 for f in facts if f.indicator in _CONTEXT_FILLS and f.reporter_iso2)
     main = [c for c, _ in counts.most_common(2)]  # the article's main reporters
