@@ -23,7 +23,7 @@ both, each amount goes with the commodity just before it.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from calendar import monthrange
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -251,10 +251,12 @@ def _sentence_bounds(text: str) -> Iterator[tuple[int, int]]:
     yield start, len(text)
 
 
-def _by_sentence(text: str, triggers: list[_Trigger]) -> Iterator[tuple[int, int, list[_Trigger]]]:
+def _by_sentence(
+    bounds: list[tuple[int, int]], triggers: list[_Trigger]
+) -> Iterator[tuple[int, int, list[_Trigger]]]:
     """(sentence start, end, its triggers) for the sentences holding a trigger (``triggers`` in text order)."""
     i = 0
-    for s0, s1 in _sentence_bounds(text):
+    for s0, s1 in bounds:
         if triggers[i].start >= s1:
             continue
         j = i
@@ -578,6 +580,19 @@ def _route(routes: list[tuple[int, int, str]], trig: _Trigger, lo: int, hi: int)
     return min(mine, key=lambda r: abs(r[0] - trig.start))[2] if mine else None
 
 
+class _SentenceRoutes:
+    """The named routes of one sentence, looked up (``_routes``) only when a trigger gets that far."""
+
+    def __init__(self, norm: str, s0: int, s1: int) -> None:
+        self._args = (norm, s0, s1)
+        self._found: list[tuple[int, int, str]] | None = None
+
+    def near(self, trig: _Trigger, lo: int, hi: int) -> str | None:
+        if self._found is None:
+            self._found = _routes(*self._args)
+        return _route(self._found, trig, lo, hi)
+
+
 class _SentenceCountries:
     """The countries of one sentence, looked up (``geo.find_countries``) only when a trigger needs them."""
 
@@ -613,21 +628,28 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     lex = _lex()
     facts: list[TradeFact] = []
     named: set[int] = set()  # facts whose sentence names a pair ("между A и B") of another fact: no context
-    for s0, s1, here in _by_sentence(text, triggers):
+    a_starts = [a.start_char for a in amounts]  # extract_amounts gives them in text order
+    bounds = list(_sentence_bounds(text))
+    for s0, s1, here in _by_sentence(bounds, triggers):
         sentence = _SentenceCountries(text, norm, s0, s1)
+        i0, i1 = bisect_left(a_starts, s0), bisect_left(a_starts, s1)
+        figures_here = _SentenceFigures(
+            norm, text, s0, s1, list(zip(range(i0, i1), amounts[i0:i1], strict=True)),
+            [d for d in dates if s0 <= d.start_char < s1],
+        )
         first = len(facts)
-        routes = _routes(norm, s0, s1)
+        routes = _SentenceRoutes(norm, s0, s1)
         has_turnover_pair = any(t.indicator == "turnover" for t in here)
-        owner: tuple[_Trigger, _Share, Callable[[], list[_Country]], str | None, int] | None = None
+        owner: tuple[_Trigger, _Share, Callable[[], list[_Country]], Callable[[], str | None], int] | None = None
         for k, trig in enumerate(here):
             lo = s0 if k == 0 else (here[k - 1].end + trig.start) // 2
             hi = s1 if k == len(here) - 1 else (trig.end + here[k + 1].start) // 2
             # a figure belongs to the last trigger written before it (figures before the first: the first)
             figures = (s0 if k == 0 else trig.start, s1 if k == len(here) - 1 else here[k + 1].start)
             mine = partial(_trigger_countries, sentence, trig, lo, hi, has_turnover_pair)
-            route = _route(routes, trig, lo, hi)
-            share = _Share(lo, hi, figures, (s0, s1), sentence)
-            found = _facts_for(text, norm, trig, share, mine, route, amounts, dates, lex)
+            route = partial(routes.near, trig, lo, hi)
+            share = _Share(lo, hi, figures, (s0, s1), sentence, figures_here)
+            found = _facts_for(text, norm, trig, share, mine, route, dates, lex)
             if found or owner is None:
                 facts.extend(found)
                 owner = (trig, share, mine, route, len(facts) - len(found))
@@ -637,13 +659,12 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
             o_trig, o_share, o_mine, o_route, o_at = owner
             o_share = replace(o_share, figures=(o_share.figures[0], figures[1]))
             del facts[o_at:]
-            facts.extend(_facts_for(text, norm, o_trig, o_share, o_mine, o_route, amounts, dates, lex))
+            facts.extend(_facts_for(text, norm, o_trig, o_share, o_mine, o_route, dates, lex))
             owner = (o_trig, o_share, o_mine, o_route, o_at)
         if len(facts) > first and any(c.role == "pair" for c in sentence.all()):
             named.update(range(first, len(facts)))  # the sentence's pair is its turnover's, not the context's
     if not facts:
         return facts
-    bounds = list(_sentence_bounds(text))
     facts = _anaphoric(text, norm, bounds, facts, amounts, dates)
     return _roles_from_context(text, norm, bounds, facts, named)
 
@@ -812,6 +833,30 @@ class _Share:
     figures: tuple[int, int]
     sentence: tuple[int, int]
     countries: _SentenceCountries  # every party of the sentence
+    amounts: _SentenceFigures  # every figure of the sentence
+
+
+class _SentenceFigures:
+    """The amounts of one sentence (with their article indices) and its counts, found once when asked."""
+
+    def __init__(
+        self,
+        norm: str,
+        text: str,
+        s0: int,
+        s1: int,
+        amounts: list[tuple[int, AmountMention]],
+        dates: list[DateMention],
+    ) -> None:
+        self.amounts = amounts
+        self._args = (norm, text, s0, s1, [a for _, a in amounts], dates)
+        self._counts: list[tuple[int, AmountMention]] | None = None
+
+    def counts(self) -> list[tuple[int, AmountMention]]:
+        """Counts of the sentence with negative indices (they have no amounts row)."""
+        if self._counts is None:
+            self._counts = [(-1 - k, c) for k, c in enumerate(_counts(*self._args))]
+        return self._counts
 
 
 _BEFORE_AMOUNT = re.compile(r"[\s(:—–-]{0,4}")
@@ -953,8 +998,7 @@ def _facts_for(
     trig: _Trigger,
     share: _Share,
     countries_of: Callable[[], list[_Country]],
-    route: str | None,
-    amounts: list[AmountMention],
+    route_of: Callable[[], str | None],
     dates: list[DateMention],
     lex: _Lex,
 ) -> list[TradeFact]:
@@ -967,13 +1011,13 @@ def _facts_for(
         return []
     linked = [
         (i, a)
-        for i, a in enumerate(amounts)
+        for i, a in share.amounts.amounts
         if a.start_char >= f0 and a.end_char <= f1 and a.unit not in lex.ignored_units
         and _unit_allowed(trig.rule, a.unit, lex)
     ]
     if _unit_allowed(trig.rule, None, lex):  # counts have no unit; negative indices: no amounts row
-        counts = _counts(norm, text, f0, f1, amounts, dates)
-        linked = sorted(linked + [(-1 - k, c) for k, c in enumerate(counts)], key=lambda ia: ia[1].start_char)
+        counts = [(k, c) for k, c in share.amounts.counts() if f0 <= c.start_char and c.end_char <= f1]
+        linked = sorted(linked + counts, key=lambda ia: ia[1].start_char)
     ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
     rank = None if linked or trig.indicator == "price" else _nearest(trig.start, ranks)
     top = None if linked else _top(norm, trig, lo, hi)
@@ -995,7 +1039,7 @@ def _facts_for(
     if not has_figure:
         if change is None and comms and any(c.role == "transit" for c in countries):
             change = "none"  # a named flow along its route: "экспорт казахской нефти через территорию Азербайджана"
-        if change is None or not (share.countries.all() or route or comms or not trig.rule.needs):
+        if change is None or not (share.countries.all() or route_of() or comms or not trig.rule.needs):
             return []  # a figure-less statement must state a change of a named flow (CONVENTIONS.md)
         if lex.modal_re.search(norm, *share.sentence):
             return []  # ... that happened, is happening or is decided: not a scenario, an option or an opinion
@@ -1066,7 +1110,7 @@ def _facts_for(
                 period_end=span[1],
                 period_granularity=period.granularity if period else None,
                 amount_index=idx if idx is not None and idx >= 0 else None,
-                route=route,
+                route=route_of(),
                 per_unit=per_unit,
             )
         )
