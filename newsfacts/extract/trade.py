@@ -974,11 +974,11 @@ def _needs_met(
     rule: _Rule,
     figures: tuple[bool, bool, bool],
     comms: list[tuple[int, str, str]],
-    countries: list[_Country],
+    countries_of: Callable[[], list[_Country]],
     per_unit: bool,
 ) -> bool:
     """Whether a statement holds one of what its trigger needs; ``figures``: (any figure, a non-money one,
-    a physical one)."""
+    a physical one); the countries are looked up last, only when nothing else meets the needs."""
     if not rule.needs:
         return True
     met = {
@@ -986,10 +986,11 @@ def _needs_met(
         "quantity": figures[1],
         "physical": figures[2],
         "commodity": bool(comms),
-        "country": bool(countries),
         "per_unit": per_unit,
     }
-    return any(met[n] for n in rule.needs)
+    if any(met.get(n, False) for n in rule.needs):
+        return True
+    return "country" in rule.needs and bool(countries_of())
 
 
 def _facts_for(
@@ -1030,12 +1031,12 @@ def _facts_for(
         if change is None and not _TRANSIT_WORD.search(norm, lo, hi):
             return []
     comms = _commodities(norm, min(lo, f0), max(hi, f1))  # the words of its share and of its figures
-    countries = countries_of()
     per_units = {i: _per_unit(norm, a) for i, a in linked if a.unit in lex.money_units}
     quantity = bool(rank or top) or any(a.unit not in lex.money_units for _, a in linked)
     physical = any(a.unit in _PHYSICAL_UNITS for _, a in linked)
-    if not _needs_met(trig.rule, (has_figure, quantity, physical), comms, countries, any(per_units.values())):
+    if not _needs_met(trig.rule, (has_figure, quantity, physical), comms, countries_of, any(per_units.values())):
         return []
+    countries = countries_of()
     if not has_figure:
         if change is None and comms and any(c.role == "transit" for c in countries):
             change = "none"  # a named flow along its route: "экспорт казахской нефти через территорию Азербайджана"
