@@ -87,6 +87,7 @@ def _lemma_prefixes(lemma_words: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+_MAX_FORMS = 500_000  # word forms whose matching form a tagger keeps (then it starts afresh)
 _SURFACE = 1 << 40  # offset of surface-match positions (kept apart from lemma-string positions)
 
 
@@ -192,6 +193,7 @@ class TopicTagger:
             if lemmatize is lemma
             else None
         )
+        self._forms: dict[str, str] = {}  # word form -> the form matched (its lemma, or it folded)
         self._has_lemma = bool(lemma_pats)
         self._has_surface = bool(surface_pats)
 
@@ -219,9 +221,15 @@ class TopicTagger:
                 prefixes = self._prefixes
                 if prefixes is None:
                     forms = {t: lem(t) for t in set(toks)}
-                else:
-                    forms = {t: lem(t) if _fold(t)[:_PREFIX] in prefixes else _fold(t) for t in set(toks)}
-                lemma_str = " " + " ".join(map(forms.__getitem__, toks)) + " "
+                    lemma_str = " " + " ".join(map(forms.__getitem__, toks)) + " "
+                else:  # the matching form of every word form seen, kept by this tagger (bounded)
+                    known = self._forms
+                    if len(known) > _MAX_FORMS:
+                        known.clear()
+                    for t in set(toks).difference(known):
+                        folded = _fold(t)
+                        known[t] = lem(t) if folded[:_PREFIX] in prefixes else folded
+                    lemma_str = " " + " ".join(map(known.__getitem__, toks)) + " "
                 for end, (length, inner, hits) in self._lemma_auto.iter(lemma_str):
                     found.extend((end - length + 1, end, inner, h) for h in hits)
             if self._has_surface:  # surface offsets live in their own range, apart from lemma offsets
