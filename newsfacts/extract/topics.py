@@ -87,7 +87,7 @@ def _lemma_prefixes(lemma_words: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-_MAX_FORMS = 500_000  # word forms whose matching form a tagger keeps (then it starts afresh)
+_MAX_FORMS = 200_000  # word forms whose matching form a tagger keeps (then it starts afresh)
 _SURFACE = 1 << 40  # offset of surface-match positions (kept apart from lemma-string positions)
 
 
