@@ -261,8 +261,8 @@ DATE_MENTIONS = Table(
         _c(
             "kind",
             pa.string(),
-            "point (a date or interval on the calendar), duration (\"два года\"), frequency (\"в год\", "
-            "\"ежегодно\") or reference (an unresolved back-reference: \"в том же году\"). Only points have "
+            'point (a date or interval on the calendar), duration ("два года"), frequency ("в год", '
+            '"ежегодно") or reference (an unresolved back-reference: "в том же году"). Only points have '
             "start_date/end_date: timeline queries should filter kind = 'point'. A person's age is not a date "
             "mention.",
             nullable=False,
@@ -271,8 +271,8 @@ DATE_MENTIONS = Table(
         _c(
             "duration_days",
             pa.float64(),
-            "Approximate length in days of a duration (\"два года\" -> 730.5); null for other kinds and vague "
-            "durations (\"несколько лет\").",
+            'Approximate length in days of a duration ("два года" -> 730.5); null for other kinds and vague '
+            'durations ("несколько лет").',
             min_value=0,
         ),
         _offsets()[3],
@@ -324,7 +324,12 @@ TRADE_FACTS = Table(
     row_id="fact_id",
     ordered_pairs=(("start_char", "end_char"), ("period_start", "period_end")),
     columns=(
-        _c("fact_id", pa.string(), "Row id: article_id + span + indicator + commodity (+ amount).", nullable=False),
+        _c(
+            "fact_id",
+            pa.string(),
+            "Row id: article_id + span + indicator + commodity (+ amount).",
+            nullable=False,
+        ),
         _article_id(),
         _c("amount_id", pa.string(), "The amounts row this fact quotes, if any."),
         _c(
@@ -399,7 +404,14 @@ TOPICS = Table(
         _c("iptc_code", pa.string(), "The IPTC concept: the code itself, or the domain topic's IPTC parent."),
         _c("iptc_level1", pa.string(), "IPTC level-1 ancestor, for coarse grouping."),
         _c("score", pa.float64(), "Weighted, length-normalised evidence score.", nullable=False, min_value=0),
-        _c("rank", pa.int16(), "1 = the article's strongest topic.", nullable=False, min_value=1),
+        _c(
+            "rank",
+            pa.int16(),
+            "1 = the article's strongest topic, always an IPTC level-1 subject; the article's level-1 subjects "
+            "rank first (by score), its narrower topics after them (by score).",
+            nullable=False,
+            min_value=1,
+        ),
         _c("evidence", pa.string(), "Matched terms with counts (term×n; …).", nullable=False),
         _c("extractor_version", pa.string(), "Version of the topic tagger.", nullable=False),
     ),

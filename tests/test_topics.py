@@ -246,8 +246,12 @@ def test_assignment_shape(tagger: TopicTagger) -> None:
     text = (REPO / "seeds" / "000_7b51122feffa36ca.txt").read_text(encoding="utf-8")
     result = tagger.tag(None, text)
     assert [t.rank for t in result] == list(range(1, len(result) + 1))
+    level1 = [t.topic_code == t.iptc_level1 for t in result]
+    assert level1[0] and level1 == sorted(level1, reverse=True)  # the level-1 subjects rank first ...
+    for group in (True, False):  # ... each group by score
+        scores = [t.score for t, top in zip(result, level1, strict=True) if top is group]
+        assert scores == sorted(scores, reverse=True)
     scores = [t.score for t in result]
-    assert scores == sorted(scores, reverse=True)
     threshold = tagger.taxonomy.settings["threshold"]
     assert all(threshold <= s < 1 for s in scores)
     assert len(codes(result)) == len(result)
@@ -631,6 +635,26 @@ def test_negatives(
     assert not (must_not & codes(result)), [(t.topic_label, t.evidence) for t in result]
     if level1:
         assert {t.iptc_level1 for t in result[:1]} == {level1}
+
+
+def test_ranks_name_the_strongest_subjects_first(tagger: TopicTagger, tmp_path: Path) -> None:
+    title, lead = (
+        "Выборы в парламент и цены на нефть",
+        "Депутаты обсудили бюджет; нефть подорожала, газопровод построен.",
+    )
+    ranked = tagger.tag(title, lead)
+    top = [t.topic_code for t in ranked if t.topic_code == t.iptc_level1]
+    assert [t.topic_code for t in ranked[: len(top)]] == top and {
+        "medtop:11000000",
+        "medtop:04000000",
+    } <= set(top)
+    doc = yaml.safe_load(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))
+    doc["settings"]["level1_first"] = 0
+    path = tmp_path / "topics.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    by_score = TopicTagger(path).tag(title, lead)
+    assert [t.score for t in by_score] == sorted((t.score for t in by_score), reverse=True)
+    assert {t.topic_code for t in by_score} == {t.topic_code for t in ranked}
 
 
 def test_every_topic_votes_for_its_level1_row(tagger: TopicTagger) -> None:

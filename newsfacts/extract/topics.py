@@ -16,7 +16,9 @@ How an article is scored (every number is a setting in the YAML):
   several descendants counts once), up to the IPTC level-1 topic, which is always a row of its own: an article
   about elections, parliament and ministers ranks "politics and government" first;
 - raw scores are divided by ``sqrt(max(n_tokens, norm_tokens) / norm_tokens)`` (length normalisation) and
-  mapped to ``1 - exp(-x / scale)`` in [0, 1); topics at or above ``threshold`` are ranked 1..n by ``x``;
+  mapped to ``1 - exp(-x / scale)`` in [0, 1); the ``max_topics`` strongest topics at or above ``threshold``
+  are ranked 1..n: with ``level1_first`` (the default) the article's IPTC level-1 subjects first, by score,
+  then its narrower topics, by score (so ranks 1-3 name its three strongest subjects); else all by score;
 - an article with evidence but no topic at the threshold gets its best-supported level-1 topic as its only
   row (a score below the threshold says how thin the evidence is); only an article without any matched term
   gets no topic (the run summary counts those).
@@ -164,6 +166,7 @@ class TopicTagger:
         self._threshold = s["threshold"]
         self._max_topics = int(s["max_topics"])
         self._vote = s["parent_vote"]
+        self._level1_first = bool(s["level1_first"])
         index = {t.code: i for i, t in enumerate(self.topics)}
         self._rollup: list[int | None] = [index[t.rollup] if t.rollup else None for t in self.topics]
         # the topics (IPTC concepts) a topic votes for: its IPTC ancestors that are topics of the taxonomy
@@ -322,8 +325,13 @@ class TopicTagger:
         if not scored and fallback is not None:
             scored = [fallback]
         scored.sort(key=lambda item: (-item[0], item[2]))
+        scored = scored[: self._max_topics]
+        if (
+            self._level1_first
+        ):  # the article's level-1 subjects first, then its narrower topics (each by score)
+            scored.sort(key=lambda item: not self._is_level1[item[3]])
         out: list[TopicAssignment] = []
-        for rank, (_x, score, _code, ti, terms) in enumerate(scored[: self._max_topics], start=1):
+        for rank, (_x, score, _code, ti, terms) in enumerate(scored, start=1):
             topic = self.topics[ti]
             terms.sort(key=lambda x: (-x[2], -x[1], x[0].text))
             out.append(

@@ -37,6 +37,7 @@ DEFAULT_SETTINGS: dict[str, float] = {
     "max_topics": 25,
     "default_weight": 1.0,  # weight of a one-word term or a trigger given without one
     "phrase_weight": 1.5,  # weight of a multi-word term given without one (phrases are more specific)
+    "level1_first": 1.0,  # 1: rank the level-1 subjects first (each group by score); 0: rank all by score
     "parent_vote": 1.0,  # share of a topic's term contributions its IPTC ancestors receive as votes
     "damp_df": 0.05,  # a term found in a larger share of articles (topics_term_df.tsv) weighs less ...
     "damp_min": 0.25,  # ... by ln(1/df) / ln(1/damp_df), never below this factor
