@@ -235,24 +235,18 @@ def _dative_or_person(word: str, slex: SpanLexicon) -> bool:
     from newsfacts.extract.morph import parses
 
     best = parses(word)[:2]
-    return any(
-        "datv" in p.tag and ({"NOUN", "NPRO"} & {p.tag.POS} or "Surn" in p.tag or "Name" in p.tag)
-        for p in best
-    )
+    return any("datv" in p.tag and ({"NOUN", "NPRO"} & {p.tag.POS} or "Surn" in p.tag or "Name" in p.tag)
+               for p in best)
 
 
 def _animate_noun_follows(text: str, pos: int) -> bool:
     """An animate noun among the next three words, before any punctuation: "сорокалетнего владельца"."""
     from newsfacts.extract.morph import parses
 
-    for word in re.findall(r"[А-ЯЁа-яё]+", re.split(r"[.,;:!?()«»\"]", text[pos : pos + 60], maxsplit=1)[0])[
-        :3
-    ]:
+    for word in re.findall(r"[А-ЯЁа-яё]+", re.split(r"[.,;:!?()«»\"]", text[pos : pos + 60], maxsplit=1)[0])[:3]:
         if any(p.tag.POS == "NOUN" and "anim" in p.tag for p in parses(word)[:1]):
             return True
     return False
-
-
 _AGE_PREP = re.compile(r"(?<![а-яё])(?:в|во|с|со|до|от|к)[\s\xa0]+$", re.I)
 _NAME_BEFORE = re.compile(r"(?<=[а-яё,] )[А-ЯЁ][а-яё]+[\s\xa0]+$")
 _NEXT_WORD = re.compile(r"[\s\xa0]+([а-яё]+)", re.I)

@@ -170,9 +170,7 @@ def parse_raw(item: RawInput) -> CleanArticle | Rejection:
     except DecodeError as exc:
         return _reject(item, "decode", exc.reason, exc.detail)
     if not decoded.text.strip():
-        return _reject(
-            item, "decode", "blank", f"{len(item.raw)} bytes of whitespace only ({decoded.encoding})"
-        )
+        return _reject(item, "decode", "blank", f"{len(item.raw)} bytes of whitespace only ({decoded.encoding})")
     if item.kind == "json":
         got = _from_json(item, decoded.text)
         if isinstance(got, Rejection):
