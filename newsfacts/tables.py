@@ -261,8 +261,8 @@ DATE_MENTIONS = Table(
         _c(
             "kind",
             pa.string(),
-            'point (a date or interval on the calendar), duration ("два года"), frequency ("в год", '
-            '"ежегодно") or reference (an unresolved back-reference: "в том же году"). Only points have '
+            "point (a date or interval on the calendar), duration (\"два года\"), frequency (\"в год\", "
+            "\"ежегодно\") or reference (an unresolved back-reference: \"в том же году\"). Only points have "
             "start_date/end_date: timeline queries should filter kind = 'point'. A person's age is not a date "
             "mention.",
             nullable=False,
@@ -271,8 +271,8 @@ DATE_MENTIONS = Table(
         _c(
             "duration_days",
             pa.float64(),
-            'Approximate length in days of a duration ("два года" -> 730.5); null for other kinds and vague '
-            'durations ("несколько лет").',
+            "Approximate length in days of a duration (\"два года\" -> 730.5); null for other kinds and vague "
+            "durations (\"несколько лет\").",
             min_value=0,
         ),
         _offsets()[3],
@@ -324,12 +324,7 @@ TRADE_FACTS = Table(
     row_id="fact_id",
     ordered_pairs=(("start_char", "end_char"), ("period_start", "period_end")),
     columns=(
-        _c(
-            "fact_id",
-            pa.string(),
-            "Row id: article_id + span + indicator + commodity (+ amount).",
-            nullable=False,
-        ),
+        _c("fact_id", pa.string(), "Row id: article_id + span + indicator + commodity (+ amount).", nullable=False),
         _article_id(),
         _c("amount_id", pa.string(), "The amounts row this fact quotes, if any."),
         _c(
