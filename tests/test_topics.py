@@ -771,3 +771,10 @@ def test_ng_sections_agree_with_the_rank1_topic(tagger: TopicTagger, archive: st
     assert armies.n and armies.rank1 / armies.n >= 0.8, (
         "military articles must rank conflict, war and peace first"
     )
+
+
+def test_no_topic_lists_a_term_twice(tagger: TopicTagger) -> None:
+    for topic in tagger.topics:
+        keys = [(t.surface, t.key) for t in topic.terms]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        assert not twice, f"{topic.code} lists {twice} twice (as lemmas)"
