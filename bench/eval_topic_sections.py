@@ -9,7 +9,8 @@ Reported per archive (``ng_0`` is the development archive; ``ng_1`` and later ar
 rank-1 agreement (the level-1 ancestor of the rank-1 topic is one the section stands for), top-3 agreement
 (any of the first three topics' level-1 ancestors), both per section group and overall, and the articles
 with text that got no topic at all (every NG article, scored or not). ``--show N`` prints N rank-1 misses
-per archive with their top topics and evidence, for reading errors.
+per archive with their top topics and evidence, for reading errors. The numbers are also written to
+``bench/results/eval_topic_sections.json``.
 
 Usage:
   .venv/bin/python bench/eval_topic_sections.py                 # every archive, separately
@@ -36,6 +37,7 @@ from newsfacts.extract.topics import TopicTagger  # noqa: E402
 from newsfacts.extract.types import TopicAssignment  # noqa: E402
 
 NEWS = ROOT.parent / "shared" / "corpus" / "news"
+RESULTS = ROOT / "bench" / "results" / "eval_topic_sections.json"
 
 ECONOMY = "medtop:04000000"
 POLITICS = "medtop:11000000"
@@ -200,12 +202,16 @@ def main() -> None:
     if args.archive:
         paths = [p for p in paths if p.name.split(".")[0] in args.archive]
     tagger = TopicTagger(args.taxonomy)
+    results = []
     for path in paths:
         s = score(tagger, load(path), path.name.split(".")[0])
+        results.append(s.as_dict())
         if args.json:
             print(json.dumps(s.as_dict(), ensure_ascii=False))
         else:
             report(s, args.show)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
