@@ -153,6 +153,7 @@ class _Run:
         self.seconds: dict[str, float] = {}
         self.n_filtered = 0
         self.n_extracted = 0
+        self.n_without_topics = 0  # published articles whose text holds no topic evidence at all
         self.trade_rows: list[dict[str, object]] = []  # the first MAX_TRADE_ARTIFACT_ROWS, for the artifact
 
     def add_seconds(self, seconds: dict[str, float]) -> None:
@@ -277,7 +278,7 @@ def articles_pipeline(
             )
             _summary_artifact(
                 run_id, source, warehouse, counts, outcome, time.perf_counter() - t0, message, docs,
-                run.n_filtered,
+                run.n_filtered, run.n_without_topics,
             )  # fmt: skip
             progress(100.0, "validation failed: nothing published")
             raise RunFailed(message)
@@ -293,7 +294,9 @@ def articles_pipeline(
         nf.append_run(wh, nf.run_row(run_id, started, source, counts, True, "completed", None, reprocess))
         progress(100.0, f"published {counts.n_new} articles")
     elapsed = time.perf_counter() - t0
-    _summary_artifact(run_id, source, warehouse, counts, outcome, elapsed, None, docs, run.n_filtered)
+    _summary_artifact(
+        run_id, source, warehouse, counts, outcome, elapsed, None, docs, run.n_filtered, run.n_without_topics
+    )
     _trade_facts_artifact(run.trade_rows)
     return {
         "run_id": run_id,
@@ -303,6 +306,7 @@ def articles_pipeline(
         "elapsed_s": round(elapsed, 2),
         "warehouse": warehouse if is_url(warehouse) else str(Path(warehouse).resolve()),
         "n_filtered": run.n_filtered,
+        "n_without_topics": run.n_without_topics,
         "data_docs": docs,
         "workers": 0 if on_dask else (n_workers if pool is not None else 1),
         "stage_seconds": {k: round(v, 3) for k, v in sorted(run.seconds.items())},
@@ -363,6 +367,7 @@ def _finish_chunk(
     run.add_seconds({"write": time.thread_time() - w0})
     run.sources += sources
     run.article_ids |= frames.article_ids
+    run.n_without_topics += nf.articles_without_topics(frames)
     _keep_trade_rows(run, frames)
     _report_progress(run, progress, expected)
     return True
@@ -400,6 +405,7 @@ def _summary_artifact(
     failure: str | None,
     docs: str | None = None,
     n_filtered: int = 0,
+    n_without_topics: int = 0,
 ) -> None:
     rows = "\n".join(f"| {t} | {n} |" for t, n in sorted(counts.rows_written.items()))
     checks = sum(v.evaluated for v in outcome.tables.values())
@@ -416,6 +422,7 @@ def _summary_artifact(
         f"- source: `{source}` → warehouse: `{warehouse}`\n"
         f"- inputs: {counts.n_inputs} (new articles {counts.n_new}, skipped {counts.n_skipped}, "
         f"duplicates {counts.n_duplicates}, quarantined {counts.n_quarantined}{filtered})\n"
+        f"- articles without any topic evidence (no topic row): {n_without_topics}\n"
         f"- validation: {'passed' if outcome.success else 'FAILED'} ({checks} expectations evaluated, "
         f"{len(outcome.quarantine_rows)} rows rejected)\n"
         f"- Great Expectations Data Docs: `{docs or 'not written'}`\n\n"

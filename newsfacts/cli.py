@@ -148,6 +148,7 @@ def format_summary(s: dict, elapsed: float) -> str:
             f"quarantined {s['n_quarantined']}"
             + (f", left out by the date filter {s['n_filtered']}" if s.get("n_filtered") else ""),
             f"  rows written: {rows or 'none'}",
+            f"  articles without any topic evidence (no topic row): {s.get('n_without_topics', 0)}",
             f"  validation: {'passed' if s['validation_success'] else 'FAILED'}"
             f" ({s['validation_rejected_rows']} rows rejected to quarantine)"
             + (f"; Data Docs {s['data_docs']}" if s.get("data_docs") else ""),

@@ -557,6 +557,20 @@ def concat_frames(parts: Iterable[Frames]) -> Frames:
     return Frames(tables, set().union(*(p.article_ids for p in parts)) if parts else set(), seconds)
 
 
+def articles_without_topics(frames: Frames) -> int:
+    """How many of the frames' articles have no topic row: their text holds no topic evidence at all.
+
+    The tagger gives every article with any evidence at least one topic; the run summary counts the rest, so
+    that an article is never silently left out of a topic chart.
+    """
+    articles = frames.tables.get("articles")
+    if articles is None or not len(articles):
+        return 0
+    topics = frames.tables.get("topics")
+    tagged = set(topics["article_id"]) if topics is not None and len(topics) else set()
+    return int((~articles["article_id"].isin(tagged)).sum())
+
+
 # ---------------------------------------------------------------------------------------------- quarantine
 def quarantine_id(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:24]

@@ -436,7 +436,14 @@ TOPICS = Table(
         _c("iptc_code", pa.string(), "The IPTC concept: the code itself, or the domain topic's IPTC parent."),
         _c("iptc_level1", pa.string(), "IPTC level-1 ancestor, for coarse grouping."),
         _c("score", pa.float64(), "Weighted, length-normalised evidence score.", nullable=False, min_value=0),
-        _c("rank", pa.int16(), "1 = the article's strongest topic.", nullable=False, min_value=1),
+        _c(
+            "rank",
+            pa.int16(),
+            "1 = the article's strongest topic, always an IPTC level-1 subject; the article's level-1 subjects "
+            "rank first (by score), its narrower topics after them (by score).",
+            nullable=False,
+            min_value=1,
+        ),
         _c("evidence", pa.string(), "Matched terms with counts (term×n; …).", nullable=False),
         _c("extractor_version", pa.string(), "Version of the topic tagger.", nullable=False),
     ),

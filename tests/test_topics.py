@@ -246,8 +246,12 @@ def test_assignment_shape(tagger: TopicTagger) -> None:
     text = (REPO / "seeds" / "000_7b51122feffa36ca.txt").read_text(encoding="utf-8")
     result = tagger.tag(None, text)
     assert [t.rank for t in result] == list(range(1, len(result) + 1))
+    level1 = [t.topic_code == t.iptc_level1 for t in result]
+    assert level1[0] and level1 == sorted(level1, reverse=True)  # the level-1 subjects rank first ...
+    for group in (True, False):  # ... each group by score
+        scores = [t.score for t, top in zip(result, level1, strict=True) if top is group]
+        assert scores == sorted(scores, reverse=True)
     scores = [t.score for t in result]
-    assert scores == sorted(scores, reverse=True)
     threshold = tagger.taxonomy.settings["threshold"]
     assert all(threshold <= s < 1 for s in scores)
     assert len(codes(result)) == len(result)
@@ -376,7 +380,7 @@ def test_import_has_no_side_effects() -> None:
         "assert 'prefect' not in sys.modules and 'pymorphy3' not in sys.modules; print(t.VERSION)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == VERSION == "topics-1"
+    assert out.stdout.strip() == VERSION == "topics-2"
 
 
 def test_score_is_monotone_in_evidence(tagger: TopicTagger) -> None:
@@ -426,9 +430,351 @@ def test_the_prefix_filter_changes_no_result(tagger: TopicTagger) -> None:
     from newsfacts.extract.topics import lemma
 
     unfiltered = TopicTagger(lemmatize=lambda word: lemma(word))
-    texts = [(None, (Path(__file__).resolve().parents[1] / "seeds" / n).read_text(encoding="utf-8"))
-             for n in ("000_7b51122feffa36ca.txt", "002_a33c8814e50c2989.txt")]
+    texts = [
+        (None, (Path(__file__).resolve().parents[1] / "seeds" / n).read_text(encoding="utf-8"))
+        for n in ("000_7b51122feffa36ca.txt", "002_a33c8814e50c2989.txt")
+    ]
     texts += _ng_articles(300)
     for title, text in texts:
         assert [(t.topic_code, t.score) for t in tagger.tag(title, text)] == [
-            (t.topic_code, t.score) for t in unfiltered.tag(title, text)]
+            (t.topic_code, t.score) for t in unfiltered.tag(title, text)
+        ]
+
+
+# Real NG headlines and leads (short quotes from ../shared/corpus/news/ng_0), one or more per subject:
+# (title, lead, the IPTC level-1 topic that must rank first, narrower topics that must be assigned)
+SUBJECTS = [
+    pytest.param(
+        '"Молодежное "Яблоко": оппозиционная деятельность становится опасной',
+        "Многие интересуются, зачем нужна «Яблоку» молодежная фракция? Основной задачей «Молодежного «Яблока» "
+        "является привлечение молодых людей к участию в выборах и деятельности партии.",
+        "medtop:11000000",
+        {"medtop:20000574"},
+        id="politics-party-and-elections",
+    ),
+    pytest.param(
+        '"Газпрома" на всех не хватит',
+        "Вчера «Газпром» снизил верхнюю планку прогноза собственной добычи газа в 2020 году.",
+        "medtop:04000000",
+        {"medtop:20001243"},
+        id="economy-gas",
+    ),
+    pytest.param(
+        "Рынок нефти: ОПЕК играет на повышение цен",
+        "Европу и США, настаивающих на увеличении мировой добычи нефти и снижении цен на нее, судя по всему, ждет "
+        "разочарование.",
+        "medtop:04000000",
+        {"medtop:20001243"},
+        id="economy-oil-market",
+    ),
+    pytest.param(
+        "F1. Гран-При США прошел без четырех машин и со «стопкой» штрафов",
+        "Семнадцатый этап чемпионата мира по кольцевым автогонкам в классе «Формула-1» в урезанном составе прошел "
+        "в США на автодроме Circuit of the Americas в Остине (Техас).",
+        "medtop:15000000",
+        {"medtop:20000991"},
+        id="sport-formula1",
+    ),
+    pytest.param(
+        'Москва будет строить атомный авианосец "Шторм"',
+        "Москва будет строить атомный авианосец «Шторм», на нем предполагается разместить авиационную войсковую "
+        "часть палубных Су-57.",
+        "medtop:16000000",
+        {"nf:military"},
+        id="military-aircraft-carrier",
+    ),
+    pytest.param(
+        "5. 30 сентября 2015 года Россия вступила в войну",
+        "Бесспорно, самым значимым военным событием для нашей страны в уходящем году стало проведение военной "
+        "операции в Сирии по официальной просьбе Дамаска, которая началась 30 сентября.",
+        "medtop:16000000",
+        {"medtop:20000056"},
+        id="war-syria",
+    ),
+    pytest.param(
+        "Минобороны: Российские бомбардировщики теперь будут прикрывать истребители",
+        "Заявление для прессы сделано в связи с гибелью в Сирии фронтового бомбардировщика Су-24м российских ВКС.",
+        "medtop:16000000",
+        {"nf:military"},
+        id="military-air-force",
+    ),
+    pytest.param(
+        "Жизнь – это колебание ионов",
+        "Наш соотечественник Илья Мечников получил Нобелевскую премию в области физиологии и медицины за 1908 год "
+        "за открытие макрофагов, или больших клеток-пожирателей различных патогенов.",
+        "medtop:13000000",
+        {"medtop:20000735"},
+        id="science-nobel-physiology",
+    ),
+    pytest.param(
+        "От Третьей мировой войны спасутся эмигрировавшие на Марс",
+        "Глава компании Space X Илон Маск заявил, что люди должны ускорить создание базы на Марсе.",
+        "medtop:13000000",
+        {"medtop:20000739"},
+        id="science-space",
+    ),
+    pytest.param(
+        "Бог есть поэт, а слово убери – безмолвие...",
+        "Стихи Соны Ван переведены с армянского такими известными поэтами и переводчиками, как Евгений Рейн. "
+        "Каждая хорошая новая книга – это событие не только для самого автора, но и для читателя.",
+        "medtop:01000000",
+        {"medtop:20000013"},
+        id="literature-poetry",
+    ),
+    pytest.param(
+        "Манифест против экстремизма",
+        "В издательстве «Алгоритм» выпустили в свет книгу-антиутопию «Дети перестройки. Предупреждение» за "
+        "авторством Марии Магдалиновой.",
+        "medtop:01000000",
+        {"medtop:20000013"},
+        id="literature-book-not-terror",
+    ),
+    pytest.param(
+        "В Запорожской епархии углубляется раскол",
+        "На заседании Синода Украинской православной церкви Московского патриархата в Киево-Печерской лавре "
+        "иерархи выразили беспокойство действиями областной прокуратуры.",
+        "medtop:12000000",
+        set(),
+        id="religion-church",
+    ),
+    pytest.param(
+        "Утилизация твердых бытовых отходов по-французски",
+        "Итак, Россия занялась мусором. Закон должен был бы положить конец бесконтрольным мусорным свалкам.",
+        "medtop:06000000",
+        set(),
+        id="environment-waste",
+    ),
+    pytest.param(
+        "Найдено средство борьбы с глобальным потеплением",
+        "Каждый раз с возникновением природных катаклизмов мировая общественность начинает живо интересоваться и "
+        "обсуждать проблемы изменения климата.",
+        "medtop:06000000",
+        {"medtop:20000418"},
+        id="environment-climate",
+    ),
+    pytest.param(
+        "Что-то не так с Хоакином Фениксом",
+        "«Тебя никогда здесь не было» – четвертый полнометражный фильм шотландского режиссера Линн Рэмси. На "
+        "прошлогоднем Каннском фестивале он был удостоен призов за лучший сценарий.",
+        "medtop:01000000",
+        {"medtop:20000005"},
+        id="arts-cinema",
+    ),
+    pytest.param(
+        'Шестой фестиваль независимых театров для детей "Карабас" пройдет в Москве',
+        "В этом году будут показаны 20 спектаклей, созданных независимыми театрами и творческими объединениями.",
+        "medtop:01000000",
+        {"medtop:20000029"},
+        id="arts-theatre",
+    ),
+    pytest.param(
+        "Выборы в парламент назначены на март",
+        "Депутаты и министры обсудили сроки голосования; правительство выделит средства ЦИК.",
+        "medtop:11000000",
+        {"medtop:20000574", "medtop:20000615", "medtop:20000593"},
+        id="subtopics-vote-for-politics",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "lead", "first", "narrower"), SUBJECTS)
+def test_subject_ranks_first(
+    tagger: TopicTagger, title: str, lead: str, first: str, narrower: set[str]
+) -> None:
+    result = tagger.tag(title, lead)
+    assert result, "no topic"
+    assert result[0].iptc_level1 == first, [(t.topic_label, t.score, t.evidence) for t in result[:4]]
+    assert narrower <= codes(result), f"missing {narrower - codes(result)}"
+
+
+# (title, text, codes that must not be assigned, a level-1 topic that must be)
+NEGATIVES = [
+    pytest.param(
+        "Война цен на рынке бензина",
+        "Сети АЗС начали войну цен: бензин подешевел на два рубля за литр.",
+        {"medtop:20000056", "medtop:16000000"},
+        "medtop:04000000",
+        id="price-war-is-not-war",
+    ),
+    pytest.param(
+        "Ценовая война операторов связи",
+        "Мобильные операторы снижают тарифы: ценовая война продолжается третий месяц.",
+        {"medtop:20000056", "medtop:16000000"},
+        "medtop:04000000",
+        id="tariff-war-is-not-war",
+    ),
+    pytest.param(
+        "В Астане открылся новый торговый центр",
+        "Торговый центр в Астане займет 40 тысяч квадратных метров, сообщил акимат.",
+        {"medtop:15000000"},
+        None,
+        id="astana-city-is-not-sport",
+    ),
+    pytest.param(
+        "Президент выступил с призывом к миру",
+        "Глава государства призвал стороны к диалогу.",
+        {"nf:military", "medtop:16000000"},
+        "medtop:11000000",
+        id="an-appeal-is-not-conscription",
+    ),
+    pytest.param(
+        "Восточный экономический форум открылся во Владивостоке",
+        "Инвесторы подписали соглашения на 3 трлн рублей.",
+        {"medtop:20000739", "medtop:13000000"},
+        "medtop:04000000",
+        id="eastern-is-not-the-cosmodrome",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "must_not", "level1"), NEGATIVES)
+def test_negatives(
+    tagger: TopicTagger, title: str, text: str, must_not: set[str], level1: str | None
+) -> None:
+    result = tagger.tag(title, text)
+    assert not (must_not & codes(result)), [(t.topic_label, t.evidence) for t in result]
+    if level1:
+        assert {t.iptc_level1 for t in result[:1]} == {level1}
+
+
+def test_ranks_name_the_strongest_subjects_first(tagger: TopicTagger, tmp_path: Path) -> None:
+    title, lead = (
+        "Выборы в парламент и цены на нефть",
+        "Депутаты обсудили бюджет; нефть подорожала, газопровод построен.",
+    )
+    ranked = tagger.tag(title, lead)
+    top = [t.topic_code for t in ranked if t.topic_code == t.iptc_level1]
+    assert [t.topic_code for t in ranked[: len(top)]] == top and {
+        "medtop:11000000",
+        "medtop:04000000",
+    } <= set(top)
+    doc = yaml.safe_load(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))
+    doc["settings"]["level1_first"] = 0
+    path = tmp_path / "topics.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    by_score = TopicTagger(path).tag(title, lead)
+    assert [t.score for t in by_score] == sorted((t.score for t in by_score), reverse=True)
+    assert {t.topic_code for t in by_score} == {t.topic_code for t in ranked}
+
+
+def test_every_topic_votes_for_its_level1_row(tagger: TopicTagger) -> None:
+    result = {t.topic_code: t for t in tagger.tag("Выборы в парламент назначены на март", "")}
+    politics = result["medtop:11000000"]
+    assert politics.rank == 1
+    assert {"выборы", "парламент"} <= set(politics.evidence_terms)
+    assert politics.score >= max(result["medtop:20000574"].score, result["medtop:20000615"].score)
+    for t in result.values():  # every row's level-1 ancestor is a row too
+        assert t.iptc_level1 in result
+
+
+def test_thin_evidence_still_places_the_article_at_level1(tagger: TopicTagger) -> None:
+    filler = " ".join(["Сегодня в городе состоялось обычное заседание без особых новостей."] * 60)
+    result = tagger.tag(None, f"Он пошел домой.\n\n{filler} Была метель.")
+    assert [t.topic_code for t in result] == ["medtop:17000000"]  # weather, a level-1 topic
+    (only,) = result
+    assert only.rank == 1 and only.evidence == "метель×1"
+    assert 0 < only.score < tagger.taxonomy.settings["threshold"]  # the score says how thin it is
+    assert tagger.tag(None, f"Он пошел домой.\n\n{filler}") == []  # no evidence at all: no topic
+
+
+def test_headline_and_lead_weigh_more_than_the_body(tagger: TopicTagger) -> None:
+    filler = " ".join(["Сегодня в городе состоялось обычное заседание без особых новостей."] * 30)
+    in_lead = tagger.tag("Обычный день", f"Цены на нефть выросли.\n\n{filler}")
+    in_body = tagger.tag("Обычный день", f"Обычный день.\n\n{filler} Цены на нефть выросли.")
+    lead_score = {t.topic_code: t.score for t in in_lead}["medtop:20001243"]
+    body_score = {t.topic_code: t.score for t in in_body}.get("medtop:20001243", 0.0)
+    assert lead_score > body_score
+
+
+def test_frequent_terms_are_damped(tmp_path: Path) -> None:
+    df = tmp_path / "df.tsv"
+    df.write_text("# test\nL\tнефть\t0.5\n", encoding="utf-8")
+    damped = TopicTagger(term_df_path=df)
+    plain = TopicTagger(term_df_path=tmp_path / "absent.tsv")
+    weight = {t.text: t.weight for t in next(t for t in damped.topics if t.code == "medtop:20001243").terms}
+    base = {t.text: t.weight for t in next(t for t in plain.topics if t.code == "medtop:20001243").terms}
+    assert weight["нефть"] < base["нефть"] and weight["газопровод"] == base["газопровод"]
+
+
+def test_articles_without_topics_are_counted() -> None:
+    import pandas as pd
+
+    from newsfacts.pipeline import Frames, articles_without_topics
+
+    frames = Frames(
+        {
+            "articles": pd.DataFrame({"article_id": ["a", "b", "c"]}),
+            "topics": pd.DataFrame({"article_id": ["a"]}),
+        },
+        {"a", "b", "c"},
+    )
+    assert articles_without_topics(frames) == 2
+    empty = Frames(
+        {"articles": pd.DataFrame({"article_id": ["a"]}), "topics": pd.DataFrame({"article_id": []})}, {"a"}
+    )
+    assert articles_without_topics(empty) == 1
+
+
+def test_the_cli_summary_shows_articles_without_topics() -> None:
+    from newsfacts.cli import format_summary
+
+    summary = {
+        "run_id": "r", "warehouse": "w", "n_inputs": 2, "n_new": 2, "n_skipped": 0, "n_duplicates": 0,
+        "n_quarantined": 0, "rows_written": {"topics": 3}, "validation_success": True,
+        "validation_rejected_rows": 0, "elapsed_s": 1.0, "n_without_topics": 1,
+    }  # fmt: skip
+    assert "articles without any topic evidence (no topic row): 1" in format_summary(summary, 1.0)
+
+
+@pytest.mark.slow
+def test_a_run_counts_the_articles_without_topics(tmp_path: Path) -> None:
+    """The real CLI over a seed and a text with no topic evidence: the summary counts the latter."""
+    import os
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "seed.txt").write_text((REPO / "seeds" / "000_7b51122feffa36ca.txt").read_text(encoding="utf-8"))
+    (src / "nothing.txt").write_text("Он пошел домой и лег спать. Утром он проснулся и пошел гулять.\n")
+    env = {
+        **os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false",
+    }  # fmt: skip
+    cmd = [sys.executable, "-m", "newsfacts.cli", "run", str(src), "--warehouse", str(tmp_path / "wh")]
+    out = subprocess.run([*cmd, "--no-ner", "--json"], cwd=REPO, capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr[-3000:]
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    assert summary["n_new"] == 2 and summary["n_without_topics"] == 1
+
+
+# the development signal: NG newsroom sections mapped to IPTC level-1 topics (bench/eval_topic_sections.py);
+# regression floors, below the issue's goals (rank-1 0.85, top-3 0.95), which the closing note reports on
+SECTION_FLOORS = {"ng_0": (0.76, 0.93), "ng_1": (0.76, 0.93)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("archive", sorted(SECTION_FLOORS))
+def test_ng_sections_agree_with_the_rank1_topic(tagger: TopicTagger, archive: str) -> None:
+    path = SHARED / "corpus" / "news" / f"{archive}.jsonlines.zip"
+    if not path.exists():
+        pytest.skip(f"{path} is absent: this test needs ../shared beside the checkout")
+    sys.path.insert(0, str(REPO))
+    from bench.eval_topic_sections import load, score
+
+    result = score(tagger, load(path), archive)
+    overall = result.overall
+    rank1_floor, top3_floor = SECTION_FLOORS[archive]
+    assert overall.n > 300
+    assert overall.rank1 / overall.n >= rank1_floor, result.as_dict()
+    assert overall.top3 / overall.n >= top3_floor, result.as_dict()
+    assert result.no_topic == 0, f"{result.no_topic} of {result.n_articles} articles without a topic"
+    armies = result.groups["armies"]
+    assert armies.n and armies.rank1 / armies.n >= 0.8, (
+        "military articles must rank conflict, war and peace first"
+    )
+
+
+def test_no_topic_lists_a_term_twice(tagger: TopicTagger) -> None:
+    for topic in tagger.topics:
+        keys = [(t.surface, t.key) for t in topic.terms]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        assert not twice, f"{topic.code} lists {twice} twice (as lemmas)"

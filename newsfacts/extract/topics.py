@@ -6,12 +6,22 @@ How an article is scored (every number is a setting in the YAML):
   lemmatised with pymorphy3 (cached per word form); terms are matched on lemmas (multi-word terms on
   consecutive lemmas), triggers (acronyms, names) case-sensitively on the surface tokens;
 - an occurrence counts ``title_weight`` / ``lead_weight`` / ``body_weight`` times; negative terms of a topic
-  cancel that topic's matches inside them ("сектор Газа" is not natural gas);
-- a term contributes ``weight * (1 + ln c)`` for a weighted count ``c >= 1`` (``weight * c`` below 1), so that
-  several different terms count more than one repeated term; a topic's raw score is the sum over its terms;
+  cancel that topic's matches inside them ("сектор Газа" is not natural gas, "война цен" is not a war);
+- a term contributes ``weight * boost * (1 + ln c)`` for a weighted count ``c >= 1`` (``weight * boost * c``
+  below 1), so that several different terms count more than one repeated term; ``boost`` is ``title_boost``
+  or ``lead_boost`` when the term is found in the headline or the lead (1 otherwise); a term's weight is
+  damped when it occurs in many articles (``damp_df``, ``damp_min``, ``data/topics_term_df.tsv``);
 - a domain topic (``nf:...``) also feeds its IPTC parent concept, which is emitted as a row of its own;
+- every topic's terms vote for its IPTC ancestors (``parent_vote`` of their contribution; a term shared by
+  several descendants counts once), up to the IPTC level-1 topic, which is always a row of its own: an article
+  about elections, parliament and ministers ranks "politics and government" first;
 - raw scores are divided by ``sqrt(max(n_tokens, norm_tokens) / norm_tokens)`` (length normalisation) and
-  mapped to ``1 - exp(-x / scale)`` in [0, 1); topics at or above ``threshold`` are ranked 1..n.
+  mapped to ``1 - exp(-x / scale)`` in [0, 1); the ``max_topics`` strongest topics at or above ``threshold``
+  are ranked 1..n: with ``level1_first`` (the default) the article's IPTC level-1 subjects first, by score,
+  then its narrower topics, by score (so ranks 1-3 name its three strongest subjects); else all by score;
+- an article with evidence but no topic at the threshold gets its best-supported level-1 topic as its only
+  row (a score below the threshold says how thin the evidence is); only an article without any matched term
+  gets no topic (the run summary counts those).
 """
 
 from __future__ import annotations
@@ -23,10 +33,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from newsfacts.extract.morph import parses
-from newsfacts.extract.topics_taxonomy import Taxonomy, Term, Topic, load_taxonomy, tokens
+from newsfacts.extract.topics_taxonomy import Taxonomy, Topic, load_taxonomy, tokens
 from newsfacts.extract.types import TopicAssignment
 
-VERSION: str = "topics-1"
+VERSION: str = "topics-2"
 
 __all__ = ["VERSION", "TopicTagger", "lemma", "lemma_variants"]
 
@@ -79,6 +89,7 @@ def _lemma_prefixes(lemma_words: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+_MAX_FORMS = 200_000  # word forms whose matching form a tagger keeps (then it starts afresh)
 _SURFACE = 1 << 40  # offset of surface-match positions (kept apart from lemma-string positions)
 
 
@@ -139,21 +150,31 @@ class TopicTagger:
         taxonomy_path: str | Path | None = None,
         *,
         iptc_path: str | Path | None = None,
+        term_df_path: str | Path | None = None,
         lemmatize: Callable[[str], str] = lemma,
         variants: Callable[[str], tuple[str, ...]] = lemma_variants,
     ) -> None:
         self._lemma = lemmatize
-        self.taxonomy: Taxonomy = load_taxonomy(variants, taxonomy_path, iptc_path)
+        self.taxonomy: Taxonomy = load_taxonomy(variants, taxonomy_path, iptc_path, term_df_path)
         self.topics: list[Topic] = self.taxonomy.topics
         s = self.taxonomy.settings
         self._region_weight = {"title": s["title_weight"], "lead": s["lead_weight"], "body": s["body_weight"]}
+        self._region_boost = {"title": s["title_boost"], "lead": s["lead_boost"], "body": 1.0}
         self._lead_chars = int(s["lead_chars"])
         self._norm_tokens = max(1.0, s["norm_tokens"])
         self._scale = max(1e-9, s["scale"])
         self._threshold = s["threshold"]
         self._max_topics = int(s["max_topics"])
+        self._vote = s["parent_vote"]
+        self._level1_first = bool(s["level1_first"])
         index = {t.code: i for i, t in enumerate(self.topics)}
         self._rollup: list[int | None] = [index[t.rollup] if t.rollup else None for t in self.topics]
+        # the topics (IPTC concepts) a topic votes for: its IPTC ancestors that are topics of the taxonomy
+        self._ancestors: list[tuple[int, ...]] = [
+            tuple(index[c] for c in self.taxonomy.ancestors(t.iptc) if c in index and c != t.code)
+            for t in self.topics
+        ]
+        self._is_level1: list[bool] = [self.taxonomy.level1(t.iptc) == t.code for t in self.topics]
         lemma_pats: dict[str, list[_Hit]] = {}
         surface_pats: dict[str, list[_Hit]] = {}
         for ti, topic in enumerate(self.topics):
@@ -171,13 +192,17 @@ class TopicTagger:
         self._surface_auto = _build_automaton(surface_pats)
         # the prefix filter is exact for pymorphy lemmas only; an injected lemmatiser sees every form
         self._prefixes: frozenset[str] | None = (
-            _lemma_prefixes(word for key in lemma_pats for word in key.split()) if lemmatize is lemma else None
+            _lemma_prefixes(word for key in lemma_pats for word in key.split())
+            if lemmatize is lemma
+            else None
         )
+        self._forms: dict[str, str] = {}  # word form -> the form matched (its lemma, or it folded)
         self._has_lemma = bool(lemma_pats)
         self._has_surface = bool(surface_pats)
 
     def _match(self, title: str | None, text: str) -> tuple[dict[tuple[int, int, int], list[float]], int]:
-        """Weighted and plain counts per (output topic, source topic, term), and the number of tokens.
+        """Weighted count, plain count and prominence boost (the largest of the regions it was found in) per
+        (output topic, source topic, term), and the number of tokens.
 
         A domain topic's matches also count for its IPTC parent. Within one output topic a match inside a
         longer match (or at the same place) is counted once, and matches inside a negative term are dropped.
@@ -191,6 +216,7 @@ class TopicTagger:
                 continue
             n_tokens += len(toks)
             rw = self._region_weight[name]
+            boost = self._region_boost[name]
             found: list[tuple[int, int, bool, _Hit]] = []
             if self._has_lemma:
                 # one lookup per distinct form; a form that cannot begin a taxonomy word is not lemmatised
@@ -198,9 +224,15 @@ class TopicTagger:
                 prefixes = self._prefixes
                 if prefixes is None:
                     forms = {t: lem(t) for t in set(toks)}
-                else:
-                    forms = {t: lem(t) if _fold(t)[:_PREFIX] in prefixes else _fold(t) for t in set(toks)}
-                lemma_str = " " + " ".join(map(forms.__getitem__, toks)) + " "
+                    lemma_str = " " + " ".join(map(forms.__getitem__, toks)) + " "
+                else:  # the matching form of every word form seen, kept by this tagger (bounded)
+                    known = self._forms
+                    if len(known) > _MAX_FORMS:
+                        known.clear()
+                    for t in set(toks).difference(known):
+                        folded = _fold(t)
+                        known[t] = lem(t) if folded[:_PREFIX] in prefixes else folded
+                    lemma_str = " " + " ".join(map(known.__getitem__, toks)) + " "
                 for end, (length, inner, hits) in self._lemma_auto.iter(lemma_str):
                     found.extend((end - length + 1, end, inner, h) for h in hits)
             if self._has_surface:  # surface offsets live in their own range, apart from lemma offsets
@@ -234,41 +266,72 @@ class TopicTagger:
                         phrases.setdefault(target, []).append((start, end))
                     c = counts.get((target, topic, term))
                     if c is None:
-                        counts[(target, topic, term)] = [rw, 1.0]
+                        counts[(target, topic, term)] = [rw, 1.0, boost]
                     else:
                         c[0] += rw
                         c[1] += 1
+                        if boost > c[2]:
+                            c[2] = boost
         return counts, n_tokens
 
     def tag(self, title: str | None, text: str) -> list[TopicAssignment]:
-        """Ranked topics of one article (title may be None), those scoring at or above the threshold."""
+        """Ranked topics of one article (title may be None), those scoring at or above the threshold.
+
+        An article with some evidence but no topic at the threshold gets one row: its best-supported IPTC
+        level-1 topic (the score says how weak it is). Only an article without any evidence gets none.
+        """
         counts, n_tokens = self._match(title, text or "")
         if not counts:
             return []
         # per output topic: one entry per distinct term (a parent and its domain topic may share a term)
-        by_key: dict[int, dict[tuple[str, bool], tuple[Term, float, float]]] = {}
-        for (target, ti, ki), (wc, n) in counts.items():
+        own: dict[int, dict[tuple[str, bool], list[Any]]] = {}
+        for (target, ti, ki), (wc, n, boost) in counts.items():
             term = self.topics[ti].terms[ki]
-            bucket_ = by_key.setdefault(target, {})
+            bucket_ = own.setdefault(target, {})
             key = (term.key, term.surface)
-            if key in bucket_:
-                _t, wc0, n0 = bucket_[key]
-                bucket_[key] = (_t, wc0 + wc, n0 + n)
+            entry = bucket_.get(key)
+            if entry is None:
+                bucket_[key] = [term, wc, n, 1.0, boost]
             else:
-                bucket_[key] = (term, wc, n)
-        merged = {target: list(b.values()) for target, b in by_key.items()}
+                entry[1] += wc
+                entry[2] += n
+                entry[4] = max(entry[4], boost)
+        # each topic's terms vote for its IPTC ancestors; a term several descendants share counts once
+        merged: dict[int, dict[tuple[str, bool], list[Any]]] = {t: dict(b) for t, b in own.items()}
+        if self._vote > 0:
+            for ti, bucket in own.items():
+                for anc in self._ancestors[ti]:
+                    into = merged.setdefault(anc, {})
+                    for key, (term, wc, n, _f, boost) in bucket.items():
+                        cur = into.get(key)
+                        if cur is None or (cur[3] < 1.0 and wc > cur[1]):
+                            into[key] = [term, wc, n, self._vote, boost]
         norm = math.sqrt(max(n_tokens, self._norm_tokens) / self._norm_tokens)
-        scored: list[tuple[float, str, int, list[tuple[Term, float, float]]]] = []
-        for ti, bucket in merged.items():
+        scored: list[tuple[float, float, str, int, list[list[Any]]]] = []
+        fallback: tuple[float, float, str, int, list[list[Any]]] | None = None
+        for ti, b in merged.items():
             raw = 0.0
-            for term, wc, _n in bucket:
-                raw += term.weight * (1.0 + math.log(wc) if wc >= 1.0 else wc)
-            score = 1.0 - math.exp(-(raw / norm) / self._scale)
-            if score >= self._threshold and raw > 0:
-                scored.append((score, self.topics[ti].code, ti, bucket))
-        scored.sort(key=lambda x: (-x[0], x[1]))
+            for term, wc, _n, factor, boost in b.values():
+                raw += factor * boost * term.weight * (1.0 + math.log(wc) if wc >= 1.0 else wc)
+            if raw <= 0:
+                continue
+            x = raw / norm  # ranked on x itself: the score saturates near 1 for strong topics
+            score = 1.0 - math.exp(-x / self._scale)
+            item = (x, score, self.topics[ti].code, ti, list(b.values()))
+            if score >= self._threshold:
+                scored.append(item)
+            elif self._is_level1[ti] and (fallback is None or (-x, item[2]) < (-fallback[0], fallback[2])):
+                fallback = item
+        if not scored and fallback is not None:
+            scored = [fallback]
+        scored.sort(key=lambda item: (-item[0], item[2]))
+        scored = scored[: self._max_topics]
+        if (
+            self._level1_first
+        ):  # the article's level-1 subjects first, then its narrower topics (each by score)
+            scored.sort(key=lambda item: not self._is_level1[item[3]])
         out: list[TopicAssignment] = []
-        for rank, (score, _code, ti, terms) in enumerate(scored[: self._max_topics], start=1):
+        for rank, (_x, score, _code, ti, terms) in enumerate(scored, start=1):
             topic = self.topics[ti]
             terms.sort(key=lambda x: (-x[2], -x[1], x[0].text))
             out.append(
@@ -277,10 +340,10 @@ class TopicTagger:
                     topic_label=topic.label,
                     score=round(score, 4),
                     rank=rank,
-                    evidence="; ".join(f"{t.text}×{int(n)}" for t, _wc, n in terms),
+                    evidence="; ".join(f"{t.text}×{int(n)}" for t, _wc, n, _f, _b in terms),
                     iptc_code=topic.iptc,
                     iptc_level1=self.taxonomy.level1(topic.iptc),
-                    evidence_terms=tuple(t.text for t, _wc, _n in terms),
+                    evidence_terms=tuple(t.text for t, _wc, _n, _f, _b in terms),
                 )
             )
         return out

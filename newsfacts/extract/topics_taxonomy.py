@@ -8,9 +8,10 @@ lemmatised here with the same lemmatiser the tagger applies to articles, so "Ð¶Ð
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import yaml
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_TAXONOMY = DATA_DIR / "topics.yaml"
 DEFAULT_IPTC_SUBSET = DATA_DIR / "iptc_subset.csv"
+DEFAULT_TERM_DF = DATA_DIR / "topics_term_df.tsv"
 
 TOKEN_RE = re.compile(r"[^\W_]+")
 
@@ -26,6 +28,8 @@ DEFAULT_SETTINGS: dict[str, float] = {
     "title_weight": 3.0,  # an occurrence in the title counts this many times
     "lead_weight": 2.0,  # an occurrence in the lead paragraph
     "body_weight": 1.0,
+    "title_boost": 1.0,  # a term found in the title weighs this many times more (whatever its count) ...
+    "lead_boost": 1.0,  # ... and one found in the lead (when not in the title) this many times
     "lead_chars": 600,  # the lead is the first paragraph, at most this many characters
     "norm_tokens": 300,  # raw scores are divided by sqrt(max(n_tokens, norm_tokens) / norm_tokens)
     "scale": 4.0,  # score = 1 - exp(-normalised / scale), in [0, 1)
@@ -33,6 +37,10 @@ DEFAULT_SETTINGS: dict[str, float] = {
     "max_topics": 25,
     "default_weight": 1.0,  # weight of a one-word term or a trigger given without one
     "phrase_weight": 1.5,  # weight of a multi-word term given without one (phrases are more specific)
+    "level1_first": 1.0,  # 1: rank the level-1 subjects first (each group by score); 0: rank all by score
+    "parent_vote": 1.0,  # share of a topic's term contributions its IPTC ancestors receive as votes
+    "damp_df": 0.05,  # a term found in a larger share of articles (topics_term_df.tsv) weighs less ...
+    "damp_min": 0.25,  # ... by ln(1/df) / ln(1/damp_df), never below this factor
 }
 
 
@@ -87,6 +95,15 @@ class Taxonomy:
             code = concept.parent
         return None
 
+    def ancestors(self, qcode: str | None) -> list[str]:
+        """The IPTC ancestors of ``qcode`` (its parent first, level 1 last), following the subset's parents."""
+        out: list[str] = []
+        code = self.iptc[qcode].parent if qcode in self.iptc else None
+        while code and code in self.iptc and code not in out:
+            out.append(code)
+            code = self.iptc[code].parent
+        return out
+
 
 def load_iptc(path: str | Path = DEFAULT_IPTC_SUBSET) -> dict[str, IptcConcept]:
     """Read the IPTC subset CSV (lines starting with ``#`` are the attribution header)."""
@@ -95,6 +112,27 @@ def load_iptc(path: str | Path = DEFAULT_IPTC_SUBSET) -> dict[str, IptcConcept]:
         return {
             r["qcode"]: IptcConcept(r["qcode"], int(r["level"]), r["parent"] or None, r["name"]) for r in rows
         }
+
+
+def load_term_df(path: str | Path = DEFAULT_TERM_DF) -> dict[tuple[bool, str], float]:
+    """Document frequency per term: (surface?, key) -> share of articles (``#`` lines are comments)."""
+    out: dict[tuple[bool, str], float] = {}
+    p = Path(path)
+    if not p.exists():
+        return out
+    for line in p.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, key, df = line.split("\t")
+        out[(kind == "S", key)] = float(df)
+    return out
+
+
+def damping(df: float | None, damp_df: float, damp_min: float) -> float:
+    """The weight factor of a term found in a share ``df`` of articles: 1 up to ``damp_df``, then less."""
+    if df is None or df <= damp_df or not 0 < damp_df < 1:
+        return 1.0
+    return max(damp_min, math.log(1.0 / df) / math.log(1.0 / damp_df)) if df < 1 else damp_min
 
 
 def tokens(text: str) -> list[str]:
@@ -177,14 +215,28 @@ def _parse_topic(
     )
 
 
+def _damped(
+    topic: Topic, term_df: Mapping[tuple[bool, str], float], damp_df: float, damp_min: float
+) -> Topic:
+    """The topic with each term's weight multiplied by its damping factor (terms frequent everywhere weigh less)."""
+    terms = tuple(
+        replace(t, weight=t.weight * damping(term_df.get((t.surface, t.key)), damp_df, damp_min))
+        for t in topic.terms
+    )
+    return replace(topic, terms=terms)
+
+
 def load_taxonomy(
     lemma: Variants,
     path: str | Path | None = None,
     iptc_path: str | Path | None = None,
+    term_df_path: str | Path | None = None,
 ) -> Taxonomy:
     """Load and validate a taxonomy YAML; domain topics whose IPTC parent has no entry get a synthetic one.
 
-    ``lemma`` gives the lemma variants of a word form (the text's lemma of the form first).
+    ``lemma`` gives the lemma variants of a word form (the text's lemma of the form first). Term weights are
+    damped by the terms' document frequencies in ``term_df_path`` (default ``data/topics_term_df.tsv``, made
+    by ``bench/make_topic_term_df.py``; a missing file damps nothing).
     """
     yaml_path = Path(path) if path is not None else DEFAULT_TAXONOMY
     doc = yaml.safe_load(yaml_path.read_text(encoding="utf-8")) or {}
@@ -198,6 +250,9 @@ def load_taxonomy(
         settings[key] = float(value)
     default = (settings["default_weight"], settings["phrase_weight"])
     topics = [_parse_topic(t, lemma, default, iptc) for t in doc["topics"]]
+    term_df = load_term_df(term_df_path if term_df_path is not None else DEFAULT_TERM_DF)
+    if term_df:
+        topics = [_damped(t, term_df, settings["damp_df"], settings["damp_min"]) for t in topics]
     codes = [t.code for t in topics]
     dupes = sorted({c for c in codes if codes.count(c) > 1})
     if dupes:
@@ -212,4 +267,10 @@ def load_taxonomy(
                 )
             )
             known.add(t.rollup)
-    return Taxonomy(topics=topics, settings=settings, iptc=iptc)
+    taxonomy = Taxonomy(topics=topics, settings=settings, iptc=iptc)
+    for t in list(topics):  # every topic's IPTC level-1 ancestor is a topic: it receives the branch's votes
+        top = taxonomy.level1(t.iptc)
+        if top and top not in known:
+            topics.append(Topic(code=top, label=iptc[top].name, label_ru=None, iptc=top))
+            known.add(top)
+    return taxonomy
