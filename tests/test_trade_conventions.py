@@ -229,8 +229,8 @@ def test_every_trigger_has_a_literal_prefix() -> None:
 
 @pytest.mark.slow
 def test_dev_set_floor(tmp_path: Path) -> None:
-    """The real CLI over the 36 hand-annotated articles, scored by the set's own score_trade.py: a floor well
-    under today's measure (recall ~0.72, precision ~0.78), so a regression in the mechanism shows."""
+    """The real CLI over the 36 hand-annotated articles, scored by the set's own score_trade.py: the floor the
+    issue sets (recall and precision >= 0.75) and floors on the fields, so a regression in the mechanism shows."""
     articles = shared_path("gold", "trade", "articles")
     scorer = shared_path("gold", "trade", "score_trade.py")
     wh = tmp_path / "wh"
@@ -246,7 +246,8 @@ def test_dev_set_floor(tmp_path: Path) -> None:
         [sys.executable, str(scorer), str(wh), "--json"], capture_output=True, text=True, timeout=120, check=True
     )
     res = json.loads(out.stdout.strip().splitlines()[-1])
-    assert res["recall"] >= 0.65, res
-    assert res["precision"] >= 0.70, res
+    assert res["recall"] >= 0.75, res
+    assert res["precision"] >= 0.75, res
     assert res["field_agreement"]["value"] >= 0.85, res
     assert res["field_agreement"]["indicator"] >= 0.85, res
+    assert res["field_agreement"]["value_kind"] >= 0.85, res
