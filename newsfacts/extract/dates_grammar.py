@@ -68,13 +68,15 @@ class _Fragments:
         self.PART = alternation(lex.parts) + w
         self.HALF = alternation(lex.half_words) + w
         self.UNIT = alternation(lex.units) + w
+        self.WINDOW = alternation(lex.window_words) + w
+        self.RELDAY = alternation(lex.relative_days)
         self.UNIT_COUNT = (
             alternation(
                 [f for f, u in lex.units.items() if u in ("year", "month", "week", "day", "halfyear")]
             )
             + w
         )
-        self.DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:-?го)?"
+        self.DAYNUM = rf"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:-?{alternation(lex.day_suffixes)}{w})?"
 
     def yeartail(self, p: str) -> str:
         """An optional year after a day or month: "2025 года", "этого года", "две тысячи двадцатого года"."""
@@ -105,6 +107,14 @@ def _rules(f: _Fragments) -> dict[str, tuple[str, Handler]]:
             rules.numeric,
         ),
         "iso": (r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)", rules.numeric),
+        "numeric_dm": (rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})(?!\d|[.,]\d|[-–—]\d){f.GUARD}", rules.numeric_day_month),
+        "numeric_range": (
+            rf"(?P<d1>\d{{1,2}})(?P<p1>\.(?P<m1>\d{{1,2}})(?:\.(?P<y1>\d{{4}}|\d{{2}}))?)?(?P<dot1>\.)?"
+            rf"(?:\s*[-–—/]\s*|\s+(?:по|до)\s+)"
+            rf"(?P<d2>\d{{1,2}})\.(?P<m2>\d{{1,2}})(?:\.(?P<y2>\d{{4}}|\d{{2}})|(?P<dot2>\.))?(?!\d|[.,]\d)"
+            rf"{f.YWORD}?{f.GUARD}",
+            rules.numeric_range,
+        ),
         "day_range": (
             rf"(?P<d1>{f.DAYNUM})(?:\s+(?P<m1>{f.MONTH_ANY}){f.yeartail('a')})?"
             rf"(?:\s*[-–—]\s*|\s+(?:по|до|и|или|на)\s+)(?P<d2>{f.DAYNUM})\s+(?P<m2>{f.MONTH_ANY})"
@@ -136,6 +146,11 @@ def _rules(f: _Fragments) -> dict[str, tuple[str, Handler]]:
             rf"через\s+(?:(?P<n>\d{{1,3}}|{f.CARD}(?:\s+{f.CARD})?)\s+)?(?P<u>{f.UNIT_COUNT})",
             rules.count_shift,
         ),
+        "window": (
+            rf"(?P<dir>{f.WINDOW})\s+(?P<n>\d{{1,3}}|{f.CARD}(?:\s+{f.CARD})?)\s+"
+            rf"(?P<u>{f.UNIT})",
+            rules.window,
+        ),
         "month": (
             rf"(?P<m1>{f.MONTH})(?:(?:\s*[-–—]\s*|\s+(?:и|или|по|до)\s+)(?P<m2>{f.MONTH}))?{f.yeartail('a')}",
             rules.month,
@@ -144,7 +159,7 @@ def _rules(f: _Fragments) -> dict[str, tuple[str, Handler]]:
             rf"(?P<n>\d{{1,2}}|{f.CARD})\s+месяц(?:ев|а){f.W}{f.yeartail('a')}",
             rules.months_of_year,
         ),
-        "word_day": (rf"(?P<dw>{f.NUMORD})\s+(?P<m>{f.MONTH}){f.yeartail('a')}", rules.word_day),
+        "word_day": (rf"(?P<dw>{f.NUMORD})\s+(?P<m>{f.MONTH_ANY}){f.yeartail('a')}", rules.word_day),
         "word_year": (rf"(?P<yw>{f.NUMORD})\s+(?:год|года|году|годом){f.W}", rules.word_year),
         "quarter_word": (rf"(?P<n>{f.ORD})\s+(?P<u>{qunit}){f.yeartail('a')}", rules.quarter_half),
         "half_word": (
@@ -173,7 +188,7 @@ def _rules(f: _Fragments) -> dict[str, tuple[str, Handler]]:
             rules.relative_unit,
         ),
         "rel_day": (
-            rf"(?:(?P<w>позавчера|вчера|сегодня|завтра|послезавтра)"
+            rf"(?:(?P<w>{f.RELDAY})"
             rf"|сегодняшн(?:ий|его|ему|ем)\s+(?:день|дня|дню|числа)){f.W}",
             rules.relative_day,
         ),
@@ -198,8 +213,11 @@ _SHORT_NUMBER_RULES = frozenset(
         "months_of_year",
         "duration",
         "age_adj",
+        "numeric_range",
     }
 )
+_NUMERIC_RULES = frozenset({"numeric", "numeric_dm", "numeric_range"})
+_SUFFIXED_NUMBER_RULES = frozenset({"century_num", "age_adj", "day", "day_range"})
 _YEAR_NUMBER_RULES = frozenset({"iso", "year_range", "year", "decade", "count_ago"})
 _ROMAN_RULES = ("roman", "roman_century")
 
@@ -232,6 +250,7 @@ def _word_anchors(lex: Lexicon) -> dict[tuple[str, bool], tuple[str, ...]]:
     add(["сегодняшн"], "rel_day", stem=True)
     add(lex.weekdays, "weekday")
     add(["через"], "later")
+    add(lex.window_words, "window")
     add(["год", "месяц", "неделю", "день", "сутки", "полгода"], "ago")
     add(["прошлогодн"], "last_year_adj", stem=True)
     for words, names, stem in spans.anchor_words(lex):
@@ -268,11 +287,11 @@ class Grammar:
             elif size <= 2:
                 after = text[m.end() : m.end() + 1]
                 if after == ".":
-                    found.setdefault(m.start(), set()).add("numeric")
-                elif after.isspace() or after in ("-", "–", "—"):
+                    found.setdefault(m.start(), set()).update(_NUMERIC_RULES)
+                elif after.isspace() or after in ("-", "–", "—", "/"):
                     found.setdefault(m.start(), set()).update(_SHORT_NUMBER_RULES)
                 elif after.isalpha():
-                    found.setdefault(m.start(), set()).update(("century_num", "age_adj"))
+                    found.setdefault(m.start(), set()).update(_SUFFIXED_NUMBER_RULES)
                 elif after == ",":
                     found.setdefault(m.start(), set()).add("duration")
             elif size == 3:

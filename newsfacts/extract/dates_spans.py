@@ -43,6 +43,12 @@ class Holiday:
 
 
 @dataclass(frozen=True)
+class Era:
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
 class SpanLexicon:
     unit_of: dict[str, str]  # form -> unit
     unit_days: dict[str, float]
@@ -55,6 +61,7 @@ class SpanLexicon:
     frequency_each: tuple[str, ...]
     age_stems: dict[str, int]
     age_nouns: frozenset[str]
+    age_before: re.Pattern[str]  # an age cue (and adverbs) right before a count: "ему было всего "
     duration_nouns: frozenset[str]
     penalty_words: frozenset[str]
     ref_pronouns: tuple[str, ...]
@@ -67,6 +74,9 @@ class SpanLexicon:
     holiday_names: dict[str, Holiday]  # "наурыз" -> dates
     countries: re.Pattern[str]
     country_of: dict[str, str]  # stem -> ISO2
+    era_heads: tuple[str, ...]
+    era_renamed: tuple[str, ...]
+    eras: dict[str, Era]  # name form -> interval
 
 
 def _strip_prep(phrase: str) -> str:
@@ -108,6 +118,11 @@ def span_lexicon() -> SpanLexicon:
         frequency_each=tuple(raw["frequency_each"]),
         age_stems={norm_word(k): int(v) for k, v in raw["age_stems"].items()},
         age_nouns=frozenset(norm_word(w) for w in raw["age_nouns"]),
+        age_before=re.compile(
+            rf"(?:(?<![а-яё]){alternation(raw['age_cues'])}[\s\xa0]+(?:{alternation(raw['age_adverbs'])}[\s\xa0]+)*"
+            r"|\()$",
+            re.I,
+        ),
         duration_nouns=frozenset(norm_word(w) for w in raw["duration_nouns"]),
         penalty_words=frozenset(norm_word(w) for w in raw["penalty_words"]),
         ref_pronouns=tuple(raw["reference_pronouns"]),
@@ -123,6 +138,9 @@ def span_lexicon() -> SpanLexicon:
         holiday_names=names,
         countries=countries,
         country_of=country_of,
+        era_heads=tuple(raw["era_heads"]),
+        era_renamed=tuple(raw["era_renamed"]),
+        eras={norm_word(n): Era(e["start"], e["end"]) for e in raw["eras"] for n in e["names"]},
     )
 
 
@@ -213,17 +231,11 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
         return _mk(m, "reference", granularity)
     if _COMPARATIVE_AFTER.match(m.string, m.end()):
         return _mk(m, "age", granularity)  # "на несколько месяцев старше": a difference of ages
-    if unit == "year" and g["n"] and not vague and not g["u2"] and _is_age(m, slex, pre):
-        return _mk(m, "age", "year")
+    if g["n"] and not vague and _is_age(m, slex, pre, cue_only=unit != "year" or bool(g["u2"])):
+        return _mk(m, "age", granularity)
     return _mk(m, "duration", granularity, days=days)
 
 
-_AGE_BEFORE = re.compile(
-    r"(?:(?<![а-яё])(?:возрасте|исполнилось|исполнился|исполнилась|исполнится|исполнилось бы|было|будет|старше"
-    r"|младше|моложе|дожил|дожила|ему|ей|им)[\s\xa0]+(?:(?:всего|уже|лишь|только|ровно|едва|почти)[\s\xa0]+)?"
-    r"|\()$",
-    re.I,
-)
 _PREV_WORD = re.compile(r"([А-ЯЁа-яё]+)[\s\xa0]+(?:([A-ZА-ЯЁ][\w-]*)[\s\xa0]+)?$")
 _COMPARATIVE_AFTER = re.compile(r"[\s\xa0]+(?:старше|младше|моложе)(?![а-яё])", re.I)
 
@@ -252,16 +264,21 @@ _NAME_BEFORE = re.compile(r"(?<=[а-яё,] )[А-ЯЁ][а-яё]+[\s\xa0]+$")
 _NEXT_WORD = re.compile(r"[\s\xa0]+([а-яё]+)", re.I)
 
 
-def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str) -> bool:
-    """ "ему было 64 года", "в 24 года", "с 14 лет", "до 65 лет", "Келли 52 года.", "(51 год)": a person's age."""
+def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = False) -> bool:
+    """ "ему было 64 года", "в 24 года", "с 14 лет", "до 65 лет", "Келли 52 года.", "(51 год)": a person's age.
+
+    ``cue_only``: months, days or "N лет и M дней" are an age only after an age cue ("в возрасте", "ему было").
+    """
     if pre:
         return False
     text, lo, hi = m.string, m.start(), m.end()
     before = text[max(0, lo - 40) : lo]
     nxt = _NEXT_WORD.match(text, hi)
     following = norm_word(nxt.group(1)) if nxt else ""
-    if following == "жизни" or _AGE_BEFORE.search(before):
+    if (following == "жизни" and not cue_only) or slex.age_before.search(before):
         return True
+    if cue_only:
+        return False
     if following in slex.penalty_words:
         return False
     if _AGE_PREP.search(before):
@@ -427,6 +444,20 @@ def holiday(m: re.Match[str], lex: Lexicon) -> Cand | None:
     return Cand(m.start(), m.end(), "day", from_pub=nearest, kind="holiday", priority=1)
 
 
+def era(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "в годы Великой Отечественной войны", "во времена СССР": a named era with its interval."""
+    e = span_lexicon().eras[norm_word(m["era"])]
+    return Cand(
+        m.start(),
+        m.end(),
+        "day",
+        year_ref=("abs", e.start.year),
+        period=lambda _y: (e.start, e.end),
+        kind="era",
+        priority=1,
+    )
+
+
 def _country_near(m: re.Match[str], slex: SpanLexicon, hol: Holiday) -> str | None:
     """The holiday's country named in its sentence (after it first, then before), or None."""
     if "*" in hol.dates:
@@ -505,6 +536,11 @@ def rules(card: str, ordinal: str, w: str) -> dict[str, tuple[str, Handler]]:
             rf"(?:(?:день|дня|дню|днем|днём|дне)\s+(?P<tail>{tails})|(?P<name>{names}))",
             holiday,
         ),
+        "era": (
+            rf"(?:{alternation(slex.era_heads)}|{alternation(slex.era_renamed)}){w}\s+"
+            rf"(?P<era>{alternation(slex.eras)})(?![а-яёa-z0-9-])",
+            era,
+        ),
     }
 
 
@@ -530,4 +566,5 @@ def anchor_words(lex: Lexicon) -> list[tuple[list[str], tuple[str, ...], bool]]:
         ([p.split()[0] for p in slex.vague_past], ("vague_past",), False),
         (["день", "дня", "дню", "днем"], ("holiday",), False),
         ([n.split()[0] for n in slex.holiday_names], ("holiday",), False),
+        ([h.split()[0] for h in slex.era_heads + slex.era_renamed], ("era",), False),
     ]
