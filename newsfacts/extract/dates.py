@@ -230,6 +230,27 @@ def _resolve(text: str, c: Cand, start: int, pub: date | None, cue: _Cue) -> Dat
         return None
 
 
+_TITLE_LENGTH = 32
+
+
+def _in_title(text: str, start: int, end: int) -> bool:
+    """Whether the words ``text[start:end]`` lie inside a short quoted name: «Музыка для декабря», газета
+    "Сегодня", «Россия сегодня» (a title, not a time). Long quotes are speech, and a year in a name is still
+    a year («Улица 1905 года»)."""
+    if any(ch.isdigit() for ch in text[start:end]):
+        return False
+    lo = max(0, end - _TITLE_LENGTH)
+    for opening, closing in (("«", "»"), ('"', '"'), ("“", "”")):
+        o = text.rfind(opening, lo, start)
+        if o < 0 or closing in text[o + 1 : start]:
+            continue
+        c = text.find(closing, end, o + _TITLE_LENGTH)
+        paired = opening != '"' or text.count('"', 0, o) % 2 == 0  # an opening straight quote
+        if c >= 0 and paired and "\n" not in text[o:c] and opening not in text[end:c]:
+            return True
+    return False
+
+
 def extract_dates(text: str, published: date | None) -> list[DateMention]:
     """Date mentions in ``text``, normalised against the publication date ``published`` (may be None).
 
@@ -248,6 +269,9 @@ def extract_dates(text: str, published: date | None) -> list[DateMention]:
         prep = norm_word(m.group(1)) if m else ""
         if m:
             start = m.start()
+        if _in_title(text, c.start, c.end):
+            floor = c.end
+            continue
         mention = _resolve(text, c, start, published, _Cue(text, start, c.end, prep, c.tense))
         if mention is not None and mention.kind != "age":  # ages are recognised only to be left out
             out.append(mention)

@@ -102,11 +102,12 @@ def _rules(f: _Fragments) -> dict[str, tuple[str, Handler]]:
     )
     return {
         "numeric": (
-            rf"(?<!\d[.,])(?P<d>\d{{1,2}})\.\s?(?P<m>\d{{1,2}})\.\s?(?P<y>\d{{4}}|\d{{2}})(?!\d|[.,]\d)"
+            rf"(?<!\d[.,/])(?P<d>\d{{1,2}})(?P<sep>[./])\s?(?P<m>\d{{1,2}})(?P=sep)\s?(?P<y>\d{{4}}|\d{{2}})"
+            rf"(?!\d|[.,/]\d|\.[a-z])"
             rf"{f.YWORD}?",
             rules.numeric,
         ),
-        "iso": (r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)", rules.numeric),
+        "iso": (r"(?<![\w/.-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w/-])", rules.numeric),
         "numeric_dm": (rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})(?!\d|[.,]\d|[-–—]\d){f.GUARD}", rules.numeric_day_month),
         "numeric_range": (
             rf"(?P<d1>\d{{1,2}})(?P<p1>\.(?P<m1>\d{{1,2}})(?:\.(?P<y1>\d{{4}}|\d{{2}}))?)?(?P<dot1>\.)?"
@@ -288,7 +289,9 @@ class Grammar:
                 after = text[m.end() : m.end() + 1]
                 if after == ".":
                     found.setdefault(m.start(), set()).update(_NUMERIC_RULES)
-                elif after.isspace() or after in ("-", "–", "—", "/"):
+                elif after == "/":
+                    found.setdefault(m.start(), set()).update(("numeric", "numeric_range"))
+                elif after.isspace() or after in ("-", "–", "—"):
                     found.setdefault(m.start(), set()).update(_SHORT_NUMBER_RULES)
                 elif after.isalpha():
                     found.setdefault(m.start(), set()).update(_SUFFIXED_NUMBER_RULES)

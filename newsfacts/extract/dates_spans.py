@@ -120,7 +120,7 @@ def span_lexicon() -> SpanLexicon:
         age_nouns=frozenset(norm_word(w) for w in raw["age_nouns"]),
         age_before=re.compile(
             rf"(?:(?<![а-яё]){alternation(raw['age_cues'])}[\s\xa0]+(?:{alternation(raw['age_adverbs'])}[\s\xa0]+)*"
-            r"|\()$",
+            r"|\()(?:\d{1,3}(?:,|[\s\xa0]+и)?[\s\xa0]+)*$",  # a list of ages: "им было 30, 20 и 19 лет"
             re.I,
         ),
         duration_nouns=frozenset(norm_word(w) for w in raw["duration_nouns"]),
@@ -229,7 +229,9 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
         return _mk(m, "point", granularity, vague=True, tense="past" if tail else "future")
     if tail or pre == "спустя":
         return _mk(m, "reference", granularity)
-    if _COMPARATIVE_AFTER.match(m.string, m.end()):
+    if _COMPARATIVE_AFTER.match(m.string, m.end()) or _COMPARATIVE_BEFORE.search(
+        m.string, max(0, m.start() - 30), m.start()
+    ):
         return _mk(m, "age", granularity)  # "на несколько месяцев старше": a difference of ages
     if g["n"] and not vague and _is_age(m, slex, pre, cue_only=unit != "year" or bool(g["u2"])):
         return _mk(m, "age", granularity)
@@ -238,6 +240,7 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
 
 _PREV_WORD = re.compile(r"([А-ЯЁа-яё]+)[\s\xa0]+(?:([A-ZА-ЯЁ][\w-]*)[\s\xa0]+)?$")
 _COMPARATIVE_AFTER = re.compile(r"[\s\xa0]+(?:старше|младше|моложе)(?![а-яё])", re.I)
+_COMPARATIVE_BEFORE = re.compile(r"(?<![а-яё])(?:старше|младше|моложе)[\s\xa0]+(?:[а-яё]+[\s\xa0]+)?на[\s\xa0]+$", re.I)
 
 
 def _dative_or_person(word: str, slex: SpanLexicon) -> bool:
@@ -262,6 +265,9 @@ def _animate_noun_follows(text: str, pos: int) -> bool:
 _AGE_PREP = re.compile(r"(?<![а-яё])(?:в|во|с|со|до|от|к)[\s\xa0]+$", re.I)
 _NAME_BEFORE = re.compile(r"(?<=[а-яё,] )[А-ЯЁ][а-яё]+[\s\xa0]+$")
 _NEXT_WORD = re.compile(r"[\s\xa0]+([а-яё]+)", re.I)
+_CLAUSE_END = re.compile(r"[\s\xa0]*(?:[.,;)(]|$)")
+_APPOSITION_BEFORE = re.compile(r"(?:[A-ZА-ЯЁ][\w-]+|\))[\s\xa0]*[,—–(][\s\xa0]*$")
+_NAMES_AT_START = re.compile(r"(?:^|[.!?»][\s\xa0]+|\n)((?:[А-ЯЁ][а-яё]+[\s\xa0]+){1,3})$")
 
 
 def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = False) -> bool:
@@ -269,10 +275,10 @@ def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = Fals
 
     ``cue_only``: months, days or "N лет и M дней" are an age only after an age cue ("в возрасте", "ему было").
     """
-    if pre:
-        return False
     text, lo, hi = m.string, m.start(), m.end()
     before = text[max(0, lo - 40) : lo]
+    if pre:  # "ему было примерно 45 лет", "в возрасте более 100 лет"; "в течение 5 лет" is a duration
+        return bool(slex.age_before.search(before))
     nxt = _NEXT_WORD.match(text, hi)
     following = norm_word(nxt.group(1)) if nxt else ""
     if (following == "жизни" and not cue_only) or slex.age_before.search(before):
@@ -288,7 +294,18 @@ def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = Fals
         return True
     if prev and prev.group(2) and _dative_or_person(prev.group(1), slex):
         return True
-    return bool(_NAME_BEFORE.search(before)) and bool(re.match(r"\s*[.,;)]", text[hi : hi + 2]))
+    if not _CLAUSE_END.match(text, hi):
+        return False
+    if _NAME_BEFORE.search(before) or _APPOSITION_BEFORE.search(before):
+        return True  # "сказал Келли 52 года.", "Мишель Бачелет — 54 года, врач", "Топалов, 31 год (родился"
+    names = _NAMES_AT_START.search(before)  # "Келли 52 года." at the start of a sentence
+    return bool(names) and all(_is_name(w) for w in names.group(1).split())  # type: ignore[union-attr]
+
+
+def _is_name(word: str) -> bool:
+    from newsfacts.extract.morph import parses
+
+    return any({"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(",")) for p in parses(word)[:2])
 
 
 def _bare_unit(m: re.Match[str], unit: str, days: float | None) -> Cand | None:
@@ -395,8 +412,8 @@ def pronoun_reference(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if pm is None:
         return None
     p, unit = norm_word(pm["pron"]), norm_word(m.group())
-    if p == "то" and unit == "время" and pm["same"]:
-        return None  # "в то же время": a discourse connective ("at the same time"), rarely a time
+    if p == "то" and unit == "время":
+        return None  # "в то же время" (a connective), "в то время" (the corpora tag 1 in 12 as a date)
     if not pm["same"]:
         if p.startswith("это") and unit in ("год", "году", "года", "месяц", "месяце", "неделе", "неделю"):
             return None  # "в этом году" is the publication year (rel_unit)
