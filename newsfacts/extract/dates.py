@@ -102,15 +102,15 @@ def _cues() -> _Cues:
     return _Cues(lexicon())
 
 
-def _infer_year(period_of: Callable[[int], Period], pub: date, future: bool) -> int:
+def _infer_year(period_of: Callable[[int], Period], pub: date, future: Callable[[], bool]) -> int:
     """The year of a year-less date: the publication year, or the one before/after by news convention.
 
     "20 декабря" in an article of 10 January is last December unless the sentence speaks of the future.
     """
     start, end = period_of(pub.year)
-    if not future and start > pub + _YEAR_INFER_SLACK:
+    if start > pub + _YEAR_INFER_SLACK and not future():
         return pub.year - 1
-    if future and end < pub - _YEAR_INFER_SLACK:
+    if end < pub - _YEAR_INFER_SLACK and future():
         return pub.year + 1
     return pub.year
 
@@ -200,7 +200,7 @@ def _resolve(text: str, c: Cand, start: int, pub: date | None, cue: _Cue) -> Dat
         return _non_point(text, c, start, pub, cue)
     try:
         if c.from_pub is not None:
-            period = c.from_pub(pub, cue.future()) if pub else None
+            period = c.from_pub(pub, cue.future) if pub else None
             year = period[0].year if period else None
             return _mention(
                 text,
@@ -223,7 +223,7 @@ def _resolve(text: str, c: Cand, start: int, pub: date | None, cue: _Cue) -> Dat
             return _mention(
                 text, c, start, None, False, None, kind == "rel", anchor, _tense(c, None, None, cue)
             )
-        y = pub.year + value if kind == "rel" else _infer_year(c.period, pub, cue.future())
+        y = pub.year + value if kind == "rel" else _infer_year(c.period, pub, cue.future)
         period = c.period(y)
         return _mention(text, c, start, period, True, y, kind == "rel", anchor, _tense(c, period, pub, cue))
     except ValueError:  # an impossible date (29 February of a common year, …)

@@ -15,6 +15,8 @@ from newsfacts.extract import dates_calendar as cal
 from newsfacts.extract.dates_lexicon import Lexicon, norm_word
 
 Period = cal.Period
+Future = Callable[[], bool]  # whether to read forward from publication (asked only when a rule needs it)
+FromPub = Callable[[date, Future], "Period"]
 YearRef = tuple[str, int]  # ("abs", 2025) / ("rel", -1: offset from the publication year) / ("missing", 0)
 MISSING: YearRef = ("missing", 0)
 
@@ -32,7 +34,7 @@ class Cand:
     granularity: str
     year_ref: YearRef = MISSING
     period: Callable[[int], Period] | None = None  # the period, given the year
-    from_pub: Callable[[date, bool], Period] | None = None  # the period, given publication date and future?
+    from_pub: FromPub | None = None  # the period, given the publication date and whether to read forward
     month: int | None = None
     day: int | None = None
     tense: str | None = None  # intrinsic tense of relative words (вчера, через, прошлом)
@@ -516,7 +518,7 @@ def relative_unit(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if m["wd"]:
         wd = lex.weekdays[norm_word(m["wd"])]
 
-        def weekday_period(pub: date, future: bool) -> Period:
+        def weekday_period(pub: date, _f: Future) -> Period:
             if offset < 0:
                 day = cal.nearest_weekday(pub - timedelta(days=1), wd, False)
             elif offset > 0:
@@ -557,13 +559,13 @@ def _count(raw: str | None, lex: Lexicon) -> float | None:
     return total
 
 
-def _shifted(unit: str, n: float, sign: int) -> tuple[str, Callable[[date, bool], Period]] | None:
+def _shifted(unit: str, n: float, sign: int) -> tuple[str, FromPub] | None:
     """The grain and period of a point ``n`` units from publication (Duckling's reading): the day for days,
     weeks and months ("через неделю", "три месяца назад"), the month for whole years ("два года назад")."""
     if unit == "year" and n == int(n):
         months = sign * 12 * int(n)
 
-        def month_of(pub: date, _f: bool) -> Period:
+        def month_of(pub: date, _f: Future) -> Period:
             return cal.month_period(*cal.shift_months(pub.year, pub.month, months))
 
         return "month", month_of
@@ -573,7 +575,7 @@ def _shifted(unit: str, n: float, sign: int) -> tuple[str, Callable[[date, bool]
             return None
         by = sign * int(count)
 
-        def day_by_months(pub: date, _f: bool) -> Period:
+        def day_by_months(pub: date, _f: Future) -> Period:
             return (cal.add_months(pub, by),) * 2
 
         return "day", day_by_months
@@ -607,7 +609,7 @@ def window(m: re.Match[str], lex: Lexicon) -> Cand | None:
     count = int(n)
     sign = lex.window_words[norm_word(m["dir"])]
 
-    def period(pub: date, _f: bool) -> Period:
+    def period(pub: date, _f: Future) -> Period:
         near, far = _unit_period(pub, unit, sign), _unit_period(pub, unit, sign * count)
         return (far[0], near[1]) if sign < 0 else (near[0], far[1])
 
@@ -630,8 +632,8 @@ def weekday(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if (wd == 3 or word[0].isupper()) and not has_prep:
         return None
 
-    def period(pub: date, future: bool) -> Period:
-        day = cal.nearest_weekday(pub, wd, future)
+    def period(pub: date, future: Future) -> Period:
+        day = cal.nearest_weekday(pub, wd, future())
         return day, day
 
     return _cand(m, "day", "weekday", from_pub=period)

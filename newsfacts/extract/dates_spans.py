@@ -16,7 +16,7 @@ from functools import lru_cache
 import yaml
 
 from newsfacts.extract.dates_lexicon import DATA_FILE, Lexicon, alternation, norm_word
-from newsfacts.extract.dates_rules import MISSING, Cand, Handler, Period
+from newsfacts.extract.dates_rules import MISSING, Cand, Future, Handler, Period
 
 _PREV_WORD = re.compile(r"([а-яёa-z]+(?:\s+(?:течение|течении|протяжении))?)[\s\xa0]+$", re.I)
 _AMOUNT_BEFORE = re.compile(
@@ -308,16 +308,19 @@ def _is_name(word: str) -> bool:
     return any({"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(",")) for p in parses(word)[:2])
 
 
+_PLURAL_UNITS = frozenset(("годы", "годах", "годами", "годам", "лет", "дни", "дней", "месяцев", "недель"))
+
+
 def _bare_unit(m: re.Match[str], unit: str, days: float | None) -> Cand | None:
     """A unit without a count: "за год" (duration), "63 млрд кубометров в год" (frequency), "по итогам года"."""
     slex = span_lexicon()
-    prev = _prev_word(m)
     word = norm_word(m.group())
+    if word in _PLURAL_UNITS:
+        return None
+    prev = _prev_word(m)
     granularity = _GRAN.get(unit, slex.unit_granularity[unit])
     if prev == "итогам" and unit in ("year", "month"):
         return _mk(m, "reference", granularity)
-    if word in ("годы", "годах", "годами", "годам", "лет", "дни", "дней", "месяцев", "недель"):
-        return None
     if prev == "в" and word in ("год", "день", "сутки", "месяц", "неделю", "час"):
         lo = m.start()
         window = m.string[max(0, lo - 70) : lo]
@@ -453,7 +456,7 @@ def holiday(m: re.Match[str], lex: Lexicon) -> Cand | None:
         )
     choices = list(hol.dates.values())
 
-    def nearest(pub: date, _f: bool) -> Period:
+    def nearest(pub: date, _f: Future) -> Period:
         days = [date(pub.year + dy, mo, d) for mo, d in choices for dy in (-1, 0, 1)]
         best = min(days, key=lambda x: (abs((x - pub).days), x > pub))
         return best, best
