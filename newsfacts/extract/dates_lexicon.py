@@ -68,6 +68,7 @@ class Lexicon:
     seasons: dict[str, tuple[int, int]]  # form -> (first month, last month)
     season_alone: frozenset[str]
     season_event_endings: tuple[str, ...]
+    season_determiners: frozenset[str]
     year_words: tuple[str, ...]
     amount_units: tuple[str, ...]
     years_words: tuple[str, ...]
@@ -150,6 +151,7 @@ def lexicon() -> Lexicon:
         seasons=seasons,
         season_alone=frozenset(norm_word(w) for w in raw["season_alone"]),
         season_event_endings=tuple(norm_word(w) for w in raw["season_event_endings"]),
+        season_determiners=frozenset(norm_word(w) for w in raw["season_determiners"]),
         year_words=tuple(raw["year_words"]),
         amount_units=tuple(str(u) for u in raw["amount_units"]),
         years_words=tuple(raw["years_words"]),

@@ -247,15 +247,22 @@ def season(m: re.Match[str], lex: Lexicon) -> Cand | None:
 
 _CAPITALISED_BEFORE = re.compile(r"(?:(?<=[а-яё,] )|(?<=«)|(?P<first>^))([А-ЯЁ][а-яё]+)[\s\xa0]+$")
 _INSTRUMENTAL = ("ой", "ою", "ом", "ью")
+_WORD_BEFORE_SEASON = re.compile(r"(?<![а-яё])([а-яё]{3,})[\s\xa0]+$", re.I)
 
 
 def _named_event(m: re.Match[str], lex: Lexicon) -> bool:
-    """ "Арабская весна", "Пражской весны": a capitalised adjective before a bare season names an event (at the
-    start of a sentence only before a nominative or genitive: "Ранней весной" is a time)."""
+    """ "Арабская весна", "Пражской весны", "холодной зимы": an adjective before a bare nominative or genitive
+    season names an event or a quality; before an instrumental only a capitalised one inside a sentence
+    ("Ранней весной" starting a sentence is a time)."""
+    if not norm_word(m["s"]).endswith(_INSTRUMENTAL):  # "холодной зимы", "голодное лето": a quality
+        adjective = _WORD_BEFORE_SEASON.search(m.string, max(0, m.start() - 30), m.start())
+        word = norm_word(adjective.group(1)) if adjective else ""
+        if word.endswith(lex.season_event_endings) and word not in lex.season_determiners:
+            return True
     before = _CAPITALISED_BEFORE.search(m.string[max(0, m.start() - 30) : m.start()])
     if before is None or not norm_word(before.group(2)).endswith(lex.season_event_endings):
         return False
-    return not (before["first"] is not None and norm_word(m["s"]).endswith(_INSTRUMENTAL))
+    return before["first"] is None
 
 
 # --- years, decades, centuries -------------------------------------------------------------------
@@ -300,8 +307,23 @@ def _decade_start(value: str) -> int:
     return 2000 + v if v <= 10 else 1900 + v
 
 
+_NEXT_WORD = re.compile(r"[\s\xa0]+([а-яё]+)", re.I)
+
+
+def _neuter_noun_follows(m: re.Match[str]) -> bool:
+    """ "на 40-е место", "10-е издание": an ordinal before a singular neuter noun, not a decade."""
+    nxt = _NEXT_WORD.match(m.string, m.end())
+    if nxt is None:
+        return False
+    from newsfacts.extract.morph import parses
+
+    return any(p.tag.POS == "NOUN" and {"neut", "sing"} <= p.tag.grammemes for p in parses(nxt.group(1))[:1])
+
+
 def decade(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if len(m["dec"]) == 2 and not m["h"]:
+        return None
+    if m.group().endswith("е") and _neuter_noun_follows(m):
         return None
     start = _decade_start(m["dec"])
     return _cand(

@@ -221,6 +221,8 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
                 return None
             days += n2 * slex.unit_days[slex.unit_of[norm_word(g["u2"])]]
         if not g["n"] and not pre and not tail:
+            if _COMPARATIVE_BEFORE.search(m.string, max(0, m.start() - 30), m.start() - 3):
+                return _mk(m, "age", unit)  # "младше его на год": a difference of ages
             return _bare_unit(m, unit, days)
     granularity = _GRAN.get(unit, slex.unit_granularity[unit])
     if tail.endswith("назад") or pre == "через":
@@ -230,7 +232,7 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if tail or pre == "спустя":
         return _mk(m, "reference", granularity)
     if _COMPARATIVE_AFTER.match(m.string, m.end()) or _COMPARATIVE_BEFORE.search(
-        m.string, max(0, m.start() - 30), m.start()
+        m.string, max(0, m.start() - 30), m.start() - (3 if m.string.startswith("на", m.start()) else 0)
     ):
         return _mk(m, "age", granularity)  # "на несколько месяцев старше": a difference of ages
     if g["n"] and not vague and _is_age(m, slex, pre, cue_only=unit != "year" or bool(g["u2"])):
@@ -240,7 +242,9 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
 
 _PREV_WORD = re.compile(r"([А-ЯЁа-яё]+)[\s\xa0]+(?:([A-ZА-ЯЁ][\w-]*)[\s\xa0]+)?$")
 _COMPARATIVE_AFTER = re.compile(r"[\s\xa0]+(?:старше|младше|моложе)(?![а-яё])", re.I)
-_COMPARATIVE_BEFORE = re.compile(r"(?<![а-яё])(?:старше|младше|моложе)[\s\xa0]+(?:[а-яё]+[\s\xa0]+)?на[\s\xa0]+$", re.I)
+_COMPARATIVE_BEFORE = re.compile(
+    r"(?<![а-яё])(?:старше|младше|моложе)[\s\xa0]+(?:[а-яё]+[\s\xa0]+)?(?:на[\s\xa0]+)?$", re.I
+)
 
 
 def _dative_or_person(word: str, slex: SpanLexicon) -> bool:
@@ -255,10 +259,11 @@ def _dative_or_person(word: str, slex: SpanLexicon) -> bool:
 
 
 def _animate_noun_follows(text: str, pos: int) -> bool:
-    """An animate noun among the next three words, before any punctuation: "сорокалетнего владельца"."""
+    """An animate noun among the next four words, before any punctuation: "сорокалетнего владельца",
+    "двадцатилетний на тот момент пианист"."""
     from newsfacts.extract.morph import parses
 
-    for word in re.findall(r"[А-ЯЁа-яё]+", re.split(r"[.,;:!?()«»\"]", text[pos : pos + 60], maxsplit=1)[0])[:3]:
+    for word in re.findall(r"[А-ЯЁа-яё]+", re.split(r"[.,;:!?()«»\"]", text[pos : pos + 60], maxsplit=1)[0])[:4]:
         if any(p.tag.POS == "NOUN" and "anim" in p.tag for p in parses(word)[:1]):
             return True
     return False
