@@ -22,7 +22,7 @@ from newsfacts.extract.dates_lexicon import Lexicon, alternation, lexicon, norm_
 from newsfacts.extract.dates_rules import Cand
 from newsfacts.extract.types import DateMention
 
-VERSION: str = "dates-4"
+VERSION: str = "dates-5"
 
 _SENTENCE_END = re.compile(r"[.!?…]\s+(?=[А-ЯЁA-Z«\"(0-9])|\n")
 _JOINER = re.compile(r"\s*,?\s*(?:(?:в|во)\s+)?", re.IGNORECASE)
