@@ -11,6 +11,7 @@ The grammar lives in ``dates_grammar`` (regexes) and ``dates_rules`` (handlers);
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -37,11 +38,15 @@ def _prep_regex() -> re.Pattern[str]:
 
 def _select(cands: list[Cand]) -> list[Cand]:
     """Longest (then highest-priority, then leftmost) non-overlapping candidates, in text order."""
+    starts: list[int] = []  # the chosen spans, sorted (they never overlap: a neighbour check suffices)
     chosen: list[Cand] = []
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start)):
-        if all(c.end <= o.start or c.start >= o.end for o in chosen):
-            chosen.append(c)
-    return sorted(chosen, key=lambda c: c.start)
+        i = bisect.bisect_left(starts, c.start)
+        if (i and chosen[i - 1].end > c.start) or (i < len(chosen) and chosen[i].start < c.end):
+            continue
+        starts.insert(i, c.start)
+        chosen.insert(i, c)
+    return chosen
 
 
 def _merge(text: str, chosen: list[Cand]) -> list[Cand]:
@@ -231,13 +236,14 @@ def _resolve(text: str, c: Cand, start: int, pub: date | None, cue: _Cue) -> Dat
 
 
 _TITLE_LENGTH = 32
+_DIGIT = re.compile(r"\d")
 
 
 def _in_title(text: str, start: int, end: int) -> bool:
     """Whether the words ``text[start:end]`` lie inside a short quoted name: «Музыка для декабря», газета
     "Сегодня", «Россия сегодня» (a title, not a time). Long quotes are speech, and a year in a name is still
     a year («Улица 1905 года»)."""
-    if any(ch.isdigit() for ch in text[start:end]):
+    if _DIGIT.search(text, start, end):
         return False
     lo = max(0, end - _TITLE_LENGTH)
     for opening, closing in (("«", "»"), ('"', '"'), ("“", "”")):

@@ -14,6 +14,7 @@ import yaml
 DATA_FILE = Path(__file__).resolve().parent / "data" / "dates_ru.yaml"
 
 
+@lru_cache(maxsize=65_536)
 def norm_word(word: str) -> str:
     """Lowercase and fold ё to е (the lexicon keys are stored folded)."""
     return word.lower().replace("ё", "е")
