@@ -7,6 +7,7 @@ keeps the extractor fast on long articles with few dates.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -285,6 +286,9 @@ _RULES_BY_NEXT_LETTER = {
     letter: frozenset(r for r, letters in _NEXT_LETTERS.items() if letter in letters)
     for letter in set("".join(_NEXT_LETTERS.values()))
 }
+# rules whose match holds a calendar unit (a "dur_unit" anchor) at most _UNIT_REACH characters after its start
+_NEED_UNIT = frozenset({"duration", "count_ago"})
+_UNIT_REACH = 80
 _NUMERIC_RULES = frozenset({"numeric", "numeric_dm", "numeric_range"})
 _SUFFIXED_NUMBER_RULES = frozenset({"century_num", "age_adj", "day", "day_range"})
 _YEAR_NUMBER_RULES = frozenset({"iso", "year_range", "year", "decade"})
@@ -395,11 +399,20 @@ class Grammar:
     def scan(self, text: str) -> list[Cand]:
         """All candidate matches (overlapping) in ``text``."""
         out: list[Cand] = []
-        for pos, names in self.anchors(text).items():
+        found = self.anchors(text)
+        units = sorted(pos for pos, names in found.items() if "dur_unit" in names)
+        for pos, names in found.items():
             after_number = pos >= 2 and text[pos - 1] in " \xa0" and text[pos - 2].isdigit()
+            unit_ahead: bool | None = None
             for name in names:
                 if after_number and name == "dur_unit":
                     continue  # "5 лет": the duration rule anchored at the number reads it
+                if name in _NEED_UNIT:  # a count or prefix with no calendar unit in reach cannot match
+                    if unit_ahead is None:
+                        i = bisect.bisect_left(units, pos)
+                        unit_ahead = i < len(units) and units[i] - pos <= _UNIT_REACH
+                    if not unit_ahead:
+                        continue
                 match, handler = self._tries[name]
                 m = match(text, pos)
                 if m is None:
