@@ -286,9 +286,11 @@ _RULES_BY_NEXT_LETTER = {
     letter: frozenset(r for r, letters in _NEXT_LETTERS.items() if letter in letters)
     for letter in set("".join(_NEXT_LETTERS.values()))
 }
-# rules whose match holds a calendar unit (a "dur_unit" anchor) at most _UNIT_REACH characters after its start
-_NEED_UNIT = frozenset({"duration", "count_ago"})
-_UNIT_REACH = 80
+# rules whose match holds a calendar unit word ("dur_unit" anchors) or a month (a "month" rule anchor or an
+# abbreviation) at most _REACH characters after its start: tried only when one is there
+_MARKS = {"unit": frozenset({"dur_unit"}), "month": frozenset({"month", "month_abbr"})}
+_NEEDS = {"duration": "unit", "count_ago": "unit", "word_year": "unit", "word_day": "month"}
+_REACH = 80
 _NUMERIC_RULES = frozenset({"numeric", "numeric_dm", "numeric_range"})
 _SUFFIXED_NUMBER_RULES = frozenset({"century_num", "age_adj", "day", "day_range"})
 _YEAR_NUMBER_RULES = frozenset({"iso", "year_range", "year", "decade"})
@@ -308,6 +310,7 @@ def _word_anchors(lex: Lexicon) -> dict[tuple[str, bool], tuple[str, ...]]:
             table.setdefault((str(word), stem), set()).update(names)
 
     add(lex.months, "month")
+    add(lex.month_abbreviations, "month_abbr")  # a marker for "word_day" (no rule of its own)
     add(
         lex.ordinal_stems,
         "word_day",
@@ -400,20 +403,25 @@ class Grammar:
         """All candidate matches (overlapping) in ``text``."""
         out: list[Cand] = []
         found = self.anchors(text)
-        units = sorted(pos for pos, names in found.items() if "dur_unit" in names)
+        marks = {
+            mark: sorted(pos for pos, names in found.items() if not anchors.isdisjoint(names))
+            for mark, anchors in _MARKS.items()
+        }
         for pos, names in found.items():
             after_number = pos >= 2 and text[pos - 1] in " \xa0" and text[pos - 2].isdigit()
-            unit_ahead: bool | None = None
             for name in names:
                 if after_number and name == "dur_unit":
                     continue  # "5 лет": the duration rule anchored at the number reads it
-                if name in _NEED_UNIT:  # a count or prefix with no calendar unit in reach cannot match
-                    if unit_ahead is None:
-                        i = bisect.bisect_left(units, pos)
-                        unit_ahead = i < len(units) and units[i] - pos <= _UNIT_REACH
-                    if not unit_ahead:
+                need = _NEEDS.get(name)
+                if need is not None:  # a count or an ordinal with no unit (month) in reach cannot match
+                    ahead = marks[need]
+                    i = bisect.bisect_left(ahead, pos)
+                    if i == len(ahead) or ahead[i] - pos > _REACH:
                         continue
-                match, handler = self._tries[name]
+                tries = self._tries.get(name)
+                if tries is None:
+                    continue  # a marker only ("month_abbr")
+                match, handler = tries
                 m = match(text, pos)
                 if m is None:
                     continue
