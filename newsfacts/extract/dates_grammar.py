@@ -357,11 +357,13 @@ class Grammar:
             bounded = " " + word_letters(key) + ("" if stem else " ")
             merged.setdefault(bounded, set()).update(names)
         for key, rule_names in merged.items():
-            self.automaton.add_word(key, (len(key), tuple(sorted(rule_names))))
+            marked = tuple(mark for mark, names in _MARKS.items() if not names.isdisjoint(rule_names))
+            self.automaton.add_word(key, (len(key), tuple(sorted(rule_names)), marked))
         self.automaton.make_automaton()
 
-    def anchors(self, text: str) -> dict[int, Collection[str]]:
-        """Start offsets where some rule may match, with the rules to try there."""
+    def anchors(self, text: str, marks: dict[str, list[int]] | None = None) -> dict[int, Collection[str]]:
+        """Start offsets where some rule may match, with the rules to try there; ``marks`` (when given) gets
+        the starts of the words each of ``_MARKS`` names (unit words, months), unsorted."""
         found: dict[int, Collection[str]] = {}
         for m in _NUMBERS.finditer(text):  # number starts never coincide: plain assignment
             at, after_at = m.start(), m.end()
@@ -390,8 +392,11 @@ class Grammar:
             elif size == 4:
                 found[at] = _YEAR_NUMBER_RULES if text.startswith("-", after_at) else _YEAR_RULES_NO_DASH
         get = found.get
-        for end, (size, names) in self.automaton.iter(" " + word_letters(text) + " "):
+        for end, (size, names, marked) in self.automaton.iter(" " + word_letters(text) + " "):
             start = end - size + 1  # the key's leading space stands on the character before the word
+            if marked and marks is not None:
+                for mark in marked:
+                    marks[mark].append(start)
             rules_at = get(start)
             if rules_at is None:
                 found[start] = names  # a shared tuple; copied into a set only when a second key starts here
@@ -402,30 +407,33 @@ class Grammar:
     def scan(self, text: str) -> list[Cand]:
         """All candidate matches (overlapping) in ``text``."""
         out: list[Cand] = []
-        found = self.anchors(text)
-        marks = {
-            mark: sorted(pos for pos, names in found.items() if not anchors.isdisjoint(names))
-            for mark, anchors in _MARKS.items()
-        }
+        marks: dict[str, list[int]] = {mark: [] for mark in _MARKS}
+        found = self.anchors(text, marks)
+        for ahead in marks.values():
+            ahead.sort()
+        tries_of, lex = self._tries, self.lex
         for pos, names in found.items():
             after_number = pos >= 2 and text[pos - 1] in " \xa0" and text[pos - 2].isdigit()
+            reach: dict[str, bool] = {}
             for name in names:
                 if after_number and name == "dur_unit":
                     continue  # "5 лет": the duration rule anchored at the number reads it
                 need = _NEEDS.get(name)
                 if need is not None:  # a count or an ordinal with no unit (month) in reach cannot match
-                    ahead = marks[need]
-                    i = bisect.bisect_left(ahead, pos)
-                    if i == len(ahead) or ahead[i] - pos > _REACH:
+                    ok = reach.get(need)
+                    if ok is None:
+                        ahead = marks[need]
+                        i = bisect.bisect_left(ahead, pos)
+                        ok = reach[need] = i < len(ahead) and ahead[i] - pos <= _REACH
+                    if not ok:
                         continue
-                tries = self._tries.get(name)
+                tries = tries_of.get(name)
                 if tries is None:
                     continue  # a marker only ("month_abbr")
-                match, handler = tries
-                m = match(text, pos)
+                m = tries[0](text, pos)
                 if m is None:
                     continue
-                cand = handler(m, self.lex)
+                cand = tries[1](m, lex)
                 if cand is not None:
                     out.append(cand)
         return out
