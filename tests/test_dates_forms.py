@@ -144,6 +144,7 @@ NO_DATES = [
     "Им было 30, 20 и 19 лет.",
     "Его супруга младше его на год.",
     "Мишель Бачелет — 54 года, врач, мать-одиночка.",
+    "Кандидатке на пост президента 54 года, она родом с севера страны.",
     # times
     "Встреча началась в 12.05 по местному времени.",
     "Поезд отправится в 11.05 мск.",
@@ -170,6 +171,21 @@ NO_DATES = [
     "В преддверии холодной зимы закачали газ.",
     "Во время Второй мировой войны город был оккупирован.",  # the corpora tag the war, not a date
 ]
+
+
+# counts of years that are durations, next to the age cues above
+DURATIONS = [
+    ("Зависимость от поставок продукции из Украины снизилась за 3 года.", "за 3 года"),
+    ("Драгметалл подешевел рекордными темпами за 30 лет.", "за 30 лет"),
+    ("Контракт продлен на 3 года и 6 месяцев.", "на 3 года и 6 месяцев"),
+    ("В течение пяти лет он возглавлял министерство.", "В течение пяти лет"),
+]
+
+
+@pytest.mark.parametrize("sentence, text", DURATIONS)
+def test_durations_stay_durations(sentence: str, text: str) -> None:
+    m = only(sentence)
+    assert (m.text, m.kind, m.start_date) == (text, "duration", None)
 
 
 @pytest.mark.parametrize("sentence", NO_DATES)

@@ -304,7 +304,19 @@ def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = Fals
     if _NAME_BEFORE.search(before) or _APPOSITION_BEFORE.search(before):
         return True  # "сказал Келли 52 года.", "Мишель Бачелет — 54 года, врач", "Топалов, 31 год (родился"
     names = _NAMES_AT_START.search(before)  # "Келли 52 года." at the start of a sentence
-    return bool(names) and all(_is_name(w) for w in names.group(1).split())  # type: ignore[union-attr]
+    if names and all(_is_name(w) for w in names.group(1).split()):
+        return True
+    clause = re.split(r"[.,;:!?()«»\"—–]", before)[-1].split()[-5:]  # "Кандидатке на пост президента 54 года,"
+    return any(_animate_dative(w) for w in clause)
+
+
+def _animate_dative(word: str) -> bool:
+    """A person in the dative that no genitive reading blurs: "Кандидатке", "главе", "Зубкову"."""
+    from newsfacts.extract.morph import parses
+
+    nouns = [p for p in parses(word) if p.tag.POS in ("NOUN", "NPRO")]
+    cases = {p.tag.case for p in nouns}
+    return "datv" in cases and "gent" not in cases and any("anim" in p.tag for p in nouns if p.tag.case == "datv")
 
 
 def _is_name(word: str) -> bool:
