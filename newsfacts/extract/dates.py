@@ -3,8 +3,9 @@
 ``extract_dates(text, published)`` finds calendar dates (also "18-е февраля", "15.02", "14. - 15.10."),
 partial dates, years, ranges, quarters, halves, parts of periods, seasons, decades, centuries, named eras
 ("в годы Великой Отечественной войны") and relative expressions (offsets "через неделю", windows "последние 2
-недели"), and normalises each to an inclusive ``[start_date, end_date]`` interval. Relative expressions and year-less dates resolve against ``published``;
-when it is unknown the year stays unknown (``year_known=False``, no dates) and only month/day are filled.
+недели"), and normalises each to an inclusive ``[start_date, end_date]`` interval. Relative expressions and
+year-less dates resolve against ``published``; when it is unknown the year stays unknown (``year_known=False``,
+no dates) and only month/day are filled.
 
 The grammar lives in ``dates_grammar`` (regexes) and ``dates_rules`` (handlers); the lexicon in
 ``data/dates_ru.yaml``.
