@@ -1,9 +1,11 @@
 """Date extraction and normalisation for Russian news text.
 
-``extract_dates(text, published)`` finds calendar dates, partial dates, years, ranges, quarters, halves,
-parts of periods, decades, centuries and relative expressions, and normalises each to an inclusive
-``[start_date, end_date]`` interval. Relative expressions and year-less dates resolve against ``published``;
-when it is unknown the year stays unknown (``year_known=False``, no dates) and only month/day are filled.
+``extract_dates(text, published)`` finds calendar dates (also "18-е февраля", "15.02", "14. - 15.10."),
+partial dates, years, ranges, quarters, halves, parts of periods, seasons, decades, centuries, named eras
+("в годы Великой Отечественной войны") and relative expressions (offsets "через неделю", windows "последние 2
+недели"), and normalises each to an inclusive ``[start_date, end_date]`` interval. Relative expressions and
+year-less dates resolve against ``published``; when it is unknown the year stays unknown (``year_known=False``,
+no dates) and only month/day are filled.
 
 The grammar lives in ``dates_grammar`` (regexes) and ``dates_rules`` (handlers); the lexicon in
 ``data/dates_ru.yaml``.
@@ -11,6 +13,7 @@ The grammar lives in ``dates_grammar`` (regexes) and ``dates_rules`` (handlers);
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -22,7 +25,7 @@ from newsfacts.extract.dates_lexicon import Lexicon, alternation, lexicon, norm_
 from newsfacts.extract.dates_rules import Cand
 from newsfacts.extract.types import DateMention
 
-VERSION: str = "dates-4"
+VERSION: str = "dates-5"
 
 _SENTENCE_END = re.compile(r"[.!?…]\s+(?=[А-ЯЁA-Z«\"(0-9])|\n")
 _JOINER = re.compile(r"\s*,?\s*(?:(?:в|во)\s+)?", re.IGNORECASE)
@@ -37,11 +40,15 @@ def _prep_regex() -> re.Pattern[str]:
 
 def _select(cands: list[Cand]) -> list[Cand]:
     """Longest (then highest-priority, then leftmost) non-overlapping candidates, in text order."""
+    starts: list[int] = []  # the chosen spans, sorted (they never overlap: a neighbour check suffices)
     chosen: list[Cand] = []
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start)):
-        if all(c.end <= o.start or c.start >= o.end for o in chosen):
-            chosen.append(c)
-    return sorted(chosen, key=lambda c: c.start)
+        i = bisect.bisect_left(starts, c.start)
+        if (i and chosen[i - 1].end > c.start) or (i < len(chosen) and chosen[i].start < c.end):
+            continue
+        starts.insert(i, c.start)
+        chosen.insert(i, c)
+    return chosen
 
 
 def _merge(text: str, chosen: list[Cand]) -> list[Cand]:
@@ -102,15 +109,15 @@ def _cues() -> _Cues:
     return _Cues(lexicon())
 
 
-def _infer_year(period_of: Callable[[int], Period], pub: date, future: bool) -> int:
+def _infer_year(period_of: Callable[[int], Period], pub: date, future: Callable[[], bool]) -> int:
     """The year of a year-less date: the publication year, or the one before/after by news convention.
 
     "20 декабря" in an article of 10 January is last December unless the sentence speaks of the future.
     """
     start, end = period_of(pub.year)
-    if not future and start > pub + _YEAR_INFER_SLACK:
+    if start > pub + _YEAR_INFER_SLACK and not future():
         return pub.year - 1
-    if future and end < pub - _YEAR_INFER_SLACK:
+    if end < pub - _YEAR_INFER_SLACK and future():
         return pub.year + 1
     return pub.year
 
@@ -200,7 +207,7 @@ def _resolve(text: str, c: Cand, start: int, pub: date | None, cue: _Cue) -> Dat
         return _non_point(text, c, start, pub, cue)
     try:
         if c.from_pub is not None:
-            period = c.from_pub(pub, cue.future()) if pub else None
+            period = c.from_pub(pub, cue.future) if pub else None
             year = period[0].year if period else None
             return _mention(
                 text,
@@ -223,11 +230,33 @@ def _resolve(text: str, c: Cand, start: int, pub: date | None, cue: _Cue) -> Dat
             return _mention(
                 text, c, start, None, False, None, kind == "rel", anchor, _tense(c, None, None, cue)
             )
-        y = pub.year + value if kind == "rel" else _infer_year(c.period, pub, cue.future())
+        y = pub.year + value if kind == "rel" else _infer_year(c.period, pub, cue.future)
         period = c.period(y)
         return _mention(text, c, start, period, True, y, kind == "rel", anchor, _tense(c, period, pub, cue))
     except ValueError:  # an impossible date (29 February of a common year, …)
         return None
+
+
+_TITLE_LENGTH = 32
+_DIGIT = re.compile(r"\d")
+
+
+def _in_title(text: str, start: int, end: int) -> bool:
+    """Whether the words ``text[start:end]`` lie inside a short quoted name: «Музыка для декабря», газета
+    "Сегодня", «Россия сегодня» (a title, not a time). Long quotes are speech, and a year in a name is still
+    a year («Улица 1905 года»)."""
+    if _DIGIT.search(text, start, end):
+        return False
+    lo = max(0, end - _TITLE_LENGTH)
+    for opening, closing in (("«", "»"), ('"', '"'), ("“", "”")):
+        o = text.rfind(opening, lo, start)
+        if o < 0 or closing in text[o + 1 : start]:
+            continue
+        c = text.find(closing, end, o + _TITLE_LENGTH)
+        paired = opening != '"' or text.count('"', 0, o) % 2 == 0  # an opening straight quote
+        if c >= 0 and paired and "\n" not in text[o:c] and opening not in text[end:c]:
+            return True
+    return False
 
 
 def extract_dates(text: str, published: date | None) -> list[DateMention]:
@@ -248,6 +277,9 @@ def extract_dates(text: str, published: date | None) -> list[DateMention]:
         prep = norm_word(m.group(1)) if m else ""
         if m:
             start = m.start()
+        if _in_title(text, c.start, c.end):
+            floor = c.end
+            continue
         mention = _resolve(text, c, start, published, _Cue(text, start, c.end, prep, c.tense))
         if mention is not None and mention.kind != "age":  # ages are recognised only to be left out
             out.append(mention)

@@ -80,6 +80,25 @@ def shift_months(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the end of a shorter month (31 March - 1 month = 28/29 Feb)."""
+    y, mo = shift_months(day.year, day.month, months)
+    return date(y, mo, min(day.day, calendar.monthrange(y, mo)[1]))
+
+
+def season_instance(anchor: date, first: int, last: int, offset: int) -> Period:
+    """A season (months ``first``..``last``) relative to ``anchor``: the one holding it, or else the nearest
+    (offset 0, "этим летом"); the ``-offset``-th one ended before it ("прошлой осенью"); the ``offset``-th one
+    starting after it ("следующей весной" in February is this year's spring)."""
+    seasons = [months_period(y, first, last) for y in range(anchor.year - 3, anchor.year + 5)]
+    if offset < 0:
+        return [p for p in seasons if p[1] < anchor][offset]
+    if offset > 0:
+        return [p for p in seasons if p[0] > anchor][offset - 1]
+    return min(seasons, key=lambda p: 0 if p[0] <= anchor <= p[1] else min(abs((p[0] - anchor).days),
+                                                                           abs((p[1] - anchor).days)))
+
+
 def shift_years_safe(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)

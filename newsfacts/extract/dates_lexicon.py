@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import yaml
 DATA_FILE = Path(__file__).resolve().parent / "data" / "dates_ru.yaml"
 
 
+@lru_cache(maxsize=65_536)
 def norm_word(word: str) -> str:
     """Lowercase and fold ё to е (the lexicon keys are stored folded)."""
     return word.lower().replace("ё", "е")
@@ -61,9 +62,14 @@ def _char(ch: str) -> str:
 class Lexicon:
     months: dict[str, int]
     month_abbreviations: dict[str, int]
+    day_suffixes: tuple[str, ...]
+    numeric_code_words: frozenset[str]
+    numeric_time_after: tuple[str, ...]
     weekdays: dict[str, int]
     seasons: dict[str, tuple[int, int]]  # form -> (first month, last month)
     season_alone: frozenset[str]
+    season_event_endings: tuple[str, ...]
+    season_determiners: frozenset[str]
     year_words: tuple[str, ...]
     amount_units: tuple[str, ...]
     years_words: tuple[str, ...]
@@ -71,6 +77,7 @@ class Lexicon:
     relative_adjectives: dict[str, int]
     units: dict[str, str]
     relative_days: dict[str, int]
+    window_words: dict[str, int]
     parts: dict[str, str]
     half_words: tuple[str, ...]
     prepositions: tuple[str, ...]
@@ -82,6 +89,11 @@ class Lexicon:
     past_cues: frozenset[str]
     past_endings: tuple[str, ...]
     past_stoplist: frozenset[str]
+
+    @cached_property
+    def numeric_time_after_regex(self) -> re.Pattern[str]:
+        """Words right after a number that make it a time or a measure ("12.05 мск", "15.2 балла")."""
+        return re.compile(rf"[\s\xa0]*{alternation(self.numeric_time_after)}(?![а-яёa-z])", re.IGNORECASE)
 
     def ordinal(self, word: str) -> int | None:
         """The value of an ordinal word form ("двадцатого" -> 20), or None."""
@@ -133,9 +145,14 @@ def lexicon() -> Lexicon:
     return Lexicon(
         months=_forms(raw["months"]),
         month_abbreviations=_forms(raw["month_abbreviations"]),
+        day_suffixes=tuple(norm_word(w) for w in raw["day_suffixes"]),
+        numeric_code_words=frozenset(norm_word(w) for w in raw["numeric_code_words"]),
+        numeric_time_after=tuple(norm_word(w) for w in raw["numeric_time_after"]),
         weekdays=_forms(raw["weekdays"]),
         seasons=seasons,
         season_alone=frozenset(norm_word(w) for w in raw["season_alone"]),
+        season_event_endings=tuple(norm_word(w) for w in raw["season_event_endings"]),
+        season_determiners=frozenset(norm_word(w) for w in raw["season_determiners"]),
         year_words=tuple(raw["year_words"]),
         amount_units=tuple(str(u) for u in raw["amount_units"]),
         years_words=tuple(raw["years_words"]),
@@ -143,6 +160,7 @@ def lexicon() -> Lexicon:
         relative_adjectives=_forms(raw["relative_adjectives"]),
         units=units,
         relative_days={norm_word(k): int(v) for k, v in raw["relative_days"].items()},
+        window_words=_forms(raw["window_words"]),
         parts=parts,
         half_words=tuple(raw["half_words"]),
         prepositions=tuple(raw["prepositions"]),

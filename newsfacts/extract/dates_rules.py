@@ -15,6 +15,8 @@ from newsfacts.extract import dates_calendar as cal
 from newsfacts.extract.dates_lexicon import Lexicon, norm_word
 
 Period = cal.Period
+Future = Callable[[], bool]  # whether to read forward from publication (asked only when a rule needs it)
+FromPub = Callable[[date, Future], "Period"]
 YearRef = tuple[str, int]  # ("abs", 2025) / ("rel", -1: offset from the publication year) / ("missing", 0)
 MISSING: YearRef = ("missing", 0)
 
@@ -32,7 +34,7 @@ class Cand:
     granularity: str
     year_ref: YearRef = MISSING
     period: Callable[[int], Period] | None = None  # the period, given the year
-    from_pub: Callable[[date, bool], Period] | None = None  # the period, given publication date and future?
+    from_pub: FromPub | None = None  # the period, given the publication date and whether to read forward
     month: int | None = None
     day: int | None = None
     tense: str | None = None  # intrinsic tense of relative words (вчера, через, прошлом)
@@ -98,6 +100,61 @@ def numeric(m: re.Match[str], lex: Lexicon) -> Cand | None:
     return _cand(
         m, "day", "numeric", year_ref=("abs", y), period=lambda yy: (date(yy, mo, d),) * 2, month=mo, day=d
     )
+
+
+_NUMBER_BEFORE = re.compile(r"(?:\d[.,:]|[-–—+±/№#=]\s*|\d\s*[-–—]\s*)$")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\.?[\s\xa0]*(?:№[\s\xa0]*)?$")
+
+
+def _not_a_number(m: re.Match[str], lex: Lexicon) -> bool:
+    """Whether a numeric day without a year ("15.02", "14 - 15.10.") reads as a day, not a number in disguise:
+    no digit or sign before it, no code word (article, version, model, score) or Latin name before it, and no
+    time or measure word after it ("в 12.05 мск", "15.2 балла")."""
+    text = m.string
+    before = text[max(0, m.start() - 30) : m.start()]
+    if _NUMBER_BEFORE.search(before):
+        return False
+    word = _WORD_BEFORE.search(before)
+    if word and (word.group(1).isascii() or norm_word(word.group(1)) in lex.numeric_code_words):
+        return False
+    return not lex.numeric_time_after_regex.match(text, m.end())
+
+
+def numeric_day_month(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "15.02", "15.2", "10.12.": a day of a year the text does not give (one digit on both sides is a number)."""
+    d, mo = int(m["d"]), int(m["m"])
+    if len(m["d"]) + len(m["m"]) < 3 or not cal.valid_day(None, mo, d) or not _not_a_number(m, lex):
+        return None
+    return _cand(m, "day", "numeric", period=lambda y: (date(y, mo, d),) * 2, month=mo, day=d)
+
+
+def numeric_range(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "14. - 15.10.", "14./15.10.2018", "14.10. по 15.10.18", "14 - 15.10.": a range of numeric days."""
+    d1, d2, mo2 = int(m["d1"]), int(m["d2"]), int(m["m2"])
+    mo1 = int(m["m1"]) if m["m1"] else mo2
+    y2 = _two_digit_year(m["y2"]) if m["y2"] else None
+    y1 = _two_digit_year(m["y1"]) if m["y1"] else y2
+    if m["y1"] and not m["y2"]:
+        return None
+    if not (m["m1"] or m["dot1"] or m["y2"] or m["dot2"] or len(m["m2"]) == 2):
+        return None  # "1 - 2.5": a range of numbers
+    if not (cal.valid_day(y1, mo1, d1) and cal.valid_day(y2, mo2, d2)):
+        return None
+    if y1 is not None and y2 is not None:
+        first, last = date(y1, mo1, d1), date(y2, mo2, d2)
+        if not first < last <= first + timedelta(days=366):
+            return None
+        return _cand(
+            m, "day", "numeric_range", year_ref=("abs", y2), period=lambda _y: (first, last), month=mo1, day=d1,
+            priority=1,
+        )
+    if (mo1, d1) >= (mo2, d2) and mo1 <= mo2 or not _not_a_number(m, lex):
+        return None
+
+    def period(y: int) -> Period:
+        return date(y if (mo1, d1) <= (mo2, d2) else y - 1, mo1, d1), date(y, mo2, d2)
+
+    return _cand(m, "day", "numeric_range", period=period, month=mo1, day=d1, priority=1)
 
 
 def day_month(m: re.Match[str], lex: Lexicon) -> Cand | None:
@@ -177,7 +234,7 @@ def season(m: re.Match[str], lex: Lexicon) -> Cand | None:
     word = norm_word(m["s"])
     first, last = lex.seasons[word]
     ref = _year_ref(m, lex, "a")
-    if not _ok(ref) or (ref is None and word not in lex.season_alone):
+    if not _ok(ref) or (ref is None and (word not in lex.season_alone or _named_event(m, lex))):
         return None
     return _cand(
         m,
@@ -186,6 +243,26 @@ def season(m: re.Match[str], lex: Lexicon) -> Cand | None:
         year_ref=ref or MISSING,
         period=lambda y: cal.months_period(y, first, last),
     )
+
+
+_CAPITALISED_BEFORE = re.compile(r"(?:(?<=[а-яё,] )|(?<=«)|(?P<first>^))([А-ЯЁ][а-яё]+)[\s\xa0]+$")
+_INSTRUMENTAL = ("ой", "ою", "ом", "ью")
+_WORD_BEFORE_SEASON = re.compile(r"(?<![а-яё])([а-яё]{3,})[\s\xa0]+$", re.I)
+
+
+def _named_event(m: re.Match[str], lex: Lexicon) -> bool:
+    """ "Арабская весна", "Пражской весны", "холодной зимы": an adjective before a bare nominative or genitive
+    season names an event or a quality; before an instrumental only a capitalised one inside a sentence
+    ("Ранней весной" starting a sentence is a time)."""
+    if not norm_word(m["s"]).endswith(_INSTRUMENTAL):  # "холодной зимы", "голодное лето": a quality
+        adjective = _WORD_BEFORE_SEASON.search(m.string, max(0, m.start() - 30), m.start())
+        word = norm_word(adjective.group(1)) if adjective else ""
+        if word.endswith(lex.season_event_endings) and word not in lex.season_determiners:
+            return True
+    before = _CAPITALISED_BEFORE.search(m.string[max(0, m.start() - 30) : m.start()])
+    if before is None or not norm_word(before.group(2)).endswith(lex.season_event_endings):
+        return False
+    return before["first"] is None
 
 
 # --- years, decades, centuries -------------------------------------------------------------------
@@ -230,8 +307,23 @@ def _decade_start(value: str) -> int:
     return 2000 + v if v <= 10 else 1900 + v
 
 
+_NEXT_WORD = re.compile(r"[\s\xa0]+([а-яё]+)", re.I)
+
+
+def _neuter_noun_follows(m: re.Match[str]) -> bool:
+    """ "на 40-е место", "10-е издание": an ordinal before a singular neuter noun, not a decade."""
+    nxt = _NEXT_WORD.match(m.string, m.end())
+    if nxt is None:
+        return False
+    from newsfacts.extract.morph import parses
+
+    return any(p.tag.POS == "NOUN" and {"neut", "sing"} <= p.tag.grammemes for p in parses(nxt.group(1))[:1])
+
+
 def decade(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if len(m["dec"]) == 2 and not m["h"]:
+        return None
+    if m.group().endswith("е") and _neuter_noun_follows(m):
         return None
     start = _decade_start(m["dec"])
     return _cand(
@@ -448,7 +540,7 @@ def relative_unit(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if m["wd"]:
         wd = lex.weekdays[norm_word(m["wd"])]
 
-        def weekday_period(pub: date, future: bool) -> Period:
+        def weekday_period(pub: date, _f: Future) -> Period:
             if offset < 0:
                 day = cal.nearest_weekday(pub - timedelta(days=1), wd, False)
             elif offset > 0:
@@ -464,9 +556,8 @@ def relative_unit(m: re.Match[str], lex: Lexicon) -> Cand | None:
             m,
             "part_of_year",
             "rel_season",
-            year_ref=("rel", offset),
             tense=tense,
-            period=lambda y: cal.months_period(y, first, last),
+            from_pub=lambda pub, _f: cal.season_instance(pub, first, last, offset),
         )
     unit = lex.units[norm_word(m["u"])]
     if unit in ("day", "halfyear"):
@@ -490,26 +581,31 @@ def _count(raw: str | None, lex: Lexicon) -> float | None:
     return total
 
 
-def _shifted(unit: str, n: float, sign: int) -> Callable[[date, bool], Period] | None:
+def _shifted(unit: str, n: float, sign: int) -> tuple[str, FromPub] | None:
+    """The grain and period of a point ``n`` units from publication (Duckling's reading): the day for days,
+    weeks and months ("через неделю", "три месяца назад"), the month for whole years ("два года назад")."""
+    if unit == "year" and n == int(n):
+        months = sign * 12 * int(n)
+
+        def month_of(pub: date, _f: Future) -> Period:
+            return cal.month_period(*cal.shift_months(pub.year, pub.month, months))
+
+        return "month", month_of
     if unit in ("year", "month"):
-        months = n * 12 if unit == "year" else n
-        if months != int(months):
+        count = n * 12 if unit == "year" else n
+        if count != int(count):
             return None
+        by = sign * int(count)
 
-        def by_months(pub: date, _f: bool) -> Period:
-            y, mo = cal.shift_months(pub.year, pub.month, sign * int(months))
-            return cal.year_period(y) if unit == "year" else cal.month_period(y, mo)
+        def day_by_months(pub: date, _f: Future) -> Period:
+            return (cal.add_months(pub, by),) * 2
 
-        return by_months
-    if n != int(n):
+        return "day", day_by_months
+    days = n * (7 if unit == "week" else 1)
+    if days != int(days):
         return None
-    days = int(n) * (7 if unit == "week" else 1)
-
-    def by_days(pub: date, _f: bool) -> Period:
-        day = pub + timedelta(days=sign * days)
-        return cal.week_period(day) if unit == "week" else (day, day)
-
-    return by_days
+    delta = timedelta(days=sign * int(days))
+    return "day", lambda pub, _f: (pub + delta,) * 2
 
 
 def count_shift(m: re.Match[str], lex: Lexicon) -> Cand | None:
@@ -520,19 +616,26 @@ def count_shift(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if n is None or unit not in ("year", "month", "week", "day") or not 0 < n <= 200:
         return None
     later = norm_word(m.group()).startswith("через")
-    if unit == "year" and n == int(n):
-        return _cand(
-            m,
-            "year",
-            "count",
-            year_ref=("rel", int(n) if later else -int(n)),
-            period=cal.year_period,
-            tense="future" if later else "past",
-        )
-    fn = _shifted(unit, n, 1 if later else -1)
-    if fn is None:
+    shifted = _shifted(unit, n, 1 if later else -1)
+    if shifted is None:
         return None
-    return _cand(m, unit, "count", from_pub=fn, tense="future" if later else "past")
+    return _cand(m, shifted[0], "count", from_pub=shifted[1], tense="future" if later else "past")
+
+
+def window(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "последние 2 недели", "следующие три месяца": the ``n`` whole units before (after) the current one."""
+    n = _count(m["n"], lex)
+    unit = lex.units.get(norm_word(m["u"]))
+    if n is None or n != int(n) or not 1 <= n <= 100 or unit not in ("year", "quarter", "month", "week", "day"):
+        return None
+    count = int(n)
+    sign = lex.window_words[norm_word(m["dir"])]
+
+    def period(pub: date, _f: Future) -> Period:
+        near, far = _unit_period(pub, unit, sign), _unit_period(pub, unit, sign * count)
+        return (far[0], near[1]) if sign < 0 else (near[0], far[1])
+
+    return _cand(m, unit, "window", from_pub=period, tense="past" if sign < 0 else "future")
 
 
 def relative_day(m: re.Match[str], lex: Lexicon) -> Cand | None:
@@ -551,8 +654,8 @@ def weekday(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if (wd == 3 or word[0].isupper()) and not has_prep:
         return None
 
-    def period(pub: date, future: bool) -> Period:
-        day = cal.nearest_weekday(pub, wd, future)
+    def period(pub: date, future: Future) -> Period:
+        day = cal.nearest_weekday(pub, wd, future())
         return day, day
 
     return _cand(m, "day", "weekday", from_pub=period)

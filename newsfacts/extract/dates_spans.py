@@ -16,7 +16,7 @@ from functools import lru_cache
 import yaml
 
 from newsfacts.extract.dates_lexicon import DATA_FILE, Lexicon, alternation, norm_word
-from newsfacts.extract.dates_rules import MISSING, Cand, Handler, Period
+from newsfacts.extract.dates_rules import MISSING, Cand, Future, Handler, Period
 
 _PREV_WORD = re.compile(r"([а-яёa-z]+(?:\s+(?:течение|течении|протяжении))?)[\s\xa0]+$", re.I)
 _AMOUNT_BEFORE = re.compile(
@@ -43,6 +43,12 @@ class Holiday:
 
 
 @dataclass(frozen=True)
+class Era:
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
 class SpanLexicon:
     unit_of: dict[str, str]  # form -> unit
     unit_days: dict[str, float]
@@ -55,6 +61,7 @@ class SpanLexicon:
     frequency_each: tuple[str, ...]
     age_stems: dict[str, int]
     age_nouns: frozenset[str]
+    age_before: re.Pattern[str]  # an age cue (and adverbs) right before a count: "ему было всего "
     duration_nouns: frozenset[str]
     penalty_words: frozenset[str]
     ref_pronouns: tuple[str, ...]
@@ -67,6 +74,9 @@ class SpanLexicon:
     holiday_names: dict[str, Holiday]  # "наурыз" -> dates
     countries: re.Pattern[str]
     country_of: dict[str, str]  # stem -> ISO2
+    era_heads: tuple[str, ...]
+    era_renamed: tuple[str, ...]
+    eras: dict[str, Era]  # name form -> interval
 
 
 def _strip_prep(phrase: str) -> str:
@@ -108,6 +118,11 @@ def span_lexicon() -> SpanLexicon:
         frequency_each=tuple(raw["frequency_each"]),
         age_stems={norm_word(k): int(v) for k, v in raw["age_stems"].items()},
         age_nouns=frozenset(norm_word(w) for w in raw["age_nouns"]),
+        age_before=re.compile(
+            rf"(?:(?<![а-яё]){alternation(raw['age_cues'])}[\s\xa0]+(?:{alternation(raw['age_adverbs'])}[\s\xa0]+)*"
+            r"|\()(?:\d{1,3}(?:,|[\s\xa0]+и)?[\s\xa0]+)*$",  # a list of ages: "им было 30, 20 и 19 лет"
+            re.I,
+        ),
         duration_nouns=frozenset(norm_word(w) for w in raw["duration_nouns"]),
         penalty_words=frozenset(norm_word(w) for w in raw["penalty_words"]),
         ref_pronouns=tuple(raw["reference_pronouns"]),
@@ -123,6 +138,9 @@ def span_lexicon() -> SpanLexicon:
         holiday_names=names,
         countries=countries,
         country_of=country_of,
+        era_heads=tuple(raw["era_heads"]),
+        era_renamed=tuple(raw["era_renamed"]),
+        eras={norm_word(n): Era(e["start"], e["end"]) for e in raw["eras"] for n in e["names"]},
     )
 
 
@@ -203,6 +221,8 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
                 return None
             days += n2 * slex.unit_days[slex.unit_of[norm_word(g["u2"])]]
         if not g["n"] and not pre and not tail:
+            if _COMPARATIVE_BEFORE.search(m.string, max(0, m.start() - 30), m.start() - 3):
+                return _mk(m, "age", unit)  # "младше его на год": a difference of ages
             return _bare_unit(m, unit, days)
     granularity = _GRAN.get(unit, slex.unit_granularity[unit])
     if tail.endswith("назад") or pre == "через":
@@ -211,21 +231,20 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
         return _mk(m, "point", granularity, vague=True, tense="past" if tail else "future")
     if tail or pre == "спустя":
         return _mk(m, "reference", granularity)
-    if _COMPARATIVE_AFTER.match(m.string, m.end()):
+    if _COMPARATIVE_AFTER.match(m.string, m.end()) or _COMPARATIVE_BEFORE.search(
+        m.string, max(0, m.start() - 30), m.start() - (3 if m.string.startswith("на", m.start()) else 0)
+    ):
         return _mk(m, "age", granularity)  # "на несколько месяцев старше": a difference of ages
-    if unit == "year" and g["n"] and not vague and not g["u2"] and _is_age(m, slex, pre):
-        return _mk(m, "age", "year")
+    if g["n"] and not vague and _is_age(m, slex, pre, cue_only=unit != "year" or bool(g["u2"])):
+        return _mk(m, "age", granularity)
     return _mk(m, "duration", granularity, days=days)
 
 
-_AGE_BEFORE = re.compile(
-    r"(?:(?<![а-яё])(?:возрасте|исполнилось|исполнился|исполнилась|исполнится|исполнилось бы|было|будет|старше"
-    r"|младше|моложе|дожил|дожила|ему|ей|им)[\s\xa0]+(?:(?:всего|уже|лишь|только|ровно|едва|почти)[\s\xa0]+)?"
-    r"|\()$",
-    re.I,
-)
 _PREV_WORD = re.compile(r"([А-ЯЁа-яё]+)[\s\xa0]+(?:([A-ZА-ЯЁ][\w-]*)[\s\xa0]+)?$")
 _COMPARATIVE_AFTER = re.compile(r"[\s\xa0]+(?:старше|младше|моложе)(?![а-яё])", re.I)
+_COMPARATIVE_BEFORE = re.compile(
+    r"(?<![а-яё])(?:старше|младше|моложе)[\s\xa0]+(?:[а-яё]+[\s\xa0]+)?(?:на[\s\xa0]+)?$", re.I
+)
 
 
 def _dative_or_person(word: str, slex: SpanLexicon) -> bool:
@@ -240,28 +259,37 @@ def _dative_or_person(word: str, slex: SpanLexicon) -> bool:
 
 
 def _animate_noun_follows(text: str, pos: int) -> bool:
-    """An animate noun among the next three words, before any punctuation: "сорокалетнего владельца"."""
+    """An animate noun among the next four words, before any punctuation: "сорокалетнего владельца",
+    "двадцатилетний на тот момент пианист"."""
     from newsfacts.extract.morph import parses
 
-    for word in re.findall(r"[А-ЯЁа-яё]+", re.split(r"[.,;:!?()«»\"]", text[pos : pos + 60], maxsplit=1)[0])[:3]:
+    for word in re.findall(r"[А-ЯЁа-яё]+", re.split(r"[.,;:!?()«»\"]", text[pos : pos + 60], maxsplit=1)[0])[:4]:
         if any(p.tag.POS == "NOUN" and "anim" in p.tag for p in parses(word)[:1]):
             return True
     return False
 _AGE_PREP = re.compile(r"(?<![а-яё])(?:в|во|с|со|до|от|к)[\s\xa0]+$", re.I)
 _NAME_BEFORE = re.compile(r"(?<=[а-яё,] )[А-ЯЁ][а-яё]+[\s\xa0]+$")
 _NEXT_WORD = re.compile(r"[\s\xa0]+([а-яё]+)", re.I)
+_CLAUSE_END = re.compile(r"[\s\xa0]*(?:[.,;)(]|$)")
+_APPOSITION_BEFORE = re.compile(r"(?:[A-ZА-ЯЁ][\w-]+|\))[\s\xa0]*[,—–(][\s\xa0]*$")
+_NAMES_AT_START = re.compile(r"(?:^|[.!?»][\s\xa0]+|\n)((?:[А-ЯЁ][а-яё]+[\s\xa0]+){1,3})$")
 
 
-def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str) -> bool:
-    """ "ему было 64 года", "в 24 года", "с 14 лет", "до 65 лет", "Келли 52 года.", "(51 год)": a person's age."""
-    if pre:
-        return False
+def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = False) -> bool:
+    """ "ему было 64 года", "в 24 года", "с 14 лет", "до 65 лет", "Келли 52 года.", "(51 год)": a person's age.
+
+    ``cue_only``: months, days or "N лет и M дней" are an age only after an age cue ("в возрасте", "ему было").
+    """
     text, lo, hi = m.string, m.start(), m.end()
     before = text[max(0, lo - 40) : lo]
+    if pre:  # "ему было примерно 45 лет", "в возрасте более 100 лет"; "в течение 5 лет" is a duration
+        return bool(slex.age_before.search(before))
     nxt = _NEXT_WORD.match(text, hi)
     following = norm_word(nxt.group(1)) if nxt else ""
-    if following == "жизни" or _AGE_BEFORE.search(before):
+    if (following == "жизни" and not cue_only) or slex.age_before.search(before):
         return True
+    if cue_only:
+        return False
     if following in slex.penalty_words:
         return False
     if _AGE_PREP.search(before):
@@ -271,19 +299,45 @@ def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str) -> bool:
         return True
     if prev and prev.group(2) and _dative_or_person(prev.group(1), slex):
         return True
-    return bool(_NAME_BEFORE.search(before)) and bool(re.match(r"\s*[.,;)]", text[hi : hi + 2]))
+    if not _CLAUSE_END.match(text, hi):
+        return False
+    if _NAME_BEFORE.search(before) or _APPOSITION_BEFORE.search(before):
+        return True  # "сказал Келли 52 года.", "Мишель Бачелет — 54 года, врач", "Топалов, 31 год (родился"
+    names = _NAMES_AT_START.search(before)  # "Келли 52 года." at the start of a sentence
+    if names and all(_is_name(w) for w in names.group(1).split()):
+        return True
+    clause = re.split(r"[.,;:!?()«»\"—–]", before)[-1].split()[-5:]  # "Кандидатке на пост президента 54 года,"
+    return any(_animate_dative(w) for w in clause)
+
+
+def _animate_dative(word: str) -> bool:
+    """A person in the dative that no genitive reading blurs: "Кандидатке", "главе", "Зубкову"."""
+    from newsfacts.extract.morph import parses
+
+    nouns = [p for p in parses(word) if p.tag.POS in ("NOUN", "NPRO")]
+    cases = {p.tag.case for p in nouns}
+    return "datv" in cases and "gent" not in cases and any("anim" in p.tag for p in nouns if p.tag.case == "datv")
+
+
+def _is_name(word: str) -> bool:
+    from newsfacts.extract.morph import parses
+
+    return any({"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(",")) for p in parses(word)[:2])
+
+
+_PLURAL_UNITS = frozenset(("годы", "годах", "годами", "годам", "лет", "дни", "дней", "месяцев", "недель"))
 
 
 def _bare_unit(m: re.Match[str], unit: str, days: float | None) -> Cand | None:
     """A unit without a count: "за год" (duration), "63 млрд кубометров в год" (frequency), "по итогам года"."""
     slex = span_lexicon()
-    prev = _prev_word(m)
     word = norm_word(m.group())
+    if word in _PLURAL_UNITS:
+        return None
+    prev = _prev_word(m)
     granularity = _GRAN.get(unit, slex.unit_granularity[unit])
     if prev == "итогам" and unit in ("year", "month"):
         return _mk(m, "reference", granularity)
-    if word in ("годы", "годах", "годами", "годам", "лет", "дни", "дней", "месяцев", "недель"):
-        return None
     if prev == "в" and word in ("год", "день", "сутки", "месяц", "неделю", "час"):
         lo = m.start()
         window = m.string[max(0, lo - 70) : lo]
@@ -378,8 +432,8 @@ def pronoun_reference(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if pm is None:
         return None
     p, unit = norm_word(pm["pron"]), norm_word(m.group())
-    if p == "то" and unit == "время" and pm["same"]:
-        return None  # "в то же время": a discourse connective ("at the same time"), rarely a time
+    if p == "то" and unit == "время":
+        return None  # "в то же время" (a connective), "в то время" (the corpora tag 1 in 12 as a date)
     if not pm["same"]:
         if p.startswith("это") and unit in ("год", "году", "года", "месяц", "месяце", "неделе", "неделю"):
             return None  # "в этом году" is the publication year (rel_unit)
@@ -419,12 +473,26 @@ def holiday(m: re.Match[str], lex: Lexicon) -> Cand | None:
         )
     choices = list(hol.dates.values())
 
-    def nearest(pub: date, _f: bool) -> Period:
+    def nearest(pub: date, _f: Future) -> Period:
         days = [date(pub.year + dy, mo, d) for mo, d in choices for dy in (-1, 0, 1)]
         best = min(days, key=lambda x: (abs((x - pub).days), x > pub))
         return best, best
 
     return Cand(m.start(), m.end(), "day", from_pub=nearest, kind="holiday", priority=1)
+
+
+def era(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "в годы Великой Отечественной войны", "во времена СССР": a named era with its interval."""
+    e = span_lexicon().eras[norm_word(m["era"])]
+    return Cand(
+        m.start(),
+        m.end(),
+        "day",
+        year_ref=("abs", e.start.year),
+        period=lambda _y: (e.start, e.end),
+        kind="era",
+        priority=1,
+    )
 
 
 def _country_near(m: re.Match[str], slex: SpanLexicon, hol: Holiday) -> str | None:
@@ -505,6 +573,11 @@ def rules(card: str, ordinal: str, w: str) -> dict[str, tuple[str, Handler]]:
             rf"(?:(?:день|дня|дню|днем|днём|дне)\s+(?P<tail>{tails})|(?P<name>{names}))",
             holiday,
         ),
+        "era": (
+            rf"(?:{alternation(slex.era_heads)}|{alternation(slex.era_renamed)}){w}\s+"
+            rf"(?P<era>{alternation(slex.eras)})(?![а-яёa-z0-9-])",
+            era,
+        ),
     }
 
 
@@ -530,4 +603,5 @@ def anchor_words(lex: Lexicon) -> list[tuple[list[str], tuple[str, ...], bool]]:
         ([p.split()[0] for p in slex.vague_past], ("vague_past",), False),
         (["день", "дня", "дню", "днем"], ("holiday",), False),
         ([n.split()[0] for n in slex.holiday_names], ("holiday",), False),
+        ([h.split()[0] for h in slex.era_heads + slex.era_renamed], ("era",), False),
     ]
