@@ -66,6 +66,7 @@ class _Rule:
     units: frozenset[str] | None = None  # the units its figures may have ("money": any currency); None: any
     context: re.Pattern[str] | None = None  # must also occur in the sentence (or context_reach chars before)
     context_reach: int = 0
+    veto: re.Pattern[str] | None = None  # must not occur in the sentence
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ def _lex() -> _Lex:
                 frozenset(r["units"]) if "units" in r else None,
                 _words(r["context"]) if "context" in r else None,
                 int(r.get("context_reach", 0)),
+                _words(r["veto"]) if "veto" in r else None,
             )
             for r in records
         ),
@@ -415,6 +417,7 @@ def _count_start() -> re.Pattern[str]:
 
     return re.compile(r"(?<![\w.,\-/])\d|" + lexicon().word_re.pattern)
 
+_COUNTED = frozenset({"export", "import", "supply"})  # flows whose figures may be counts of goods or countries
 _PHYSICAL_UNITS = frozenset({"t", "bbl", "m3", "kWh", "MW", "GW", "TEU"})
 _MULTILATERAL = "multilateral"  # parties_ru.yaml: a lender of several countries, a party with no country ("")
 _ENUMERATION = re.compile(r"\s*(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?")
@@ -1010,13 +1013,15 @@ def _facts_for(
         norm, max(0, share.sentence[0] - rule.context_reach), share.sentence[1]
     ):
         return []
+    if rule.veto is not None and rule.veto.search(norm, *share.sentence):
+        return []
     linked = [
         (i, a)
         for i, a in share.amounts.amounts
         if a.start_char >= f0 and a.end_char <= f1 and a.unit not in lex.ignored_units
         and _unit_allowed(trig.rule, a.unit, lex)
     ]
-    if _unit_allowed(trig.rule, None, lex):  # counts have no unit; negative indices: no amounts row
+    if trig.indicator in _COUNTED and _unit_allowed(rule, None, lex):  # negative indices: no amounts row
         counts = [(k, c) for k, c in share.amounts.counts() if f0 <= c.start_char and c.end_char <= f1]
         linked = sorted(linked + counts, key=lambda ia: ia[1].start_char)
     ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
