@@ -515,10 +515,10 @@ def _roles(
     if indicator == "production":  # where it is produced: "добыча в России", "российская нефть", "Россия добывает"
         return first("adjective", "subject", "destination", "origin"), None, transit
     origin = first("origin", "adjective") or first("subject")
-    dest = first("destination")
+    dest = first("destination") or first("with")
     if indicator == "import":
-        reporter = dest or first("subject")
-        partner = first("origin", "adjective")
+        reporter = first("destination") or first("subject")
+        partner = first("origin", "adjective") or first("with")
         return reporter, partner if partner != reporter else None, transit
     return origin, dest if dest != origin else None, transit
 
