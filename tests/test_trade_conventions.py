@@ -105,6 +105,19 @@ def test_figures(
     assert sentence[f.start_char : f.end_char] == f.text
 
 
+@pytest.mark.parametrize(
+    ("sentence", "reporter"),
+    [
+        ("«Газпром» увеличил поставки газа в Китай на 10%.", "RU"),
+        ("Statoil увеличила добычу нефти на 5%.", "NO"),  # "NO" is Norway, not YAML's false
+        ("ГНКАР нарастила экспорт нефти на 3%.", "AZ"),
+        ("Киев продал вооружений на $528 млн.", "UA"),
+    ],
+)
+def test_national_companies_and_capitals_stand_for_their_countries(sentence: str, reporter: str) -> None:
+    assert {f.reporter_iso2 for f in _facts(sentence)} == {reporter}
+
+
 def test_one_fact_per_figure() -> None:
     s = "Экспорт белорусской продукции военного назначения в 2017 году увеличился на 15% и превысил $1 млрд."
     got = [(f.indicator, f.reporter_iso2, f.value, f.unit, f.value_kind) for f in _facts(s)]
