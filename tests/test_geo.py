@@ -92,6 +92,7 @@ def test_rk_only_in_entity_context() -> None:
         ("Пекином", "CN"),
         ("Тегеране", "IR"),
         ("Актау", "KZ"),
+        ("Осло", "NO"),  # Norway: YAML must not read the key as false
     ],
 )
 def test_city_iso2(phrase: str, iso2: str) -> None:
