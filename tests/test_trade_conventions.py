@@ -247,6 +247,14 @@ def test_every_trigger_has_a_literal_prefix() -> None:
     assert _lex().trigger_ac is not None
 
 
+def test_every_trigger_indicator_is_in_the_contract() -> None:
+    """A lexicon edit cannot mint an indicator the trade_facts contract (and so its GX suite) rejects."""
+    from newsfacts.extract.trade import _lex
+    from newsfacts.tables import TRADE_INDICATORS
+
+    assert {r.indicator for r in _lex().rules} <= set(TRADE_INDICATORS)
+
+
 @pytest.mark.slow
 def test_dev_set_floor(tmp_path: Path) -> None:
     """The real CLI over the 36 hand-annotated articles, scored by the set's own score_trade.py: the floor the
