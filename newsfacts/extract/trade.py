@@ -967,6 +967,20 @@ def _counted_noun(words: list[str]) -> bool:
     return False
 
 
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_BEFORE_REACH = 4  # words between a figure written before its trigger and the trigger ("45% инвестпортфеля")
+
+
+def _before_ok(norm: str, amount: AmountMention, trig: _Trigger) -> bool:
+    """A figure after its trigger belongs to it; one written before it only in the same clause and close
+    ("$114 млн пойдут на", "80% всей внешней торговли"), not "рост на 1,7%, что стало возможным благодаря
+    стабилизации цен"."""
+    if amount.start_char >= trig.start or _per_unit(norm, amount) is not None:
+        return True  # a money figure per barrel or tonne is a price wherever it stands
+    gap = _PARENTHESES.sub(" ", norm[amount.end_char : trig.start])  # "200 млрд рупий ($3,1 млрд) инвестиций"
+    return _CLAUSE_BREAK.search(gap) is None and len(gap.split()) <= _BEFORE_REACH
+
+
 def _unit_allowed(rule: _Rule, unit: str | None, lex: _Lex) -> bool:
     if rule.units is None:
         return True
@@ -1019,10 +1033,13 @@ def _facts_for(
         (i, a)
         for i, a in share.amounts.amounts
         if a.start_char >= f0 and a.end_char <= f1 and a.unit not in lex.ignored_units
-        and _unit_allowed(trig.rule, a.unit, lex)
+        and _unit_allowed(trig.rule, a.unit, lex) and _before_ok(norm, a, trig)
     ]
     if trig.indicator in _COUNTED and _unit_allowed(rule, None, lex):  # negative indices: no amounts row
-        counts = [(k, c) for k, c in share.amounts.counts() if f0 <= c.start_char and c.end_char <= f1]
+        counts = [
+            (k, c) for k, c in share.amounts.counts()
+            if f0 <= c.start_char and c.end_char <= f1 and _before_ok(norm, c, trig)
+        ]
         linked = sorted(linked + counts, key=lambda ia: ia[1].start_char)
     ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
     rank = None if linked or trig.indicator == "price" else _nearest(trig.start, ranks)
