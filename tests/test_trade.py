@@ -82,7 +82,7 @@ def test_seed002_turnover_ratio() -> None:
     assert f.indicator == "turnover"
     assert {f.reporter_iso2, f.partner_iso2} == {"AZ", "KZ"}
     assert (f.value_kind, f.value, f.unit, f.qualifier) == ("ratio", 6.0, "times", "more_than")
-    assert (f.direction, f.comparison) == ("increase", "previous_year")
+    assert (f.direction, f.comparison) == ("increase", "previous year")
     assert (f.period_start, f.period_end, f.period_granularity) == (None, None, "half")
     assert f.amount_index is not None and amounts[f.amount_index].text == "более чем в 6 раз"
 
@@ -264,7 +264,7 @@ def test_supply_of_oil_to_belarus() -> None:
         "crude oil",
         "2709",
     )
-    assert (f.value, f.unit, f.comparison) == (2.6e6, "t", "previous_year")
+    assert (f.value, f.unit, f.comparison) == (2.6e6, "t", "same period last year")
 
 
 REAL_NEGATIVE = [
