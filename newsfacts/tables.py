@@ -397,7 +397,11 @@ TRADE_FACTS = Table(
             allowed=QUALIFIERS,
         ),
         _c("direction", pa.string(), "increase / decrease / none.", nullable=False, allowed=DIRECTIONS),
-        _c("comparison", pa.string(), "The base of a change in short English (same period last year, previous year, previous period)."),
+        _c(
+            "comparison",
+            pa.string(),
+            "The base of a change in short English (same period last year, previous year, previous period).",
+        ),
         _c(
             "period_start",
             pa.date32(),
