@@ -644,8 +644,11 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
         routes = _SentenceRoutes(norm, s0, s1)
         has_turnover_pair = any(t.indicator == "turnover" for t in here)
         owner: tuple[_Trigger, _Share, Callable[[], list[_Country]], Callable[[], str | None], int] | None = None
+        carry: int | None = None  # the share of a trigger that made no fact goes on to the next one
         for k, trig in enumerate(here):
             lo = s0 if k == 0 else (here[k - 1].end + trig.start) // 2
+            if carry is not None:
+                lo, carry = min(lo, carry), None
             hi = s1 if k == len(here) - 1 else (trig.end + here[k + 1].start) // 2
             # a figure belongs to the last trigger written before it (figures before the first: the first)
             figures = (s0 if k == 0 else trig.start, s1 if k == len(here) - 1 else here[k + 1].start)
@@ -653,6 +656,8 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
             route = partial(routes.near, trig, lo, hi)
             share = _Share(lo, hi, figures, (s0, s1), sentence, figures_here)
             found = _facts_for(text, norm, trig, share, mine, route, dates, lex)
+            if not found:
+                carry = lo  # "украинские производители поставили": the words before go to "поставили"
             if found or owner is None:
                 facts.extend(found)
                 owner = (trig, share, mine, route, len(facts) - len(found))
