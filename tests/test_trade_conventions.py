@@ -150,7 +150,8 @@ def test_roles_from_the_previous_sentence() -> None:
 def test_counts_of_traded_things_are_figures() -> None:
     (f,) = _facts("В период с 1992 по 2012 год украинские предприятия поставили за рубеж 1412 танков.")
     assert (f.indicator, f.reporter_iso2, f.value, f.unit, f.value_kind) == ("supply", "UA", 1412.0, None, "absolute")
-    assert f.text.endswith("1412")
+    assert (f.commodity, f.hs_code) == ("tanks", "8710")
+    assert f.text.endswith("1412 танков")
 
 
 def test_a_tariff_on_a_flow_is_one_price() -> None:

@@ -948,7 +948,8 @@ def _counts(
         if num.value == 1 or 1900 <= num.value <= 2100 and not num.words:
             continue  # "один" is an article more than a count; a four-digit 19xx/20xx is a year
         following = norm[num.end : num.end + 60].split()[:3]  # the noun, or up to two adjectives and it
-        if not _counted_noun(following) or norm[max(0, num.start - 7) : num.start].strip() == "между":
+        surface = text[num.end : num.end + 60].split()[:3]
+        if not _counted_noun(surface) or norm[max(0, num.start - 7) : num.start].strip() == "между":
             continue
         if any(lex.count_not_before_re.fullmatch(" " + w.strip(",.;:()«»")) for w in following):
             continue
@@ -957,11 +958,15 @@ def _counts(
 
 
 def _counted_noun(words: list[str]) -> bool:
-    """Whether a count is followed by the noun it counts: a noun, or adjectives and then a noun."""
+    """Whether a count is followed by the noun it counts: a noun, or adjectives and then a noun, or a model's
+    abbreviation ("100 БТР-4", "12 Су-30")."""
     from newsfacts.extract.morph import parses
 
     for w in words:
         word = w.strip(",.;:()«»\"")
+        head = word.split("-")[0]
+        if head.isalpha() and head.isupper() and len(head) >= 2:
+            return True
         if not word.isalpha():
             return False
         tags = {p.tag.POS for p in parses(word)}
