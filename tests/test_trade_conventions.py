@@ -118,6 +118,18 @@ def test_national_companies_and_capitals_stand_for_their_countries(sentence: str
     assert {f.reporter_iso2 for f in _facts(sentence)} == {reporter}
 
 
+@pytest.mark.parametrize(
+    ("sentence", "indicator", "rank"),
+    [
+        ("Турция является вторым по объёмам взаимного товарооборота партнёром Азербайджана.", "turnover", 2.0),
+        ("Это сделало страну 11-м по величине экспортёром оружия в мире.", "export", 11.0),
+    ],
+)
+def test_ordinal_ranks_are_exact(sentence: str, indicator: str, rank: float) -> None:
+    (f,) = _facts(sentence)
+    assert (f.indicator, f.value, f.unit, f.value_kind, f.qualifier) == (indicator, rank, "rank", "rank", "exact")
+
+
 def test_one_fact_per_figure() -> None:
     s = "Экспорт белорусской продукции военного назначения в 2017 году увеличился на 15% и превысил $1 млрд."
     got = [(f.indicator, f.reporter_iso2, f.value, f.unit, f.value_kind) for f in _facts(s)]

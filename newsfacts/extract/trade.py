@@ -84,6 +84,8 @@ class _Lex:
     count_not_before_re: re.Pattern[str]
     top_re: re.Pattern[str]
     top_words: dict[str, float]
+    ordinal_re: re.Pattern[str]
+    ordinal_words: dict[str, float]
     per_unit: tuple[tuple[str, re.Pattern[str]], ...]
     party_re: re.Pattern[str]  # national companies and capitals, one group p<i> per country
     party_iso2: tuple[str, ...]
@@ -206,6 +208,8 @@ def _lex() -> _Lex:
         count_not_before_re=re.compile(rf"\s*(?:{data['count_not_before']})(?!\w)"),
         top_re=_words(data["top"]),
         top_words={str(k): float(v) for k, v in data["top_words"].items()},
+        ordinal_re=_words(data["ordinal"]),
+        ordinal_words={str(k): float(v) for k, v in data["ordinal_words"].items()},
         per_unit=tuple((str(k), re.compile(rf"(?:{v})")) for k, v in data["per_unit"].items()),
         party_re=_words(
             "|".join(
@@ -479,6 +483,17 @@ def _per_unit(norm: str, amount: AmountMention) -> str | None:
             return None
         tail = norm[m.end() : m.end() + 30]
     return next((name for name, pat in _lex().per_unit if pat.match(tail.lstrip(" за/"))), None)
+
+
+def _ordinal(norm: str, trig: _Trigger, lo: int, hi: int) -> tuple[re.Match[str], float] | None:
+    """An exact rank ("вторым по объёмам ... партнёром", "11-м по величине экспортёром") governing the trigger."""
+    lex = _lex()
+    m = lex.ordinal_re.search(norm, lo, hi)
+    if m is None or not _near_trigger(norm, m, trig, 4, 4):
+        return None
+    if m.group(1):
+        return m, float(m.group(1))
+    return m, next(v for k, v in lex.ordinal_words.items() if m.group(2).startswith(k))
 
 
 def _top(norm: str, trig: _Trigger, lo: int, hi: int) -> tuple[re.Match[str], float] | None:
@@ -1054,7 +1069,10 @@ def _facts_for(
     ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
     rank = None if linked or trig.indicator == "price" else _nearest(trig.start, ranks)
     top = None if linked else _top(norm, trig, lo, hi)
-    has_figure = bool(linked or rank or top)
+    ordinal = None if linked or trig.indicator == "price" else _ordinal(norm, trig, lo, hi)
+    if ordinal is not None:
+        rank = top = None  # "вторым по объёмам партнёром" is rank 2, exactly
+    has_figure = bool(linked or rank or top or ordinal)
     change = None
     if not has_figure:  # cheap checks first: most figure-less trigger words state no change
         if not trig.rule.figureless:
@@ -1064,7 +1082,7 @@ def _facts_for(
             return []
     comms = _commodities(norm, min(lo, f0), max(hi, f1))  # the words of its share and of its figures
     per_units = {i: _per_unit(norm, a) for i, a in linked if a.unit in lex.money_units}
-    quantity = bool(rank or top) or any(a.unit not in lex.money_units for _, a in linked)
+    quantity = bool(rank or top or ordinal) or any(a.unit not in lex.money_units for _, a in linked)
     physical = any(a.unit in _PHYSICAL_UNITS for _, a in linked)
     if not _needs_met(trig.rule, (has_figure, quantity, physical), comms, countries_of, any(per_units.values())):
         return []
@@ -1115,6 +1133,9 @@ def _facts_for(
         elif top is not None:
             start, end = min(start, top[0].start()), max(end, top[0].end())
             value, unit, qualifier, kind = top[1], "rank", "up_to", "rank"
+        elif ordinal is not None:
+            start, end = min(start, ordinal[0].start()), max(end, ordinal[0].end())
+            value, unit, qualifier, kind = ordinal[1], "rank", "exact", "rank"
         if comm is not None and abs(comm[0] - start) < 80:
             start, end = min(start, comm[0]), max(end, comm[0] + 1)
             end = max(end, _WORD.match(norm, comm[0]).end())  # type: ignore[union-attr]
