@@ -487,6 +487,8 @@ def _per_unit(norm: str, amount: AmountMention) -> str | None:
 
 def _ordinal(norm: str, trig: _Trigger, lo: int, hi: int) -> tuple[re.Match[str], float] | None:
     """An exact rank ("вторым по объёмам ... партнёром", "11-м по величине экспортёром") governing the trigger."""
+    if norm.find(" по ", lo, hi) < 0:
+        return None  # every ordinal rank says "по объёму / величине": skip the regex where it cannot match
     lex = _lex()
     m = lex.ordinal_re.search(norm, lo, hi)
     if m is None or not _near_trigger(norm, m, trig, 4, 4):
