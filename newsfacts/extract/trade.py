@@ -691,7 +691,7 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     if not facts:
         return facts
     facts = _anaphoric(text, norm, bounds, facts, amounts, dates)
-    return _roles_from_context(text, norm, bounds, facts, named)
+    return _roles_from_context(text, norm, bounds, facts, named, dates)
 
 
 _PRONOUN = re.compile(r"(?:^|\s)(?:это|он|она|оно|они)(?=\s)")
@@ -772,7 +772,12 @@ _CONTEXT_FILLS: dict[str, str] = {
 
 
 def _roles_from_context(
-    text: str, norm: str, bounds: list[tuple[int, int]], facts: list[TradeFact], named: set[int]
+    text: str,
+    norm: str,
+    bounds: list[tuple[int, int]],
+    facts: list[TradeFact],
+    named: set[int],
+    dates: list[DateMention],
 ) -> list[TradeFact]:
     """Facts whose own sentence lacks a party take it from the statement before them: a fact in the
     previous few sentences, else the countries of the sentence right before, else the article's main
@@ -812,6 +817,11 @@ def _roles_from_context(
             d = dated[1]
             f = replace(f, period_start=d.period_start, period_end=d.period_end,
                         period_granularity=d.period_granularity)
+        elif f.period_granularity is None and k > 0 and not _OWN_TIME.search(norm, *bounds[k]):
+            before = [m for m in dates if bounds[k - 1][0] <= m.start_char < bounds[k - 1][1] and m.start_date]
+            if before:  # "В 2016 году ... . Экспорт вырос на 5%.": the date of the sentence before
+                m = before[-1]
+                f = replace(f, period_start=m.start_date, period_end=m.end_date, period_granularity=m.granularity)
         own = f.roles_from or ("sentence" if (f.reporter_iso2 or f.partner_iso2) else None)
         fills = _CONTEXT_FILLS.get(f.indicator)
         reporter, partner = f.reporter_iso2, f.partner_iso2
