@@ -37,6 +37,7 @@ _OTHER_CYRILLIC = re.compile(r"[\u0400-\u040F\u0450-\u04FF](?<![ёЁ])")  # Cyri
 _RUSSIAN_ONLY = re.compile(r"[ыэЫЭ]")  # letters Ukrainian, Bulgarian, Belarusian (э aside), Kazakh prose rarely lack
 # plain Russian: this share of the letters in the Russian alphabet, hardly a letter of another Cyrillic one
 PLAIN_RUSSIAN_SHARE = 0.9
+PLAIN_RUSSIAN_MIN_LETTERS = 300  # a Kyrgyz or Tatar sentence may lack its own letters; a paragraph hardly
 OTHER_CYRILLIC_SHARE = 0.002
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -104,10 +105,12 @@ class LanguageDetector:
     @staticmethod
     def _plainly_russian(text: str, letters: int) -> bool:
         """Whether the text is plainly Russian by its letters alone (most articles: the model is skipped, it
-        costs ~0.6 s per MB): nine in ten letters Russian, 'ы' or 'э' among them, and almost none of the
-        letters of the other Cyrillic alphabets (Kazakh, Ukrainian, Belarusian...)."""
+        costs ~0.6 s per MB): a paragraph or more, nine in ten letters Russian, 'ы' or 'э' among them, and
+        almost none of the letters of the other Cyrillic alphabets (Kazakh, Ukrainian, Belarusian...)."""
         russian = len(_NOT_RUSSIAN_LETTERS.sub("", text))
-        if russian < PLAIN_RUSSIAN_SHARE * letters or not _RUSSIAN_ONLY.search(text):
+        if letters < PLAIN_RUSSIAN_MIN_LETTERS or russian < PLAIN_RUSSIAN_SHARE * letters:
+            return False
+        if not _RUSSIAN_ONLY.search(text):
             return False
         return len(_OTHER_CYRILLIC.findall(text)) <= OTHER_CYRILLIC_SHARE * letters
 
