@@ -154,6 +154,7 @@ class _Run:
         self.n_filtered = 0
         self.n_extracted = 0
         self.n_without_topics = 0  # published articles whose text holds no topic evidence at all
+        self.not_in_russian: dict[str, int] = {}  # published articles in other languages (no facts), by language
         self.trade_rows: list[dict[str, object]] = []  # the first MAX_TRADE_ARTIFACT_ROWS, for the artifact
 
     def add_seconds(self, seconds: dict[str, float]) -> None:
@@ -278,7 +279,7 @@ def articles_pipeline(
             )
             _summary_artifact(
                 run_id, source, warehouse, counts, outcome, time.perf_counter() - t0, message, docs,
-                run.n_filtered, run.n_without_topics,
+                run.n_filtered, run.n_without_topics, run.not_in_russian,
             )  # fmt: skip
             progress(100.0, "validation failed: nothing published")
             raise RunFailed(message)
@@ -295,8 +296,9 @@ def articles_pipeline(
         progress(100.0, f"published {counts.n_new} articles")
     elapsed = time.perf_counter() - t0
     _summary_artifact(
-        run_id, source, warehouse, counts, outcome, elapsed, None, docs, run.n_filtered, run.n_without_topics
-    )
+        run_id, source, warehouse, counts, outcome, elapsed, None, docs, run.n_filtered, run.n_without_topics,
+        run.not_in_russian,
+    )  # fmt: skip
     _trade_facts_artifact(run.trade_rows)
     return {
         "run_id": run_id,
@@ -307,6 +309,8 @@ def articles_pipeline(
         "warehouse": warehouse if is_url(warehouse) else str(Path(warehouse).resolve()),
         "n_filtered": run.n_filtered,
         "n_without_topics": run.n_without_topics,
+        "n_not_russian": sum(run.not_in_russian.values()),
+        "not_russian_by_language": dict(sorted(run.not_in_russian.items())),
         "data_docs": docs,
         "workers": 0 if on_dask else (n_workers if pool is not None else 1),
         "stage_seconds": {k: round(v, 3) for k, v in sorted(run.seconds.items())},
@@ -368,6 +372,8 @@ def _finish_chunk(
     run.sources += sources
     run.article_ids |= frames.article_ids
     run.n_without_topics += nf.articles_without_topics(frames)
+    for lang, n in nf.articles_not_in_russian(frames).items():
+        run.not_in_russian[lang] = run.not_in_russian.get(lang, 0) + n
     _keep_trade_rows(run, frames)
     _report_progress(run, progress, expected)
     return True
@@ -406,6 +412,7 @@ def _summary_artifact(
     docs: str | None = None,
     n_filtered: int = 0,
     n_without_topics: int = 0,
+    not_in_russian: dict[str, int] | None = None,
 ) -> None:
     rows = "\n".join(f"| {t} | {n} |" for t, n in sorted(counts.rows_written.items()))
     checks = sum(v.evaluated for v in outcome.tables.values())
@@ -423,6 +430,7 @@ def _summary_artifact(
         f"- inputs: {counts.n_inputs} (new articles {counts.n_new}, skipped {counts.n_skipped}, "
         f"duplicates {counts.n_duplicates}, quarantined {counts.n_quarantined}{filtered})\n"
         f"- articles without any topic evidence (no topic row): {n_without_topics}\n"
+        f"- {nf.without_facts_line(not_in_russian or {})}\n"
         f"- validation: {'passed' if outcome.success else 'FAILED'} ({checks} expectations evaluated, "
         f"{len(outcome.quarantine_rows)} rows rejected)\n"
         f"- Great Expectations Data Docs: `{docs or 'not written'}`\n\n"

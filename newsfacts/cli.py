@@ -140,6 +140,8 @@ class ProgressBar:
 
 
 def format_summary(s: dict, elapsed: float) -> str:
+    from newsfacts.pipeline import without_facts_line
+
     rows = ", ".join(f"{t} {n}" for t, n in sorted(s["rows_written"].items()))
     return "\n".join(
         [
@@ -149,6 +151,7 @@ def format_summary(s: dict, elapsed: float) -> str:
             + (f", left out by the date filter {s['n_filtered']}" if s.get("n_filtered") else ""),
             f"  rows written: {rows or 'none'}",
             f"  articles without any topic evidence (no topic row): {s.get('n_without_topics', 0)}",
+            f"  {without_facts_line(s.get('not_russian_by_language') or {})}",
             f"  validation: {'passed' if s['validation_success'] else 'FAILED'}"
             f" ({s['validation_rejected_rows']} rows rejected to quarantine)"
             + (f"; Data Docs {s['data_docs']}" if s.get("data_docs") else ""),

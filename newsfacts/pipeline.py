@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from newsfacts import __version__
 from newsfacts.extract.bundle import ArticleFacts, ExtractorSet
+from newsfacts.extract.language import RUSSIAN
 from newsfacts.extract.sentences import Sentences
 from newsfacts.ingest import CleanArticle, RawInput, Rejection, iter_inputs, parse_input, text_sha256
 from newsfacts.quality import TableValidation, Validator, merge_validations
@@ -392,7 +393,7 @@ def extract_frames(batch: Sequence[Planned], extractors: ExtractorSet, run_id: s
         art = p.article
         facts = extractors.extract(art.title, art.text, art.published_date, timings=seconds)
         t0 = time.thread_time()
-        rows["articles"].append(_article_row(p, versions, run_id, at))
+        rows["articles"].append(_article_row(p, facts.language, versions, run_id, at))
         _fact_rows(p.article_id, art.text, facts, extractors.versions, rows)
         seconds["rows"] = seconds.get("rows", 0.0) + time.thread_time() - t0
     t0 = time.thread_time()
@@ -401,7 +402,7 @@ def extract_frames(batch: Sequence[Planned], extractors: ExtractorSet, run_id: s
     return Frames(tables, {p.article_id for p in batch}, seconds)
 
 
-def _article_row(p: Planned, versions: str, run_id: str, at: datetime) -> dict[str, object]:
+def _article_row(p: Planned, language: str, versions: str, run_id: str, at: datetime) -> dict[str, object]:
     art = p.article
     return {
         "article_id": p.article_id,
@@ -410,7 +411,7 @@ def _article_row(p: Planned, versions: str, run_id: str, at: datetime) -> dict[s
         "source_sha256": p.source.raw_sha256,
         "title": art.title,
         "text": art.text,
-        "language": "ru",
+        "language": language,
         "published_date": art.published_date,
         "published_date_source": art.published_date_source,
         "url": art.url,
@@ -558,17 +559,41 @@ def concat_frames(parts: Iterable[Frames]) -> Frames:
 
 
 def articles_without_topics(frames: Frames) -> int:
-    """How many of the frames' articles have no topic row: their text holds no topic evidence at all.
+    """How many of the frames' Russian articles have no topic row: their text holds no topic evidence at all.
 
     The tagger gives every article with any evidence at least one topic; the run summary counts the rest, so
-    that an article is never silently left out of a topic chart.
+    that an article is never silently left out of a topic chart. Articles in other languages are not tagged at
+    all; :func:`articles_not_in_russian` counts them.
     """
     articles = frames.tables.get("articles")
     if articles is None or not len(articles):
         return 0
+    if "language" in articles:
+        articles = articles[articles["language"] == RUSSIAN]
     topics = frames.tables.get("topics")
     tagged = set(topics["article_id"]) if topics is not None and len(topics) else set()
     return int((~articles["article_id"].isin(tagged)).sum())
+
+
+def articles_not_in_russian(frames: Frames) -> dict[str, int]:
+    """The frames' articles in languages other than Russian, per language: kept with no facts at all."""
+    articles = frames.tables.get("articles")
+    if articles is None or not len(articles) or "language" not in articles:
+        return {}
+    counts = articles.loc[articles["language"] != RUSSIAN, "language"].value_counts()
+    return {str(lang): int(n) for lang, n in sorted(counts.items())}
+
+
+def without_facts_line(by_language: dict[str, int]) -> str:
+    """The run summary's line on articles not in Russian: "3 articles in en, kk: kept without facts (en 2,
+    kk 1)"; with none, says so."""
+    total = sum(by_language.values())
+    if not total:
+        return "articles in languages other than Russian: none"
+    langs = ", ".join(sorted(by_language))
+    each = ", ".join(f"{lang} {n}" for lang, n in sorted(by_language.items()))
+    noun = "article" if total == 1 else "articles"
+    return f"{total} {noun} in {langs}: kept without facts ({each})"
 
 
 # ---------------------------------------------------------------------------------------------- quarantine

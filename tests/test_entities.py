@@ -227,4 +227,72 @@ def test_nerel_offsets(extractor: EntityExtractor) -> None:
 
 
 def test_version() -> None:
-    assert VERSION == "entities-1"
+    assert VERSION == "entities-2"
+
+
+# real mentions (NEREL dev, NG, the issue) whose lemma needs the first name, patronymic and surname agreed in
+# gender and case: women's names, oblique cases of foreign names, ё as written, words of the dictionary as names
+@pytest.mark.parametrize(
+    ("kind", "span", "normal"),
+    [
+        ("PER", "Асию Биби", "Асия Биби"),
+        ("PER", "Юлию", "Юлия"),
+        ("PER", "Юлию Трофимову", "Юлия Трофимова"),
+        ("PER", "Вольфганом Соботкой", "Вольфганг Соботка"),
+        ("PER", "Вольфгангом Соботкой", "Вольфганг Соботка"),
+        ("PER", "Зухрой Муртазиной", "Зухра Муртазина"),
+        ("PER", "Божене Рынской", "Божена Рынская"),
+        ("PER", "Грету Циммер Фридман", "Грета Циммер Фридман"),
+        ("PER", "Антонеллой Рокуццо", "Антонелла Рокуццо"),
+        ("PER", "Шакирой", "Шакира"),
+        ("PER", "Мадонны", "Мадонна"),
+        ("PER", "Поп-звезда Мадонна", "Поп-звезда Мадонна"),
+        ("PER", "Иванку Трамп", "Иванка Трамп"),
+        ("PER", "Еленой Малашенко", "Елена Малашенко"),
+        ("PER", "Елизаветы Петровны", "Елизавета Петровна"),
+        ("PER", "Вячеславом Степановичем Тимченко", "Вячеслав Степанович Тимченко"),
+        ("PER", "Лиама Хоулетта", "Лиам Хоулетт"),
+        ("PER", "Уильямом Фридкином", "Уильям Фридкин"),
+        ("PER", "Чарли Чаплином", "Чарли Чаплин"),
+        ("PER", "Джо Байдена", "Джо Байден"),
+        ("PER", "Джо Локхарту", "Джо Локхарт"),
+        ("PER", "Доминика Рааба", "Доминик Рааб"),
+        ("PER", "Фолькера Буфье (Volker Bouffier)", "Фолькер Буфье (Volker Bouffier)"),
+        ("PER", "Сергею Лаврову", "Сергей Лавров"),
+        ("PER", "Юрию Гагарину", "Юрий Гагарин"),
+        ("PER", "Михаиле Горбачёве", "Михаил Горбачёв"),
+        ("PER", "Ивана Муравьева", "Иван Муравьев"),
+        ("PER", "Лукашенко-старшего", "Лукашенко-старший"),
+        ("PER", "Б.Обамы", "Б.Обама"),
+        ("ORG", "Спитфайр", "Спитфайр"),
+        ("ORG", "Уфанет", "Уфанет"),
+        ("LOC", "Даунинг-стрит", "Даунинг-стрит"),
+        ("ORG", "Организации Объединенных Наций", "Организация Объединенных Наций"),
+        ("ORG", "Союзом польских композиторов", "Союз польских композиторов"),
+        ("LOC", "Кировоградской (Кропивницкой) области", "Кировоградская (Кропивницкая) область"),
+    ],
+)
+def test_mention_normal_agrees_gender_and_case(kind: str, span: str, normal: str) -> None:
+    from newsfacts.extract.entities import mention_normal
+
+    found = mention_normal(kind, span)
+    assert found is not None and found[0] == normal
+
+
+# the table of 265 real NEREL dev mentions (tests/data/entity_lemmas.tsv; bench/eval_names.py compares natasha's
+# span.normalize on it): a floor against regressions, below the issue's goal of 0.97
+NAMES_TABLE_FLOOR = 0.82
+
+
+def test_canonical_names_on_the_table_of_real_mentions() -> None:
+    import csv
+
+    from newsfacts.extract.entities import mention_normal
+
+    lines = (REPO / "tests" / "data" / "entity_lemmas.tsv").read_text(encoding="utf-8").splitlines()
+    rows = list(
+        csv.DictReader([ln for ln in lines if not ln.startswith("#")], delimiter="\t", quoting=csv.QUOTE_NONE)
+    )
+    assert len(rows) >= 200 and {r["type"] for r in rows} == {"PER", "ORG", "LOC"}
+    right = sum((mention_normal(r["type"], r["mention"]) or ("",))[0] == r["expected"] for r in rows)
+    assert right / len(rows) >= NAMES_TABLE_FLOOR

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from newsfacts.extract import amounts as amounts_mod
 from newsfacts.extract import dates as dates_mod
+from newsfacts.extract import language as language_mod
 from newsfacts.extract import trade as trade_mod
 from newsfacts.extract.types import AmountMention, DateMention, EntityMention, TopicAssignment, TradeFact
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class ArticleFacts:
+    language: str = language_mod.RUSSIAN  # the article's language; only Russian articles have facts
     dates: list[DateMention] = field(default_factory=list)
     amounts: list[AmountMention] = field(default_factory=list)
     trade: list[TradeFact] = field(default_factory=list)
@@ -32,7 +34,7 @@ class ArticleFacts:
 T = TypeVar("T")
 
 # The stages timed by ExtractorSet.extract (CPU seconds of the calling thread), as reported by a run.
-EXTRACT_STAGES = ("dates", "amounts_trade", "topics", "ner")
+EXTRACT_STAGES = ("language", "dates", "amounts_trade", "topics", "ner")
 
 
 def _timed(stage: str, timings: dict[str, float] | None, work: Callable[[], T]) -> T:
@@ -56,7 +58,8 @@ def data_fingerprint(folder: Path = DATA_DIR) -> str:
 
 
 class ExtractorSet:
-    """Every extractor, with its models loaded once; ``ner=False`` skips named entities (rules only)."""
+    """Every extractor, with its models loaded once; ``ner=False`` skips named entities (rules only).
+    The extractors are Russian: an article detected in another language gets its language and no facts."""
 
     def __init__(self, ner: bool = True) -> None:
         from newsfacts.extract import topics as topics_mod
@@ -64,7 +67,9 @@ class ExtractorSet:
         self.ner = ner
         self._entities: EntityExtractor | None = None
         self._topics: TopicTagger = topics_mod.TopicTagger()
+        self._language = language_mod.LanguageDetector()
         self.versions: dict[str, str] = {
+            "language": language_mod.VERSION,
             "dates": dates_mod.VERSION,
             "amounts": amounts_mod.VERSION,
             "trade": trade_mod.VERSION,
@@ -95,7 +100,11 @@ class ExtractorSet:
         self, title: str | None, text: str, published: date | None, timings: dict[str, float] | None = None
     ) -> ArticleFacts:
         """Every extractor over one article; with ``timings``, adds each stage's CPU seconds (this thread's
-        CPU time, so other threads and processes do not inflate it) under the names of EXTRACT_STAGES."""
+        CPU time, so other threads and processes do not inflate it) under the names of EXTRACT_STAGES.
+        An article not in Russian gets only its language: the extractors would read it as if it were Russian."""
+        language = _timed("language", timings, lambda: self._language.detect(text, title))
+        if language != language_mod.RUSSIAN:
+            return ArticleFacts(language=language)
         dates = _timed("dates", timings, lambda: dates_mod.extract_dates(text, published))
         points = [d for d in dates if d.kind == "point"]
 
@@ -106,4 +115,4 @@ class ExtractorSet:
         amounts, trade = _timed("amounts_trade", timings, amounts_and_trade)
         topics = _timed("topics", timings, lambda: self._topics.tag(title, text))
         entities = _timed("ner", timings, lambda: self.entities.extract(text)) if self.ner else []
-        return ArticleFacts(dates=dates, amounts=amounts, trade=trade, topics=topics, entities=entities)
+        return ArticleFacts(language, dates, amounts, trade, topics, entities)

@@ -3,8 +3,11 @@
 natasha's NewsNERTagger finds the spans; the normalisation natasha does with ``MorphVocab`` (pymorphy2,
 broken on Python 3.11) is re-implemented on pymorphy3 (``newsfacts.extract.morph``):
 
-- PER: every word to the nominative, in the gender of the first name when there is one; then all mentions
-  of one person in the article share the fullest name ("Ф.Шафиев", "Шафиева" -> "Фарид Шафиев").
+- PER: every word to the nominative, in the one case and gender that the first name, patronymic and surname
+  agree on (readings weighed: the dictionary's, the ending rules', women's names in -ия from
+  ``data/names_female_ru.txt``: "Асию Биби" -> "Асия Биби", "Юлию" -> "Юлия"), ё only where the text has it;
+  then all mentions of one person in the article share the fullest name ("Ф.Шафиев", "Шафиева" -> "Фарид
+  Шафиев"). ``bench/eval_names.py`` scores it, and natasha's ``span.normalize``, on real mentions.
 - ORG / LOC: the words up to the first noun (the head) to the nominative, agreeing adjectives with it; the
   dependants after the head stay as written ("Центра анализа международных отношений" -> "Центр анализа
   международных отношений"). A LOC that is a country gets the country's canonical name and code
@@ -20,14 +23,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from newsfacts.extract.geo import country_iso2, country_name, place_iso2
+from newsfacts.extract.geo import DATA_DIR, country_iso2, country_name, place_iso2
 from newsfacts.extract.morph import inflect, parses
 from newsfacts.extract.types import EntityMention
 
 if TYPE_CHECKING:
     from pymorphy3.analyzer import Parse
 
-VERSION = "entities-1"
+VERSION = "entities-2"
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _INITIAL = re.compile(r"^[А-ЯЁA-Z][а-яёa-z]?$")
@@ -35,10 +38,18 @@ _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
 def _match_case(new: str, original: str) -> str:
+    """``new`` written like ``original``: its capitals (per hyphenated part), and no ё where it had none."""
+    if "ё" not in original.lower():
+        new = new.replace("ё", "е").replace("Ё", "Е")
     if original.isupper() and len(original) > 1:
         return new.upper()
     if original[:1].isupper():
-        return "-".join(p[:1].upper() + p[1:] for p in new.split("-"))
+        old_parts, new_parts = original.split("-"), new.split("-")
+        if len(old_parts) != len(new_parts):
+            return "-".join(p[:1].upper() + p[1:] for p in new_parts)
+        return "-".join(
+            n[:1].upper() + n[1:] if o[:1].isupper() else n for o, n in zip(old_parts, new_parts, strict=True)
+        )
     return new
 
 
@@ -76,39 +87,56 @@ _INDECLINABLE = (
 )
 _ANY = "*"  # any case
 
-# (ending, case, gender, replacement of the ending in the nominative); longest endings first
-_SUFFIX_RULES: tuple[tuple[str, str, str, str], ...] = tuple(
-    (end, case, gender, nom)
+# (ending, case, gender, replacement of the ending in the nominative, weight); longest endings first. The
+# weights rank the readings of one word form: "Токаева" is likelier Токаев's genitive than a woman's name.
+_SUFFIX_RULES: tuple[tuple[str, str, str, str, float], ...] = tuple(
+    (end, case, gender, nom, weight)
     for ends, readings in [
-        (("ов", "ев", "ёв", "ин", "ын"), [("nomn", "masc", "")]),
+        (("ов", "ев", "ёв", "ин", "ын"), [("nomn", "masc", "", 1.0)]),
         (
             ("ова", "ева", "ёва", "ина", "ына"),
-            [("gent", "masc", "-1"), ("accs", "masc", "-1"), ("nomn", "femn", "")],
+            [("gent", "masc", "-1", 0.6), ("accs", "masc", "-1", 0.3), ("nomn", "femn", "", 0.4)],
         ),
-        (("ову", "еву", "ёву", "ину", "ыну"), [("datv", "masc", "-1"), ("accs", "femn", "-1а")]),
-        (("овым", "евым", "ёвым", "иным", "ыным"), [("ablt", "masc", "-2")]),
-        (("ове", "еве", "ёве", "ине", "ыне"), [("loct", "masc", "-1")]),
+        (("ову", "еву", "ёву", "ину", "ыну"), [("datv", "masc", "-1", 0.6), ("accs", "femn", "-1а", 0.5)]),
+        (("овым", "евым", "ёвым", "иным", "ыным"), [("ablt", "masc", "-2", 1.0)]),
+        (("ове", "еве", "ёве", "ине", "ыне"), [("loct", "masc", "-1", 1.0)]),
         (
             ("овой", "евой", "ёвой", "иной", "ыной"),
-            [(c, "femn", "-2а") for c in ("gent", "datv", "ablt", "loct")],
+            [(c, "femn", "-2а", 1.0) for c in ("gent", "datv", "ablt", "loct")],
         ),
-        (("ович", "евич", "ич"), [("nomn", "masc", "")]),
-        (("овича", "евича", "ича"), [("gent", "masc", "-1"), ("accs", "masc", "-1")]),
-        (("овичу", "евичу", "ичу"), [("datv", "masc", "-1")]),
-        (("овичем", "евичем", "ичем"), [("ablt", "masc", "-2")]),
-        (("овна", "евна", "ична"), [("nomn", "femn", "")]),
-        (("овны", "евны", "ичны"), [("gent", "femn", "-1а")]),
-        (("ян", "янц"), [("nomn", "masc", ""), (_ANY, "femn", "")]),
-        (("яна", "янца"), [("gent", "masc", "-1"), ("accs", "masc", "-1")]),
-        (("яну", "янцу"), [("datv", "masc", "-1")]),
-        (("яном", "янцем"), [("ablt", "masc", "-2")]),
-        (("яне", "янце"), [("loct", "masc", "-1")]),
+        (("ович", "евич", "ич"), [("nomn", "masc", "", 1.0)]),
+        (("овича", "евича", "ича"), [("gent", "masc", "-1", 0.7), ("accs", "masc", "-1", 0.3)]),
+        (("овичу", "евичу", "ичу"), [("datv", "masc", "-1", 1.0)]),
+        (("овичем", "евичем", "ичем"), [("ablt", "masc", "-2", 1.0)]),
+        (("овна", "евна", "ична"), [("nomn", "femn", "", 1.0)]),
+        (("овны", "евны", "ичны"), [("gent", "femn", "-1а", 1.0)]),
+        (("овну", "евну", "ичну"), [("accs", "femn", "-1а", 1.0)]),
+        (("овной", "евной", "ичной"), [(c, "femn", "-2а", 1.0) for c in ("datv", "ablt", "loct")]),
+        (("ян", "янц"), [("nomn", "masc", "", 1.0), (_ANY, "femn", "", 0.5)]),
+        (("яна", "янца"), [("gent", "masc", "-1", 0.7), ("accs", "masc", "-1", 0.3)]),
+        (("яну", "янцу"), [("datv", "masc", "-1", 1.0)]),
+        (("яном", "янцем"), [("ablt", "masc", "-2", 1.0)]),
+        (("яне", "янце"), [("loct", "masc", "-1", 1.0)]),
+        (("ская", "цкая"), [("nomn", "femn", "", 1.0)]),
+        (("ской", "цкой"), [(c, "femn", "-2ая", 0.8) for c in ("gent", "datv", "ablt", "loct")]),
+        (("скую", "цкую"), [("accs", "femn", "-2ая", 1.0)]),
     ]
     for end in ends
-    for case, gender, nom in readings
+    for case, gender, nom, weight in readings
 )
 
-_Reading = tuple[str, str, str]  # case, gender, nominative form
+_Reading = tuple[str, str, str, float]  # case, gender, nominative form, weight
+
+# the mention's case when the readings tie: the cases of names in news text, commonest first
+_CASE_PRIOR = {c: len(_CASES) - i for i, c in enumerate(("nomn", "gent", "accs", "datv", "ablt", "loct"))}
+
+
+@lru_cache(maxsize=1)
+def _female_names() -> frozenset[str]:
+    """Women's first names in -ия that pymorphy3 only knows as men's names in -ий, or not at all (Асия)."""
+    path = DATA_DIR / "names_female_ru.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
 def _apply(word: str, end: str, nom: str) -> str:
@@ -118,40 +146,102 @@ def _apply(word: str, end: str, nom: str) -> str:
     return word[:cut] + nom[2:]
 
 
+def _female_ija(low: str) -> list[_Reading]:
+    """The readings of a woman's name in -ия that the dictionary lacks ("Асию" -> Асия)."""
+    for ends, cases in (
+        ("ию", ("accs",)),
+        ("ии", ("gent", "datv", "loct")),
+        ("ией", ("ablt",)),
+        ("ия", ("nomn",)),
+    ):
+        if low.endswith(ends):
+            base = low[: -len(ends)] + "ия"
+            return [(c, "femn", base, 1.0) for c in cases] if base in _female_names() else []
+    return []
+
+
+def _known_name(word: str) -> bool:
+    """Whether the dictionary knows ``word`` as a man's first name in the nominative."""
+    return any(
+        p.is_known and "Name" in p.tag and p.tag.case == "nomn" and p.tag.gender == "masc"
+        for p in parses(word)
+    )
+
+
+def _generic(low: str) -> list[_Reading]:
+    """Readings of a name the dictionary does not know, from generic noun endings."""
+    if low.endswith(("ом", "ем")):
+        stem = low[:-2] + ("ь" if low.endswith("ем") and low[-3:-2] not in "аеиоуяю" else "")
+        if low.endswith("ном") and _known_name(stem + "г"):  # "Вольфганом": Вольфганг, its final г lost
+            stem += "г"
+        return [("ablt", "masc", stem, 0.6), ("nomn", "masc", low, 0.3), (_ANY, "femn", low, 0.1)]
+    if low.endswith(("ой", "ей")) and len(low) > 4:  # Соботкой, Хулианой: a woman's oblique or a man's ablt
+        stem = low[:-2] + ("а" if low.endswith("ой") else "я")
+        return [
+            *[(c, "femn", stem, 0.5) for c in ("gent", "datv", "ablt", "loct")],
+            ("ablt", "masc", stem, 0.4),
+            ("nomn", "masc", low, 0.2),
+        ]
+    if low[-1] in "бвгджзклмнпрстфхцчшщй" or low.endswith("ь"):
+        return [("nomn", "masc", low, 0.5), (_ANY, "femn", low, 0.5)]
+    if low.endswith("а"):
+        # Байдена, Сандерса (a man's genitive) outnumber Мадонна, Диарра in the news
+        return [
+            ("nomn", "femn", low, 0.3),
+            ("gent", "masc", low[:-1], 0.45),
+            ("accs", "masc", low[:-1], 0.25),
+        ]
+    if low.endswith("я"):
+        if low.endswith("ия"):  # Летисия, Лонгория: likelier a woman's name than a man's in -ий
+            return [("nomn", "femn", low, 0.4), ("gent", "masc", low[:-1] + "й", 0.35)]
+        return [
+            ("nomn", "femn", low, 0.3),
+            ("gent", "masc", low[:-1] + "ь", 0.45),
+            ("accs", "masc", low[:-1] + "ь", 0.25),
+        ]
+    if low.endswith(("у", "ю")) and len(low) > 3:
+        soft = low.endswith("ю")
+        return [
+            ("datv", "masc", low[:-1] + ("ь" if soft else ""), 0.55),
+            ("accs", "femn", low[:-1] + ("я" if soft else "а"), 0.45),
+        ]
+    return [(_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5)]
+
+
 @lru_cache(maxsize=100_000)
 def _readings(word: str) -> tuple[_Reading, ...]:
-    """(case, gender, nominative) readings of one name word, from the dictionary and from endings."""
+    """(case, gender, nominative, weight) readings of one name word, from the dictionary and from endings."""
     parts = word.split("-")
     if len(parts) > 1:  # "Касым-Жомарта": only the last part declines
-        return tuple((c, g, "-".join([*parts[:-1], n])) for c, g, n in _readings(parts[-1]))
+        return tuple((c, g, "-".join([*parts[:-1], n]), w) for c, g, n, w in _readings(parts[-1]))
     out: list[_Reading] = []
+    low = word.lower()
     for p in parses(word):
         if p.is_known and _NAME_TAGS & set(p.tag.grammemes) and p.tag.number == "sing" and p.tag.case:
+            if "Fixd" in p.tag:  # an indeclinable name (Джо, Биби) tells neither case nor gender
+                out += [(_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5)]
+                break
             nom = inflect(p, frozenset({"nomn", "sing"}))
             if nom:
-                out.append((_CASE_OF.get(str(p.tag.case), str(p.tag.case)), str(p.tag.gender), nom))
-    low = word.lower()
+                case = _CASE_OF.get(str(p.tag.case), str(p.tag.case))
+                out.append((case, str(p.tag.gender), nom, float(p.score)))
+    out += _female_ija(low)
+    if not out:  # a word of the dictionary used as a name (Мадонна, Монеточки): its noun readings
+        for p in parses(word):
+            if p.is_known and "NOUN" in p.tag and p.tag.number == "sing" and p.tag.case and p.tag.gender:
+                nom = inflect(p, frozenset({"nomn", "sing"}))
+                if nom:
+                    case = _CASE_OF.get(str(p.tag.case), str(p.tag.case))
+                    out.append((case, str(p.tag.gender), nom, float(p.score)))
     rules = [r for r in _SUFFIX_RULES if low.endswith(r[0])]
     if rules:
         longest = max(len(r[0]) for r in rules)
-        out += [(c, g, _apply(low, e, n)) for e, c, g, n in rules if len(e) == longest]
+        out += [(c, g, _apply(low, e, n), w) for e, c, g, n, w in rules if len(e) == longest]
     elif not out and (low.endswith(_INDECLINABLE) or not re.search("[а-яё]", low)):
-        out += [(_ANY, "masc", low), (_ANY, "femn", low)]
+        out += [(_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5)]
     elif not out:  # an unknown foreign name: generic noun endings
-        if low.endswith(("ом", "ем")):
-            stem = low[:-2] + ("ь" if low.endswith("ем") else "")
-            out += [("ablt", "masc", stem), ("nomn", "masc", low), (_ANY, "femn", low)]
-        elif low[-1] in "бвгджзклмнпрстфхцчшщй" or low.endswith("ь"):
-            out += [("nomn", "masc", low), (_ANY, "femn", low)]
-        elif low.endswith("а"):
-            out += [("nomn", "femn", low), ("gent", "masc", low[:-1]), ("accs", "masc", low[:-1])]
-        elif low.endswith("я"):
-            out += [("nomn", "femn", low), ("gent", "masc", low[:-1] + "ь"), ("accs", "masc", low[:-1] + "ь")]
-        elif low.endswith(("у", "ю")):
-            out += [("datv", "masc", low[:-1] + ("ь" if low.endswith("ю") else ""))]
-        else:
-            out += [(_ANY, "masc", low), (_ANY, "femn", low)]
-    return tuple(out) or ((_ANY, "masc", low), (_ANY, "femn", low))
+        out += _generic(low)
+    return tuple(out) or ((_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5))
 
 
 def _fits(reading: _Reading, case: str, gender: str) -> bool:
@@ -166,28 +256,30 @@ def _person_words(text: str) -> list[str]:
 def normalize_person(text: str) -> str:
     """Nominative form of a person name span ("Касым-Жомарта Токаева" -> "Касым-Жомарт Токаев").
 
-    The case and gender that most words of the span agree on win; ties go to the masculine, then to the
-    nominative ("Касым-Жомарта Токаева" is far likelier a genitive than a woman's name in the news).
+    The case and gender that most words of the span agree on win; then the likelier readings (weights: the
+    dictionary's, the ending rules'), then the commoner case, then the masculine ("Касым-Жомарта Токаева" is far
+    likelier a genitive than a woman's name in the news; "Юлию" an accusative, "Юлия", than a dative).
     """
     words = [w for w in _person_words(text) if not _INITIAL.match(w) and not _keep(w)]
     if not words:
         return _squash(text)
     readings = {w: _readings(w) for w in words}
 
-    def score(key: tuple[str, str]) -> tuple[int, int, int]:
+    def score(key: tuple[str, str]) -> tuple[int, float, int, int]:
         case, gender = key
-        n = sum(any(_fits(r, case, gender) for r in readings[w]) for w in words)
-        return n, int(gender == "masc"), int(case == "nomn")
+        fits = [[r[3] for r in readings[w] if _fits(r, case, gender)] for w in words]
+        weight = sum(max(f) for f in fits if f)
+        return sum(1 for f in fits if f), round(weight, 6), _CASE_PRIOR[case], int(gender == "masc")
 
     case, gender = max(((c, g) for c in _CASES for g in ("masc", "femn")), key=score)
 
     def fix(word: str) -> str:
         if word not in readings:
             return word
-        for r in readings[word]:
-            if _fits(r, case, gender):
-                return _match_case(r[2], word)
-        return word
+        fitting = [r for r in readings[word] if _fits(r, case, gender)]
+        if not fitting:
+            return word
+        return _match_case(max(fitting, key=lambda r: r[3])[2], word)
 
     return _rebuild(text, fix)
 
@@ -223,7 +315,11 @@ def normalize_phrase(text: str) -> str:
     adjs = words[:head_i]
     if any(_keep(a) for a in adjs):
         return _squash(text)
-    head_parses = [p for p in parses(words[head_i]) if "NOUN" in p.tag]
+    # a head that can be a nominative singular is taken as one ("Даунинг-стрит", "Спитфайр" stay as written)
+    head_parses = sorted(
+        (p for p in parses(words[head_i]) if "NOUN" in p.tag),
+        key=lambda p: (p.tag.case, p.tag.number) != ("nomn", "sing"),
+    )
     chosen: tuple[Parse, list[Parse]] | None = None
     for head in head_parses:
         adj_parses: list[Parse] = []
@@ -240,8 +336,12 @@ def normalize_phrase(text: str) -> str:
     if chosen is None:
         return _squash(text)
     head, adj_parses = chosen
-    if head.tag.case == "nomn":
-        return _squash(text)
+    if head.tag.case == "nomn" or (
+        not head.is_known and re.search(r"[бвгджзклмнпрстфхцчшщь]$", words[head_i])
+    ):
+        return _squash(
+            text
+        )  # already a nominative; or a word the dictionary guesses at that ends as one does
     number = str(head.tag.number or "sing")
     new_words = list(words)
     new_words[head_i] = _inflect_word(words[head_i], head, frozenset({"nomn", number}))
@@ -377,20 +477,9 @@ class EntityExtractor:
         raw: list[tuple[str, int, int, str, str | None]] = []
         for span in spans:
             start, end, kind = int(span.start), int(span.stop), str(span.type)
-            surface = text[start:end]
-            if kind == "PER":
-                raw.append((kind, start, end, normalize_person(surface), None))
-                continue
-            iso2 = None
-            normal = normalize_phrase(surface)
-            if kind == "LOC":
-                country = country_iso2(surface, ambiguous=True)
-                if country and not _is_noun_phrase(surface):
-                    continue  # an adjective alone ("казахстанский") is not a place
-                if country:
-                    normal = country_name(country) or normal
-                iso2 = country or place_iso2(surface)
-            raw.append((kind, start, end, normal, iso2))
+            found = mention_normal(kind, text[start:end])
+            if found is not None:
+                raw.append((kind, start, end, *found))
         people = [_person(i, text[r[1] : r[2]], r[3]) for i, r in enumerate(raw) if r[0] == "PER"]
         canonical = _resolve_persons(people)
         return [
@@ -404,6 +493,22 @@ class EntityExtractor:
             )
             for i, (kind, start, end, normal, iso2) in enumerate(raw)
         ]
+
+
+def mention_normal(kind: str, surface: str) -> tuple[str, str | None] | None:
+    """One mention's canonical name and country code, before the article's persons are linked; None for a
+    LOC that is only a country adjective ("казахстанский")."""
+    if kind == "PER":
+        return normalize_person(surface), None
+    normal = normalize_phrase(surface)
+    if kind != "LOC":
+        return normal, None
+    country = country_iso2(surface, ambiguous=True)
+    if country and not _is_noun_phrase(surface):
+        return None
+    if country:
+        normal = country_name(country) or normal
+    return normal, country or place_iso2(surface)
 
 
 def _is_noun_phrase(surface: str) -> bool:
