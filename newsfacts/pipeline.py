@@ -24,6 +24,7 @@ from newsfacts import __version__
 from newsfacts.extract.bundle import ArticleFacts, ExtractorSet
 from newsfacts.extract.sentences import Sentences
 from newsfacts.ingest import CleanArticle, RawInput, Rejection, iter_inputs, parse_input, text_sha256
+from newsfacts.ingest.sources import readable_name
 from newsfacts.quality import TableValidation, Validator, merge_validations
 from newsfacts.tables import FACT_TABLES, TABLES
 from newsfacts.warehouse import AnyWarehouse, StagingArea, TableChange
@@ -738,7 +739,7 @@ def run_row(
         "run_id": run_id,
         "started_at": started_at,
         "finished_at": now_utc(),
-        "source": source,
+        "source": readable_name(source),
         "n_inputs": counts.n_inputs,
         "n_new": counts.n_new,
         "n_skipped": counts.n_skipped,

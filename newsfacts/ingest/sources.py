@@ -8,6 +8,10 @@ are streamed, so a big JSON-lines file is fine). Dot-files and dot-directories a
 resolve outside the root are rejected unread; symlinked directories inside the root are not followed (their
 files are reached by their real path).
 
+Any file name is accepted: a name that is not valid UTF-8 (a cp1251 or Latin-1 name copied from Windows) is read
+by its bytes and named in ``source_uri`` with each undecodable byte shown as ``\\xHH`` (see
+:func:`readable_name`; :func:`original_name` gives the name back).
+
 A root with a protocol (``s3://bucket/prefix``, ``memory://…``, any fsspec URL) is walked through fsspec with the
 same rules, streaming: one listing per folder level, each object opened only when its turn comes, the size
 cap checked on the listed size before any byte is read. Its ``source_uri``s are full URLs
@@ -18,6 +22,7 @@ local paths and take the local walker. S3 settings come from the standard AWS en
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import io
@@ -62,6 +67,43 @@ class _Member:
     size: int
     open: Callable[[], AbstractContextManager[IO[bytes]]]
     in_archive: bool = False
+
+
+def _is_surrogate(ch: str) -> bool:
+    return 0xD800 <= ord(ch) <= 0xDFFF
+
+
+def readable_name(name: str) -> str:
+    """A file name as a printable, reversible string: ``os.fsdecode``'s surrogate escapes (the bytes of a name
+    that are not UTF-8) become ``\\xHH`` (any other lone surrogate ``\\uHHHH``), and a backslash that could be
+    read as the start of such an escape is doubled. A valid UTF-8 name without backslashes is unchanged."""
+    if "\\" not in name and not any(_is_surrogate(ch) for ch in name):
+        return name
+    out: list[str] = []
+    for i, ch in enumerate(name):
+        if 0xDC80 <= ord(ch) <= 0xDCFF:
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif _is_surrogate(ch):
+            out.append(f"\\u{ord(ch):04x}")
+        elif ch == "\\" and i + 1 < len(name) and (name[i + 1] in "\\xu" or _is_surrogate(name[i + 1])):
+            out.append("\\\\")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_ESCAPE = re.compile(r"\\(?:\\|x([0-9a-f]{2})|u([0-9a-f]{4}))")
+
+
+def original_name(readable: str) -> str:
+    """The inverse of :func:`readable_name` (``os.fsencode`` of it gives the name's bytes)."""
+
+    def one(m: re.Match[str]) -> str:
+        if m[1]:
+            return chr(0xDC00 + int(m[1], 16))
+        return chr(int(m[2], 16)) if m[2] else "\\"
+
+    return _ESCAPE.sub(one, readable)
 
 
 def _sha(raw: bytes) -> str:
@@ -210,9 +252,10 @@ def _iter_zip(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]
         with member.open() as fh, zipfile.ZipFile(fh) as zf:
             for info in sorted(zf.infolist(), key=lambda i: i.filename):
                 name = info.filename
+                uri = f"{member.uri}/{readable_name(name)}"
                 if _escapes(name):  # zip slip: "../x.txt", "/etc/x", "C:\\x"; never opened
                     yield Rejection(
-                        f"{member.uri}/{name}",
+                        uri,
                         "read",
                         "path_escape",
                         "an archive member whose path leaves the archive (absolute or with '..'); not read",
@@ -221,9 +264,7 @@ def _iter_zip(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]
                     continue
                 if info.is_dir() or any(part.startswith(".") for part in name.split("/")):
                     continue
-                inner = _Member(
-                    f"{member.uri}/{name}", info.file_size, partial(zf.open, info), in_archive=True
-                )
+                inner = _Member(uri, info.file_size, partial(zf.open, info), in_archive=True)
                 yield from _iter_member(inner, max_bytes)
     except (
         zipfile.BadZipFile,
@@ -271,7 +312,7 @@ def _walk(directory: Path, root: Path, real_root: Path) -> Iterator[_Member | Re
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
         yield Rejection(
-            directory.relative_to(root).as_posix() or ".",
+            readable_name(directory.relative_to(root).as_posix()) or ".",
             "read",
             "unreadable",
             f"cannot list the directory: {exc.strerror or exc}",
@@ -282,7 +323,7 @@ def _walk(directory: Path, root: Path, real_root: Path) -> Iterator[_Member | Re
         if entry.name.startswith("."):
             continue
         path = Path(entry.path)
-        uri = path.relative_to(root).as_posix()
+        uri = readable_name(path.relative_to(root).as_posix())
         try:
             if entry.is_symlink():
                 target = path.resolve()
@@ -396,14 +437,27 @@ def iter_inputs(root: str | Path, max_bytes: int = 10_000_000) -> Iterator[RawIn
         if root.is_dir():
             members = _walk(root, root, root.resolve())
         elif root.is_file():
-            members = iter([_file_member(root, root.name)])
+            members = iter([_file_member(root, readable_name(root.name))])
         else:
+            shown = readable_name(str(root))
             yield Rejection(
-                root.name or str(root), "read", "not_found", f"{root} is not a file or folder", None
+                readable_name(root.name) or shown,
+                "read",
+                "not_found",
+                f"{shown} is not a file or folder",
+                None,
             )
             return
     for member in members:
         if isinstance(member, Rejection):
-            yield member
+            yield _printable(member)
         else:
-            yield from _iter_member(member, max_bytes)
+            for item in _iter_member(member, max_bytes):
+                yield _printable(item) if isinstance(item, Rejection) else item
+
+
+def _printable(rejection: Rejection) -> Rejection:
+    """A rejection whose detail (an OS error naming a non-UTF-8 path) can be written to Parquet."""
+    if not any(_is_surrogate(ch) for ch in rejection.detail):
+        return rejection
+    return dataclasses.replace(rejection, detail=readable_name(rejection.detail))

@@ -1,0 +1,104 @@
+"""Issue 19 (faults): odd file names, corrupt zip members, dot-entries, impossible numbers and unclear messages,
+each on real files, asserting what a user sees: the inputs' fates, the rows and the messages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsfacts import pipeline as nf
+from newsfacts.ingest import RawInput, Rejection, iter_inputs
+from newsfacts.ingest.sources import original_name, readable_name
+from newsfacts.tables import TABLES
+
+TEXT = "Казахстан в 2024 году экспортировал в Азербайджан 1,2 млн тонн пшеницы."
+OTHER = "Товарооборот Казахстана и Узбекистана в 2024 году вырос на 15% и достиг 4 млрд долларов."
+
+
+def _by_uri(root: Path) -> dict[str, RawInput | Rejection]:
+    return {item.source_uri: item for item in iter_inputs(root)}
+
+
+# ---------------------------------------------------------------------------------------------- case 1
+@pytest.fixture
+def odd_names(tmp_path: Path) -> Path:
+    """A folder with a cp1251-named file, a Latin-1-named folder and a plain file (names made as bytes)."""
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "ok.txt").write_text(OTHER, encoding="utf-8")
+    cp1251 = "Новости.txt".encode("cp1251")
+    with open(os.path.join(os.fsencode(root), cp1251), "wb") as fh:
+        fh.write(TEXT.encode("utf-8"))
+    folder = os.path.join(os.fsencode(root), "caf\xe9".encode("latin-1"))
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"a.txt"), "wb") as fh:
+        fh.write(b"")
+    return root
+
+
+def test_a_non_utf8_file_name_is_read_and_shown_with_byte_escapes(odd_names: Path) -> None:
+    items = _by_uri(odd_names)
+    shown = "".join(f"\\x{b:02x}" for b in "Новости".encode("cp1251")) + ".txt"
+    assert set(items) == {"ok.txt", shown, "caf\\xe9/a.txt"}
+    article = items[shown]
+    assert isinstance(article, RawInput) and article.raw == TEXT.encode("utf-8")
+    assert os.fsencode(original_name(shown)) == "Новости.txt".encode("cp1251")
+    empty = items["caf\\xe9/a.txt"]
+    assert isinstance(empty, Rejection) and empty.reason == "empty"
+
+
+def test_rows_of_non_utf8_names_can_be_written(odd_names: Path) -> None:
+    """The batch's frames (sources, articles, quarantine) build: the run no longer fails on them."""
+    known = nf.KnownState({}, {}, {})
+    batch = nf.read_inputs(odd_names, known, "", reprocess=False, max_bytes=1_000_000)
+    plan = nf.parse_and_identify(batch.inputs, known, "run-1")
+    pa.Table.from_pylist(plan.sources, schema=TABLES["sources"].schema)
+    rows = nf.input_quarantine_rows([*batch.rejections, *plan.rejections], "run-1")
+    table = pa.Table.from_pylist(rows, schema=TABLES["quarantine"].schema)
+    assert table.column("source_uri").to_pylist() == ["caf\\xe9/a.txt"]
+
+
+def test_a_non_utf8_source_root_is_named_readably(tmp_path: Path) -> None:
+    missing = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"\xff\xfe"))
+    (item,) = iter_inputs(missing)
+    assert isinstance(item, Rejection) and item.reason == "not_found"
+    assert item.source_uri == "\\xff\\xfe" and "\\xff\\xfe" in item.detail
+    pa.Table.from_pylist(nf.input_quarantine_rows([item], "r"), schema=TABLES["quarantine"].schema)
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("plain.txt", "plain.txt"),
+        ("Новости.txt", "Новости.txt"),
+        ("dir\\file.txt", "dir\\file.txt"),  # a Windows separator stays as it is
+        ("a\\xff.txt", "a\\\\xff.txt"),  # a literal backslash-x is doubled: it would read as an escape
+        ("a\udcff.txt", "a\\xff.txt"),
+        ("a\\\udcff", "a\\\\\\xff"),
+    ],
+)
+def test_readable_names(name: str, shown: str) -> None:
+    assert readable_name(name) == shown
+    assert original_name(shown) == name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40))
+def test_readable_name_is_reversible_and_printable(raw: bytes) -> None:
+    name = os.fsdecode(raw)
+    shown = readable_name(name)
+    shown.encode("utf-8")  # never raises: no surrogates left
+    assert os.fsencode(original_name(shown)) == raw
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(["a", "x", "u", "0", "f", "\\", "\udcff", "\ud800", "Ж"]), max_size=20)
+)
+def test_readable_name_round_trips_any_text(name: str) -> None:
+    assert original_name(readable_name(name)) == name
