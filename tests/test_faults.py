@@ -3,7 +3,9 @@ each on real files, asserting what a user sees: the inputs' fates, the rows and 
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from pathlib import Path
 
 import pyarrow as pa
@@ -102,3 +104,44 @@ def test_readable_name_is_reversible_and_printable(raw: bytes) -> None:
 )
 def test_readable_name_round_trips_any_text(name: str) -> None:
     assert original_name(readable_name(name)) == name
+
+
+# ---------------------------------------------------------------------------------------------- case 2
+def _corrupt_zip(path: Path, compression: int, where: str) -> None:
+    """A zip of a.txt, b.txt, c.txt whose member b.txt is damaged byte-wise: in its data or its local header."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression) as zf:
+        zf.writestr("a.txt", TEXT)
+        zf.writestr("b.txt", OTHER * 20)
+        zf.writestr("c.txt", OTHER)
+    data = bytearray(buf.getvalue())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("b.txt")
+    if where == "data":
+        offset = info.header_offset + 30 + len(info.filename) + 20
+        data[offset] ^= 0xFF
+    else:
+        data[info.header_offset] = ord("X")  # the local header's signature
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    ("compression", "where", "message"),
+    [
+        (zipfile.ZIP_DEFLATED, "data", "Error -3 while decompressing data"),
+        (zipfile.ZIP_STORED, "data", "Bad CRC-32 for file 'b.txt'"),
+        (zipfile.ZIP_DEFLATED, "header", "Bad magic number for file header"),
+    ],
+)
+def test_a_corrupt_zip_member_is_its_own_rejection(
+    tmp_path: Path, compression: int, where: str, message: str
+) -> None:
+    _corrupt_zip(tmp_path / "news.zip", compression, where)
+    items = _by_uri(tmp_path)
+    assert set(items) == {"news.zip/a.txt", "news.zip/b.txt", "news.zip/c.txt"}
+    a, b, c = items["news.zip/a.txt"], items["news.zip/b.txt"], items["news.zip/c.txt"]
+    assert isinstance(a, RawInput) and a.raw == TEXT.encode()
+    assert isinstance(c, RawInput) and c.raw == OTHER.encode()
+    assert isinstance(b, Rejection) and (b.stage, b.reason) == ("read", "corrupt_member")
+    assert b.detail.startswith("cannot read this member of the zip archive news.zip: ")
+    assert message in b.detail
+    assert nf.estimate_inputs(tmp_path) == 3  # the progress estimate does not fail on it either

@@ -247,7 +247,21 @@ def _escapes(name: str) -> bool:
     return name.startswith(("/", "\\")) or drive or ".." in parts
 
 
+ZIP_ERRORS = (  # what reading a damaged zip archive or member raises
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+)
+
+
 def _iter_zip(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]:
+    """The members of a zip archive one by one: a member that cannot be read (a bad CRC, corrupt compressed
+    data, a damaged local header, encryption, an unknown compression method) is its own rejection
+    (``corrupt_member``) and the archive's other members are still read; only an archive whose directory
+    cannot be read at all is rejected whole (``bad_archive``)."""
     try:
         with member.open() as fh, zipfile.ZipFile(fh) as zf:
             for info in sorted(zf.infolist(), key=lambda i: i.filename):
@@ -265,15 +279,18 @@ def _iter_zip(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]
                 if info.is_dir() or any(part.startswith(".") for part in name.split("/")):
                     continue
                 inner = _Member(uri, info.file_size, partial(zf.open, info), in_archive=True)
-                yield from _iter_member(inner, max_bytes)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        RuntimeError,
-        NotImplementedError,
-        EOFError,
-    ) as exc:
+                try:
+                    yield from _iter_member(inner, max_bytes)
+                except ZIP_ERRORS as exc:
+                    yield Rejection(
+                        uri,
+                        "read",
+                        "corrupt_member",
+                        f"cannot read this member of the zip archive {member.uri}: {exc}; "
+                        "the archive's other members are read",
+                        None,
+                    )
+    except ZIP_ERRORS as exc:
         yield Rejection(member.uri, "read", "bad_archive", f"cannot read the zip archive: {exc}", None)
 
 
