@@ -145,3 +145,31 @@ def test_a_corrupt_zip_member_is_its_own_rejection(
     assert b.detail.startswith("cannot read this member of the zip archive news.zip: ")
     assert message in b.detail
     assert nf.estimate_inputs(tmp_path) == 3  # the progress estimate does not fail on it either
+
+
+# ---------------------------------------------------------------------------------------------- case 3
+def test_dot_entries_are_recorded_not_read(tmp_path: Path) -> None:
+    (tmp_path / ".git" / "objects").mkdir(parents=True)
+    (tmp_path / ".git" / "objects" / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "x.zip", "w") as zf:
+        zf.writestr("news/b.txt", OTHER)
+        zf.writestr("news/.cache/1.txt", OTHER)
+        zf.writestr("news/.cache/2.txt", OTHER)
+        zf.writestr("__MACOSX/news/._b.txt", b"\x00\x05\x16\x07")
+        zf.writestr("./c.txt", TEXT)
+    items = _by_uri(tmp_path)
+    hidden = {uri: item.detail for uri, item in items.items() if isinstance(item, Rejection)}
+    assert hidden == {
+        ".DS_Store": "a hidden file (its name starts with '.'); not read",
+        ".git": "a hidden folder (its name starts with '.'); nothing in it is read",
+        "x.zip/__MACOSX/news/._b.txt": "a hidden file (its name starts with '.'); not read",
+        "x.zip/news/.cache": "a hidden folder (its name starts with '.'); nothing in it is read",
+    }
+    assert all(items[uri].reason == "skipped_hidden" for uri in hidden)  # type: ignore[union-attr]
+    assert {uri for uri, i in items.items() if isinstance(i, RawInput)} == {
+        "a.txt",
+        "x.zip/./c.txt",
+        "x.zip/news/b.txt",
+    }

@@ -4,7 +4,8 @@ member by member. Every file gives RawInputs or Rejections with a reason, never 
 Extensions: .txt/.text/.md -> txt; .html/.htm -> html; .json -> one input per object (a top-level array gives
 one per item, ``#<i>`` 0-based); .jsonl/.ndjson/.jsonlines -> one input per line (``#L<n>`` 1-based), a
 malformed line is rejected alone. ``max_bytes`` caps a whole file, or each line of a JSON-lines file (those
-are streamed, so a big JSON-lines file is fine). Dot-files and dot-directories are skipped; symlinks that
+are streamed, so a big JSON-lines file is fine). Dot-files and dot-directories are not read: each is one
+rejection ``skipped_hidden`` (a dot-folder one for all it holds, in an archive too); symlinks that
 resolve outside the root are rejected unread; symlinked directories inside the root are not followed (their
 files are reached by their real path).
 
@@ -240,6 +241,25 @@ def _iter_json_file(member: _Member, max_bytes: int) -> Iterator[RawInput | Reje
         )
 
 
+def _hidden(uri: str, folder: bool) -> Rejection:
+    """A dot-file or dot-folder: recorded, never read (``.git``, ``.DS_Store``, editors' ``.~lock`` files)."""
+    what = (
+        "a hidden folder (its name starts with '.'); nothing in it is read"
+        if folder
+        else ("a hidden file (its name starts with '.'); not read")
+    )
+    return Rejection(uri, "read", "skipped_hidden", what, None)
+
+
+def _hidden_prefix(name: str) -> str | None:
+    """The part of an archive member's path up to its first dot-name (``.git/x`` -> ``.git``), or None."""
+    parts = name.split("/")
+    for i, part in enumerate(parts):
+        if part.startswith(".") and part != ".":
+            return "/".join(parts[: i + 1])
+    return None
+
+
 def _escapes(name: str) -> bool:
     """Whether an archive member's name is absolute or climbs out of the archive with ``..``."""
     parts = name.replace("\\", "/").split("/")
@@ -264,6 +284,7 @@ def _iter_zip(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]
     cannot be read at all is rejected whole (``bad_archive``)."""
     try:
         with member.open() as fh, zipfile.ZipFile(fh) as zf:
+            reported: set[str] = set()
             for info in sorted(zf.infolist(), key=lambda i: i.filename):
                 name = info.filename
                 uri = f"{member.uri}/{readable_name(name)}"
@@ -276,7 +297,12 @@ def _iter_zip(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]
                         None,
                     )
                     continue
-                if info.is_dir() or any(part.startswith(".") for part in name.split("/")):
+                if info.is_dir():
+                    continue
+                if (hidden := _hidden_prefix(name)) is not None:
+                    if hidden not in reported:  # a hidden folder is one row, not one per member
+                        reported.add(hidden)
+                        yield _hidden(f"{member.uri}/{readable_name(hidden)}", folder=hidden != name)
                     continue
                 inner = _Member(uri, info.file_size, partial(zf.open, info), in_archive=True)
                 try:
@@ -337,11 +363,12 @@ def _walk(directory: Path, root: Path, real_root: Path) -> Iterator[_Member | Re
         )
         return
     for entry in entries:
-        if entry.name.startswith("."):
-            continue
         path = Path(entry.path)
         uri = readable_name(path.relative_to(root).as_posix())
         try:
+            if entry.name.startswith("."):
+                yield _hidden(uri, folder=entry.is_dir(follow_symlinks=False))
+                continue
             if entry.is_symlink():
                 target = path.resolve()
                 if not target.is_relative_to(real_root):
@@ -405,9 +432,12 @@ def _walk_remote(fs: AbstractFileSystem, directory: str, uri: str) -> Iterator[_
     named = [(str(e["name"]).rstrip("/").rsplit("/", 1)[-1], e) for e in entries]
     for name, entry in sorted(named, key=lambda ne: ne[0]):
         path = str(entry["name"]).rstrip("/")
-        if not name or name.startswith(".") or path == here:  # dot-names; a folder's own marker object
+        if not name or path == here:  # a folder's own marker object
             continue
         child = f"{uri}/{name}"
+        if name.startswith("."):
+            yield _hidden(child, folder=entry.get("type") == "directory")
+            continue
         if entry.get("type") == "directory":
             yield from _walk_remote(fs, path, child)
         elif entry.get("type") == "file":
