@@ -173,3 +173,99 @@ def test_dot_entries_are_recorded_not_read(tmp_path: Path) -> None:
         "x.zip/./c.txt",
         "x.zip/news/b.txt",
     }
+
+
+# ---------------------------------------------------------------------------------------------- case 7
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Экспорт составил 1e6 тонн нефти.", [("1e6 тонн", 1e6, "t")]),
+        ("Добыча достигла 2,5e6 тонн.", [("2,5e6 тонн", 2.5e6, "t")]),
+        ("Выручка составила 10^6 рублей.", [("10^6 рублей", 1e6, "RUB")]),
+        ("Товарооборот достиг 5·10^9 долларов.", [("5·10^9 долларов", 5e9, "USD")]),
+        ("Рост составил 1e23 %.", [("1e23 %", 1e23, "percent")]),  # read as written; validation rejects it
+        ("Бюджет составил 10^400 рублей.", []),  # no float holds it: not an amount (never "400 рублей")
+        ("Выручка составила 2^10 рублей.", []),  # a power of another base: not read (never "10 рублей")
+        ("Модель A5e7 стоит 5 млн рублей.", [("5 млн рублей", 5e6, "RUB")]),
+    ],
+)
+def test_powers_of_ten_are_read_as_powers_or_not_at_all(
+    sentence: str, expected: list[tuple[str, float, str]]
+) -> None:
+    from newsfacts.extract.amounts import extract_amounts
+
+    assert [(a.text, a.value, a.unit) for a in extract_amounts(sentence)] == expected
+
+
+def test_every_money_unit_of_the_lexicon_has_a_range() -> None:
+    from newsfacts.extract.numbers import load_yaml
+    from newsfacts.tables import UNIT_KINDS
+
+    lexicon = load_yaml()
+    money = {u["code"] for u in lexicon["units"] if u["kind"] == "money"} | set(
+        lexicon["prefix_units"].values()
+    )
+    assert money <= set(UNIT_KINDS["money"])
+    quantities = {u["code"] for u in lexicon["units"] if u["kind"] == "quantity"}
+    assert {"t", "kg", "g", "bbl", "m3", "l", "dal"} <= quantities
+
+
+@pytest.fixture(scope="module")
+def validator():  # noqa: ANN201 - newsfacts.quality.Validator (imports GX)
+    from newsfacts.quality import Validator
+
+    return Validator()
+
+
+def _trade_frame(*rows: dict[str, object]):  # noqa: ANN202 - a pandas frame
+    base = {
+        "article_id": "0123456789abcdef",
+        "indicator": "export",
+        "value_kind": "absolute",
+        "direction": "none",
+        "text": "экспорт составил",
+        "start_char": 0,
+        "end_char": 16,
+        "sentence": "Экспорт составил.",
+        "extractor_version": "trade-1",
+    }
+    full = [{**base, "fact_id": f"0123456789abcdef:t:{i}", **r} for i, r in enumerate(rows)]
+    return pa.Table.from_pylist(full, schema=TABLES["trade_facts"].schema).to_pandas()
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "kind"),
+    [
+        (1e30, "USD", "money"),
+        (1e27, "t", "mass"),
+        (1e20, "m3", "volume"),
+        (1e23, "percent", "percent"),
+        (-2.0, "times", "ratio"),
+        (1e25, None, None),  # a bare count, or any other unit: the contract's overall range
+        (1e25, "km", None),
+    ],
+)
+def test_impossible_values_are_rejected_per_unit_kind(
+    validator, value: float, unit: str | None, kind: str | None
+) -> None:
+    from tests.test_quality import amounts_frame
+
+    plausible = {"value": 5e9, "unit": "USD"}
+    for table, frame, key in [
+        ("amounts", amounts_frame(plausible, {"value": value, "unit": unit}), "0123456789abcdef:a:1"),
+        ("trade_facts", _trade_frame(plausible, {"value": value, "unit": unit}), "0123456789abcdef:t:1"),
+    ]:
+        res = validator.validate(table, frame)
+        assert res.success  # row-level: the row goes to quarantine, the run goes on
+        (rej,) = res.rejections
+        assert (rej.row_key, rej.expectation) == (key, "expect_column_values_to_be_between")
+        what = f"a {kind} value" if kind else "a value of another unit (or of none)"
+        assert rej.detail.startswith(f"{table}.value: expect_column_values_to_be_between failed for ")
+        assert f"value {{'value': {value!r}}}; {what} must lie in [" in rej.detail, rej.detail
+    # a range's bounds are held to the same ranges
+    res = validator.validate(
+        "amounts", amounts_frame({"value": None, "value_low": 1.0, "value_high": 1e27, "unit": "t"})
+    )
+    assert [(r.expectation, r.detail.split(":")[0]) for r in res.rejections] == [
+        ("expect_column_values_to_be_between", "amounts.value_high")
+    ]
