@@ -51,6 +51,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if "://" not in args.source and not Path(args.source).exists():
         print(f"newsfacts: source {args.source!r} does not exist", file=sys.stderr)
         return 2
+    if "://" not in args.warehouse:
+        from newsfacts.warehouse import folder_problem
+
+        if (problem := folder_problem(args.warehouse)) is not None:
+            print(f"newsfacts: {problem}", file=sys.stderr)
+            return 2
     if args.dask_address and args.task_runner != "dask":
         print("newsfacts: --dask-address needs --task-runner dask", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from newsfacts import pipeline as nf
 from newsfacts.ingest import RawInput, Rejection, iter_inputs
 from newsfacts.ingest.sources import original_name, readable_name
 from newsfacts.tables import TABLES
+from tests.conftest import REPO
 
 TEXT = "Казахстан в 2024 году экспортировал в Азербайджан 1,2 млн тонн пшеницы."
 OTHER = "Товарооборот Казахстана и Узбекистана в 2024 году вырос на 15% и достиг 4 млрд долларов."
@@ -269,3 +270,87 @@ def test_impossible_values_are_rejected_per_unit_kind(
     assert [(r.expectation, r.detail.split(":")[0]) for r in res.rejections] == [
         ("expect_column_values_to_be_between", "amounts.value_high")
     ]
+
+
+# ---------------------------------------------------------------------------------------------- case 8
+def test_a_warehouse_path_that_is_a_file_is_one_clear_line(tmp_path: Path) -> None:
+    from newsfacts.warehouse import Warehouse, WarehouseError, folder_problem
+
+    (tmp_path / "wh").write_text("not a warehouse", encoding="utf-8")
+    problem = f"the warehouse {tmp_path / 'wh'} is a file: give a folder (it is created if missing)"
+    assert folder_problem(tmp_path / "wh") == problem
+    with pytest.raises(WarehouseError) as raised, Warehouse(tmp_path / "wh").lock():
+        pass
+    assert str(raised.value) == problem
+    assert folder_problem(tmp_path / "wh" / "sub") == (
+        f"the warehouse {tmp_path / 'wh' / 'sub'} lies under {tmp_path / 'wh'}, which is a file: "
+        "give a folder (it is created if missing)"
+    )
+    assert folder_problem(tmp_path / "new" / "wh") is None
+
+
+def test_the_cli_refuses_a_warehouse_that_is_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsfacts.cli import main
+
+    (tmp_path / "wh").write_text("x", encoding="utf-8")
+    assert main(["run", str(REPO / "seeds"), "--warehouse", str(tmp_path / "wh")]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err
+        == f"newsfacts: the warehouse {tmp_path / 'wh'} is a file: give a folder (it is created if missing)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("obj", "detail"),
+    [
+        (b'{"text": 12345}', "JSON field 'text' holds a number (12345), not the article's text as a string"),
+        (
+            b'{"content": {"ru": "x"}}',
+            'JSON field \'content\' holds an object ({"ru": "x"}), not the article\'s text as a string',
+        ),
+        (b'{"text": "  "}', "JSON field 'text' is empty: the object carries no article text"),
+        (b'{"body": [1, 2]}', "JSON field 'body' holds a list of 2 items that are not all strings"),
+        (
+            b'{"title": "t"}',
+            "JSON object has no text field (text/content/body/article/full_text/article_text); keys: title",
+        ),
+    ],
+)
+def test_a_json_text_field_that_is_no_string_says_so(obj: bytes, detail: str) -> None:
+    from newsfacts.ingest import parse_input
+
+    got = parse_input(RawInput("a.json", obj, "0" * 64, "json"))
+    assert isinstance(got, Rejection) and (got.stage, got.reason, got.detail) == ("parse", "no_text", detail)
+
+
+def test_an_invalid_header_date_is_kept_out_of_the_text_with_a_repair_note() -> None:
+    from newsfacts.ingest import CleanArticle, parse_input
+
+    raw = f"date 2023-02-31\ntitle: Экспорт пшеницы\n\n{TEXT}\n".encode()
+    got = parse_input(RawInput("a.txt", raw, "0" * 64, "txt"))
+    assert isinstance(got, CleanArticle)
+    assert (got.text, got.title, got.published_date, got.published_date_source) == (
+        TEXT,
+        "Экспорт пшеницы",
+        None,
+        "unknown",
+    )
+    assert got.repairs == ("invalid_header_date:2023-02-31",)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_given_as_the_source_is_not_reported_missing(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    (item,) = iter_inputs(tmp_path / "pipe")
+    assert isinstance(item, Rejection)
+    assert (item.source_uri, item.reason) == ("pipe", "unsupported_type")
+    assert (
+        item.detail == f"{tmp_path / 'pipe'} is a FIFO (named pipe), not a regular file or folder; not read"
+    )
+    assert nf.estimate_inputs(tmp_path / "pipe") in (0, None)
+    (missing,) = iter_inputs(tmp_path / "nope")
+    assert isinstance(missing, Rejection) and missing.reason == "not_found"
+    assert missing.detail == f"{tmp_path / 'nope'} does not exist (no such file or folder)"

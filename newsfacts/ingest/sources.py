@@ -30,6 +30,7 @@ import io
 import json
 import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -397,6 +398,21 @@ def _walk(directory: Path, root: Path, real_root: Path) -> Iterator[_Member | Re
             yield Rejection(uri, "read", "unreadable", f"{type(exc).__name__}: {exc}", None)
 
 
+def _special_kind(path: Path) -> str | None:
+    """What a path that exists but is no regular file or folder is ("a FIFO", "a socket", ...), or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "a broken symlink" if path.is_symlink() else None
+    kinds = [
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
 def is_url(location: str | Path) -> bool:
     """Whether ``location`` is a URL with a protocol (``s3://…``, ``file://…``) rather than a plain path."""
     return isinstance(location, str) and bool(_URL.match(location))
@@ -485,13 +501,23 @@ def iter_inputs(root: str | Path, max_bytes: int = 10_000_000) -> Iterator[RawIn
             members = _walk(root, root, root.resolve())
         elif root.is_file():
             members = iter([_file_member(root, readable_name(root.name))])
+        elif (special := _special_kind(root)) is not None:
+            shown = readable_name(str(root))
+            yield Rejection(
+                readable_name(root.name) or shown,
+                "read",
+                "unsupported_type",
+                f"{shown} is {special}, not a regular file or folder; not read",
+                None,
+            )
+            return
         else:
             shown = readable_name(str(root))
             yield Rejection(
                 readable_name(root.name) or shown,
                 "read",
                 "not_found",
-                f"{shown} is not a file or folder",
+                f"{shown} does not exist (no such file or folder)",
                 None,
             )
             return
