@@ -501,25 +501,15 @@ def iter_inputs(root: str | Path, max_bytes: int = 10_000_000) -> Iterator[RawIn
             members = _walk(root, root, root.resolve())
         elif root.is_file():
             members = iter([_file_member(root, readable_name(root.name))])
-        elif (special := _special_kind(root)) is not None:
-            shown = readable_name(str(root))
-            yield Rejection(
-                readable_name(root.name) or shown,
-                "read",
-                "unsupported_type",
-                f"{shown} is {special}, not a regular file or folder; not read",
-                None,
-            )
-            return
         else:
             shown = readable_name(str(root))
-            yield Rejection(
-                readable_name(root.name) or shown,
-                "read",
-                "not_found",
-                f"{shown} does not exist (no such file or folder)",
-                None,
+            special = _special_kind(root)
+            reason, detail = (
+                ("not_found", f"{shown} does not exist (no such file or folder)")
+                if special is None
+                else ("unsupported_type", f"{shown} is {special}, not a regular file or folder; not read")
             )
+            yield Rejection(readable_name(root.name) or shown, "read", reason, detail, None)
             return
     for member in members:
         if isinstance(member, Rejection):
