@@ -354,3 +354,69 @@ def test_a_fifo_given_as_the_source_is_not_reported_missing(tmp_path: Path) -> N
     (missing,) = iter_inputs(tmp_path / "nope")
     assert isinstance(missing, Rejection) and missing.reason == "not_found"
     assert missing.detail == f"{tmp_path / 'nope'} does not exist (no such file or folder)"
+
+
+# ---------------------------------------------------------------------------------------------- end to end
+ABSURD = "Товарооборот Казахстана и Китая в 2024 году достиг 999 999 999 999 999 999 трлн долларов."
+
+
+@pytest.mark.slow
+def test_a_faulty_source_folder_through_the_flow(tmp_path: Path) -> None:
+    """Cases 1, 2, 3, 7 and 8 in one real run: what the warehouse holds, read back with DuckDB."""
+    import duckdb
+
+    from flows.pipeline import articles_pipeline
+
+    src, wh = tmp_path / "src", tmp_path / "wh"
+    src.mkdir()
+    with open(os.path.join(os.fsencode(src), "Новости.txt".encode("cp1251")), "wb") as fh:
+        fh.write(TEXT.encode("utf-8"))
+    _corrupt_zip(src / "news.zip", zipfile.ZIP_DEFLATED, "data")
+    (src / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (src / "absurd.txt").write_text(ABSURD, encoding="utf-8")
+    (src / "number.json").write_bytes(b'{"text": 12345}')
+    (src / "feb31.txt").write_text(f"date 2023-02-31\n\n{TEXT} Пшеница подорожала.\n", encoding="utf-8")
+    summary = articles_pipeline(source=str(src), warehouse=str(wh), ner=False)
+
+    con = duckdb.connect()
+    for t in ("articles", "sources", "quarantine", "amounts", "trade_facts"):
+        con.execute(f"create view {t} as select * from read_parquet('{wh}/{t}/**/*.parquet')")
+    cp1251 = "".join(f"\\x{b:02x}" for b in "Новости".encode("cp1251")) + ".txt"
+    assert sorted(r[0] for r in con.execute("select source_uri from sources").fetchall()) == sorted(
+        ["absurd.txt", "feb31.txt", cp1251, "news.zip/a.txt", "news.zip/c.txt"]
+    )
+    inputs = dict(
+        (uri, (reason, detail))
+        for uri, reason, detail in con.execute(
+            "select source_uri, reason, detail from quarantine where stage <> 'validate'"
+        ).fetchall()
+    )
+    assert set(inputs) == {".DS_Store", "news.zip/b.txt", "number.json"}
+    assert inputs[".DS_Store"] == ("skipped_hidden", "a hidden file (its name starts with '.'); not read")
+    assert inputs["news.zip/b.txt"][0] == "corrupt_member"
+    assert inputs["news.zip/b.txt"][1].startswith("cannot read this member of the zip archive news.zip: ")
+    assert inputs["number.json"] == (
+        "no_text",
+        "JSON field 'text' holds a number (12345), not the article's text as a string",
+    )
+    assert summary["n_inputs"] == 8
+    ((text, published, repairs),) = con.execute(
+        "select text, published_date, repairs from articles where source_uri = 'feb31.txt'"
+    ).fetchall()
+    assert (text, published) == (f"{TEXT} Пшеница подорожала.", None)
+    assert "invalid_header_date:2023-02-31" in repairs
+    # the impossible figure is in no table, and quarantine says which row and why
+    assert con.execute("select count(*) from amounts where abs(value) > 1e18").fetchone() == (0,)
+    assert con.execute("select count(*) from trade_facts where abs(value) > 1e18").fetchone() == (0,)
+    rejected = con.execute(
+        "select table_name, reason, detail from quarantine where stage = 'validate' order by table_name"
+    ).fetchall()
+    assert {t for t, _, _ in rejected} == {"amounts", "trade_facts"}
+    for table, reason, detail in rejected:
+        assert reason == "expect_column_values_to_be_between"
+        assert detail.startswith(f"{table}.value: ") and "{'value': 1e+30}" in detail
+        assert detail.endswith("; a money value must lie in [-1e+18, 1e+18]")
+    assert con.execute("select count(*) from articles where source_uri = 'absurd.txt'").fetchone() == (1,)
+    # a second run changes nothing
+    again = articles_pipeline(source=str(src), warehouse=str(wh), ner=False)
+    assert again["n_new"] == 0 and again["rows_written"] == {} and again["n_quarantined"] == 0
