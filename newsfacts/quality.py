@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from newsfacts.tables import ANY_VALUE_RANGE, TABLES, UNIT_KINDS, VALUE_RANGES, Table
+from newsfacts.tables import TABLES, UNIT_KINDS, VALUE_RANGES, Table
 
 TABLE_LEVEL = {
     "expect_table_columns_to_match_ordered_list",
@@ -72,15 +72,14 @@ def suite_spec(table: Table) -> list[dict[str, Any]]:
                 },
             }
         )
-    every_unit = [u for units in UNIT_KINDS.values() for u in units]
-    for column in table.ranged_by_unit:  # one range per row: its unit kind's, or else the overall one
-        kinds = [(kind, "IN", list(units), VALUE_RANGES[kind]) for kind, units in UNIT_KINDS.items()]
-        for kind, operator, units, (lo, hi) in [*kinds, ("other", "NOT_IN", every_unit, ANY_VALUE_RANGE)]:
+    for column in table.ranged_by_unit:  # the range of the row's unit kind (the overall one is the column's)
+        for kind, units in UNIT_KINDS.items():
+            lo, hi = VALUE_RANGES[kind]
             condition = {
                 "type": "comparison",
                 "column": {"name": "unit"},
-                "operator": operator,
-                "parameter": units,
+                "operator": "IN",
+                "parameter": list(units),
             }
             exps.append(
                 {
@@ -244,7 +243,18 @@ class Validator:
                         + allowed,
                     )
                 )
+        out.rejections = _one_per_row_and_expectation(out.rejections)
         return out
+
+
+def _one_per_row_and_expectation(rejections: list[RowRejection]) -> list[RowRejection]:
+    """A row failing one expectation type twice (the overall range, then its unit kind's: the suite's order) is
+    one rejection, the last one (a quarantine row's id is made of the row key and the expectation)."""
+    kept: dict[tuple[str, str], RowRejection] = {}
+    for rej in rejections:
+        kept.pop((rej.row_key, rej.expectation), None)
+        kept[(rej.row_key, rej.expectation)] = rej
+    return list(kept.values())
 
 
 DATA_DOCS_KEPT = 50  # runs whose Data Docs stay under <warehouse>/_data_docs/ (~0.4 MB each)
@@ -313,9 +323,7 @@ def _allowed_range(kwargs: dict[str, Any], meta: dict[str, Any]) -> str:
     """What a range expectation allows, for the quarantine detail ("; money must lie in [-1e+18, 1e+18]")."""
     low, high = kwargs.get("min_value"), kwargs.get("max_value")
     kind = meta.get("unit_kind")
-    what = f"a {kind} value" if kind not in (None, "other") else "the value"
-    if kind == "other":
-        what = "a value of another unit (or of none)"
+    what = f"a {kind} value" if kind else "the value"
     if low is not None and high is not None:
         return f"; {what} must lie in [{low:g}, {high:g}]"
     if low is not None or high is not None:

@@ -38,7 +38,7 @@ QUARANTINE_STAGES = ("read", "decode", "parse", "clean", "extract", "validate")
 # Plausible values per unit kind: a number outside its kind's range is no figure a news text can mean
 # ("999 999 999 999 999 999 трлн долларов" = 1e30 USD, "1e27 t", "1e23 %"). The GX suites reject such rows of
 # amounts and trade_facts into quarantine (expect_column_values_to_be_between on the rows of the kind's units);
-# every other unit, and a bare count, is held to ANY_VALUE_RANGE.
+# every value (any unit, or a bare count) is also held to ANY_VALUE_RANGE.
 UNIT_KINDS: dict[str, tuple[str, ...]] = {
     "money": (
         *("AMD", "AUD", "AZN", "BYN", "CAD", "CHF", "CNY", "EUR", "GBP", "GEL", "HKD", "INR", "IRR", "JPY"),
@@ -86,6 +86,7 @@ class Table:
     row_id: str  # the column quarantine rows cite for a rejected row
     ordered_pairs: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (low, high): low <= high
     ranged_by_unit: tuple[str, ...] = ()  # value columns held to VALUE_RANGES by the row's `unit` column
+    # (a range's value_low needs no check of its own: it is at most value_high, and at least ANY_VALUE_RANGE's)
 
     @property
     def schema(self) -> pa.Schema:
@@ -324,7 +325,7 @@ AMOUNTS = Table(
     key=("amount_id",),
     row_id="amount_id",
     ordered_pairs=(("start_char", "end_char"), ("value_low", "value_high")),
-    ranged_by_unit=("value", "value_low", "value_high"),
+    ranged_by_unit=("value", "value_high"),
     columns=(
         _c("amount_id", pa.string(), "Row id: article_id + span.", nullable=False),
         _article_id(),
@@ -336,9 +337,23 @@ AMOUNTS = Table(
             "The number in base units (1,2 млрд -> 1200000000); for ranges the midpoint. Within its unit"
             " kind's plausible range (tables.VALUE_RANGES: money ±1e18, mass ±1e13, volume ±1e15, percent"
             " ±1e9, ratio 0..1e9; others ±1e18).",
+            min_value=ANY_VALUE_RANGE[0],
+            max_value=ANY_VALUE_RANGE[1],
         ),
-        _c("value_low", pa.float64(), "Lower bound of a range (held to the same range)."),
-        _c("value_high", pa.float64(), "Upper bound of a range (held to the same range)."),
+        _c(
+            "value_low",
+            pa.float64(),
+            "Lower bound of a range (at least -1e18, at most value_high).",
+            min_value=ANY_VALUE_RANGE[0],
+            max_value=ANY_VALUE_RANGE[1],
+        ),
+        _c(
+            "value_high",
+            pa.float64(),
+            "Upper bound of a range (held to the same range).",
+            min_value=ANY_VALUE_RANGE[0],
+            max_value=ANY_VALUE_RANGE[1],
+        ),
         _c(
             "unit",
             pa.string(),
@@ -409,6 +424,8 @@ TRADE_FACTS = Table(
             pa.float64(),
             "The figure; null for directional statements without a number. Within its unit kind's plausible"
             " range, as amounts.value.",
+            min_value=ANY_VALUE_RANGE[0],
+            max_value=ANY_VALUE_RANGE[1],
         ),
         _c("unit", pa.string(), "USD/EUR/RUB/KZT/AZN/…, t, bbl, m3, percent, times, rank."),
         _c(

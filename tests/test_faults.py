@@ -260,7 +260,7 @@ def test_impossible_values_are_rejected_per_unit_kind(
         assert res.success  # row-level: the row goes to quarantine, the run goes on
         (rej,) = res.rejections
         assert (rej.row_key, rej.expectation) == (key, "expect_column_values_to_be_between")
-        what = f"a {kind} value" if kind else "a value of another unit (or of none)"
+        what = f"a {kind} value" if kind else "the value"
         assert rej.detail.startswith(f"{table}.value: expect_column_values_to_be_between failed for ")
         assert f"value {{'value': {value!r}}}; {what} must lie in [" in rej.detail, rej.detail
     # a range's bounds are held to the same ranges
