@@ -110,6 +110,11 @@ def _c(name: str, typ: pa.DataType, doc: str, nullable: bool = True, **kw: objec
     return Column(name, typ, doc, nullable, **kw)  # type: ignore[arg-type]
 
 
+def _value(name: str, doc: str) -> Column:
+    """A numeric value column held to ANY_VALUE_RANGE (a plain GX range; the per-kind ones: ``ranged_by_unit``)."""
+    return _c(name, pa.float64(), doc, min_value=ANY_VALUE_RANGE[0], max_value=ANY_VALUE_RANGE[1])
+
+
 def _article_id() -> Column:
     return _c(
         "article_id",
@@ -331,29 +336,14 @@ AMOUNTS = Table(
         _article_id(),
         _c("text", pa.string(), "The amount expression as written.", nullable=False),
         *_offsets()[:3],
-        _c(
+        _value(
             "value",
-            pa.float64(),
             "The number in base units (1,2 млрд -> 1200000000); for ranges the midpoint. Within its unit"
             " kind's plausible range (tables.VALUE_RANGES: money ±1e18, mass ±1e13, volume ±1e15, percent"
             " ±1e9, ratio 0..1e9; others ±1e18).",
-            min_value=ANY_VALUE_RANGE[0],
-            max_value=ANY_VALUE_RANGE[1],
         ),
-        _c(
-            "value_low",
-            pa.float64(),
-            "Lower bound of a range (at least -1e18, at most value_high).",
-            min_value=ANY_VALUE_RANGE[0],
-            max_value=ANY_VALUE_RANGE[1],
-        ),
-        _c(
-            "value_high",
-            pa.float64(),
-            "Upper bound of a range (held to the same range).",
-            min_value=ANY_VALUE_RANGE[0],
-            max_value=ANY_VALUE_RANGE[1],
-        ),
+        _value("value_low", "Lower bound of a range (at least -1e18, at most value_high)."),
+        _value("value_high", "Upper bound of a range (held to the same range)."),
         _c(
             "unit",
             pa.string(),
@@ -419,13 +409,10 @@ TRADE_FACTS = Table(
         ),
         _c("commodity", pa.string(), "Commodity in English (wheat, crude oil …)."),
         _c("hs_code", pa.string(), "Harmonized System heading of the commodity.", regex=r"^[0-9]{2,6}$"),
-        _c(
+        _value(
             "value",
-            pa.float64(),
             "The figure; null for directional statements without a number. Within its unit kind's plausible"
             " range, as amounts.value.",
-            min_value=ANY_VALUE_RANGE[0],
-            max_value=ANY_VALUE_RANGE[1],
         ),
         _c("unit", pa.string(), "USD/EUR/RUB/KZT/AZN/…, t, bbl, m3, percent, times, rank."),
         _c(
