@@ -420,3 +420,16 @@ def test_a_faulty_source_folder_through_the_flow(tmp_path: Path) -> None:
     # a second run changes nothing
     again = articles_pipeline(source=str(src), warehouse=str(wh), ner=False)
     assert again["n_new"] == 0 and again["rows_written"] == {} and again["n_quarantined"] == 0
+
+
+def test_the_cli_refuses_a_source_root_that_is_not_utf8_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsfacts.cli import main
+
+    root = os.path.join(os.fsencode(tmp_path), b"src\xff")
+    os.mkdir(root)
+    assert main(["run", os.fsdecode(root), "--warehouse", str(tmp_path / "wh")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"newsfacts: the source path {tmp_path}/src\\xff is not valid UTF-8")
+    assert err.count("\n") == 1 and "give a path with a UTF-8 name" in err
