@@ -51,6 +51,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     if "://" not in args.source and not Path(args.source).exists():
         print(f"newsfacts: source {args.source!r} does not exist", file=sys.stderr)
         return 2
+    for option, value in (("source", args.source), ("--warehouse", args.warehouse)):
+        if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):  # os.fsdecode's escapes of non-UTF-8 bytes
+            from newsfacts.ingest.sources import readable_name
+
+            print(
+                f"newsfacts: the {option} path {readable_name(value)} is not valid UTF-8 (\\xHH: a byte that is"
+                " not): a flow parameter cannot carry it; give a path with a UTF-8 name (a symlink will do)."
+                " File names inside a source may be anything.",
+                file=sys.stderr,
+            )
+            return 2
+    if "://" not in args.warehouse:
+        from newsfacts.warehouse import folder_problem
+
+        if (problem := folder_problem(args.warehouse)) is not None:
+            print(f"newsfacts: {problem}", file=sys.stderr)
+            return 2
     if args.dask_address and args.task_runner != "dask":
         print("newsfacts: --dask-address needs --task-runner dask", file=sys.stderr)
         return 2

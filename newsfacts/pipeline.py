@@ -25,6 +25,7 @@ from newsfacts.extract.bundle import ArticleFacts, ExtractorSet
 from newsfacts.extract.language import RUSSIAN
 from newsfacts.extract.sentences import Sentences
 from newsfacts.ingest import CleanArticle, RawInput, Rejection, iter_inputs, parse_input, text_sha256
+from newsfacts.ingest.sources import ZIP_ERRORS, readable_name
 from newsfacts.quality import TableValidation, Validator, merge_validations
 from newsfacts.tables import FACT_TABLES, TABLES
 from newsfacts.warehouse import AnyWarehouse, StagingArea, TableChange
@@ -201,7 +202,7 @@ def estimate_inputs(source: str | Path) -> int | None:
             with f.open("rb") as fh:
                 total += _estimate_stream(f.name, fh)
         return total
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, *ZIP_ERRORS):
         return None
 
 
@@ -213,9 +214,13 @@ def _estimate_stream(name: str, fh: IO[bytes]) -> int:
         n = 0
         with zipfile.ZipFile(fh) as zf:
             for info in zf.infolist():
-                if not info.is_dir():
+                if info.is_dir():
+                    continue
+                try:
                     with zf.open(info) as member:
                         n += _estimate_stream(info.filename, member)
+                except ZIP_ERRORS:
+                    n += 1  # a corrupt member: it is one quarantine row
         return n
     return 1
 
@@ -763,7 +768,7 @@ def run_row(
         "run_id": run_id,
         "started_at": started_at,
         "finished_at": now_utc(),
-        "source": source,
+        "source": readable_name(source),
         "n_inputs": counts.n_inputs,
         "n_new": counts.n_new,
         "n_skipped": counts.n_skipped,

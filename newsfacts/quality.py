@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from newsfacts.tables import TABLES, Table
+from newsfacts.tables import TABLES, UNIT_KINDS, VALUE_RANGES, Table
 
 TABLE_LEVEL = {
     "expect_table_columns_to_match_ordered_list",
@@ -72,6 +72,27 @@ def suite_spec(table: Table) -> list[dict[str, Any]]:
                 },
             }
         )
+    for column in table.ranged_by_unit:  # the range of the row's unit kind (the overall one is the column's)
+        for kind, units in UNIT_KINDS.items():
+            lo, hi = VALUE_RANGES[kind]
+            condition = {
+                "type": "comparison",
+                "column": {"name": "unit"},
+                "operator": "IN",
+                "parameter": list(units),
+            }
+            exps.append(
+                {
+                    "type": "expect_column_values_to_be_between",
+                    "kwargs": {
+                        "column": column,
+                        "min_value": lo,
+                        "max_value": hi,
+                        "row_condition": condition,
+                    },
+                    "meta": {"unit_kind": kind},
+                }
+            )
     return exps
 
 
@@ -169,7 +190,10 @@ class Validator:
         self.suites = {name: self._suite(t) for name, t in TABLES.items()}
 
     def _suite(self, table: Table) -> Any:
-        exps = [self._classes[e["type"]](**e["kwargs"]) for e in load_suite_spec(table)]
+        exps = [
+            self._classes[e["type"]](**e["kwargs"], **({"meta": e["meta"]} if "meta" in e else {}))
+            for e in load_suite_spec(table)
+        ]
         return self._gx.ExpectationSuite(name=f"newsfacts.{table.name}", expectations=exps)
 
     def validate(self, name: str, frame: pd.DataFrame) -> TableValidation:
@@ -201,19 +225,36 @@ class Validator:
                 out.failed_table_level.append(f"{etype}({column}){': ' + str(msg)[:200] if msg else ''}")
                 out.success = False
                 continue
+            allowed = _allowed_range(kwargs, r.expectation_config.meta or {})
             for item in r.result.get("unexpected_index_list") or []:
                 key = str(item.get(table.row_id)) if isinstance(item, dict) else str(item)
-                value = {k: v for k, v in item.items() if k != table.row_id} if isinstance(item, dict) else {}
+                value = (
+                    {k: v.item() if hasattr(v, "item") else v for k, v in item.items() if k != table.row_id}
+                    if isinstance(item, dict)
+                    else {}
+                )  # numpy scalars as Python values: "value {'value': 1e+30}"
                 out.rejections.append(
                     RowRejection(
                         table=name,
                         row_key=key,
                         article_id=article_of.get(key),
                         expectation=etype,
-                        detail=f"{name}.{column}: {etype} failed for {table.row_id}={key}; value {_short(value)}",
+                        detail=f"{name}.{column}: {etype} failed for {table.row_id}={key}; value {_short(value)}"
+                        + allowed,
                     )
                 )
+        out.rejections = _one_per_row_and_expectation(out.rejections)
         return out
+
+
+def _one_per_row_and_expectation(rejections: list[RowRejection]) -> list[RowRejection]:
+    """A row failing one expectation type twice (the overall range, then its unit kind's: the suite's order) is
+    one rejection, the last one (a quarantine row's id is made of the row key and the expectation)."""
+    kept: dict[tuple[str, str], RowRejection] = {}
+    for rej in rejections:
+        kept.pop((rej.row_key, rej.expectation), None)
+        kept[(rej.row_key, rej.expectation)] = rej
+    return list(kept.values())
 
 
 DATA_DOCS_KEPT = 50  # runs whose Data Docs stay under <warehouse>/_data_docs/ (~0.4 MB each)
@@ -276,6 +317,18 @@ def _article_lookup(frame: pd.DataFrame, table: Table) -> dict[str, str]:
     if "article_id" not in frame.columns or table.row_id not in frame.columns or not len(frame):
         return {}
     return dict(zip(frame[table.row_id].astype(str), frame["article_id"].astype(str), strict=True))
+
+
+def _allowed_range(kwargs: dict[str, Any], meta: dict[str, Any]) -> str:
+    """What a range expectation allows, for the quarantine detail ("; money must lie in [-1e+18, 1e+18]")."""
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    kind = meta.get("unit_kind")
+    what = f"a {kind} value" if kind else "the value"
+    if low is not None and high is not None:
+        return f"; {what} must lie in [{low:g}, {high:g}]"
+    if low is not None or high is not None:
+        return f"; {what} must be at {'least' if low is not None else 'most'} {low if low is not None else high:g}"
+    return ""
 
 
 def _short(value: object) -> str:

@@ -37,6 +37,29 @@ TENSES = ("past", "future", "unknown")
 ANCHORS = ("publication", "none")
 QUARANTINE_STAGES = ("read", "decode", "parse", "clean", "extract", "validate")
 
+# Plausible values per unit kind: a number outside its kind's range is no figure a news text can mean
+# ("999 999 999 999 999 999 трлн долларов" = 1e30 USD, "1e27 t", "1e23 %"). The GX suites reject such rows of
+# amounts and trade_facts into quarantine (expect_column_values_to_be_between on the rows of the kind's units);
+# every value (any unit, or a bare count) is also held to ANY_VALUE_RANGE.
+UNIT_KINDS: dict[str, tuple[str, ...]] = {
+    "money": (
+        *("AMD", "AUD", "AZN", "BYN", "CAD", "CHF", "CNY", "EUR", "GBP", "GEL", "HKD", "INR", "IRR", "JPY"),
+        *("KGS", "KZT", "RUB", "SGD", "TJS", "TMT", "TRY", "UAH", "USD", "UZS"),
+    ),
+    "mass": ("t", "kg", "g"),
+    "volume": ("bbl", "m3", "dal", "l"),
+    "percent": ("percent", "pp"),
+    "ratio": ("times",),
+}
+VALUE_RANGES: dict[str, tuple[float, float]] = {
+    "money": (-1e18, 1e18),  # a quadrillion dollars is 10,000 world GDPs; 1e18 rials is Iran's GDP tenfold
+    "mass": (-1e13, 1e13),  # the world ships ~1e10 t a year
+    "volume": (-1e15, 1e15),  # the world's proven gas reserves are ~2e14 m3
+    "percent": (-1e9, 1e9),  # the worst hyperinflation a text quotes as a rate (Venezuela: ~1e6 %)
+    "ratio": (0.0, 1e9),
+}
+ANY_VALUE_RANGE: tuple[float, float] = (-1e18, 1e18)
+
 ISO2_REGEX = r"^[A-Z]{2}$"
 ISO2_LIST_REGEX = r"^[A-Z]{2}(;[A-Z]{2})*$"  # several countries of one role, joined by ";" (trade facts)
 SHA256_REGEX = r"^[0-9a-f]{64}$"
@@ -64,6 +87,8 @@ class Table:
     key: tuple[str, ...]  # unique per row
     row_id: str  # the column quarantine rows cite for a rejected row
     ordered_pairs: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (low, high): low <= high
+    ranged_by_unit: tuple[str, ...] = ()  # value columns held to VALUE_RANGES by the row's `unit` column
+    # (a range's value_low needs no check of its own: it is at most value_high, and at least ANY_VALUE_RANGE's)
 
     @property
     def schema(self) -> pa.Schema:
@@ -85,6 +110,11 @@ class Table:
 
 def _c(name: str, typ: pa.DataType, doc: str, nullable: bool = True, **kw: object) -> Column:
     return Column(name, typ, doc, nullable, **kw)  # type: ignore[arg-type]
+
+
+def _value(name: str, doc: str) -> Column:
+    """A numeric value column held to ANY_VALUE_RANGE (a plain GX range; the per-kind ones: ``ranged_by_unit``)."""
+    return _c(name, pa.float64(), doc, min_value=ANY_VALUE_RANGE[0], max_value=ANY_VALUE_RANGE[1])
 
 
 def _article_id() -> Column:
@@ -303,18 +333,20 @@ AMOUNTS = Table(
     key=("amount_id",),
     row_id="amount_id",
     ordered_pairs=(("start_char", "end_char"), ("value_low", "value_high")),
+    ranged_by_unit=("value", "value_high"),
     columns=(
         _c("amount_id", pa.string(), "Row id: article_id + span.", nullable=False),
         _article_id(),
         _c("text", pa.string(), "The amount expression as written.", nullable=False),
         *_offsets()[:3],
-        _c(
+        _value(
             "value",
-            pa.float64(),
-            "The number in base units (1,2 млрд -> 1200000000); for ranges the midpoint.",
+            "The number in base units (1,2 млрд -> 1200000000); for ranges the midpoint. Within its unit"
+            " kind's plausible range (tables.VALUE_RANGES: money ±1e18, mass ±1e13, volume ±1e15, percent"
+            " ±1e9, ratio 0..1e9; others ±1e18).",
         ),
-        _c("value_low", pa.float64(), "Lower bound of a range."),
-        _c("value_high", pa.float64(), "Upper bound of a range."),
+        _value("value_low", "Lower bound of a range (at least -1e18, at most value_high)."),
+        _value("value_high", "Upper bound of a range (held to the same range)."),
         _c(
             "unit",
             pa.string(),
@@ -340,6 +372,7 @@ TRADE_FACTS = Table(
     key=("fact_id",),
     row_id="fact_id",
     ordered_pairs=(("start_char", "end_char"), ("period_start", "period_end")),
+    ranged_by_unit=("value",),
     columns=(
         _c(
             "fact_id",
@@ -379,7 +412,11 @@ TRADE_FACTS = Table(
         ),
         _c("commodity", pa.string(), "Commodity in English (wheat, crude oil …)."),
         _c("hs_code", pa.string(), "Harmonized System heading of the commodity.", regex=r"^[0-9]{2,6}$"),
-        _c("value", pa.float64(), "The figure; null for directional statements without a number."),
+        _value(
+            "value",
+            "The figure; null for directional statements without a number. Within its unit kind's plausible"
+            " range, as amounts.value.",
+        ),
         _c("unit", pa.string(), "USD/EUR/RUB/KZT/AZN/…, t, bbl, m3, percent, times, rank."),
         _c(
             "per_unit",

@@ -149,17 +149,41 @@ def _fault(point: str, added: dict[str, int]) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def folder_problem(root: str | Path) -> str | None:
+    """Why a local path cannot be a warehouse folder (it, or a parent, is a file), or None."""
+    path = Path(root)
+    for candidate in (path, *path.parents):
+        if candidate.exists() or candidate.is_symlink():
+            if candidate.is_dir():
+                return None
+            kind = "a file" if candidate.is_file() else "not a folder"
+            what = f"is {kind}" if candidate == path else f"lies under {candidate}, which is {kind}"
+            return f"the warehouse {path} {what}: give a folder (it is created if missing)"
+    return None
+
+
 class Warehouse:
     """A folder of Parquet tables following the contracts of :mod:`newsfacts.tables`."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
 
+    def _make_root(self) -> None:
+        """Create the warehouse folder, or raise :class:`WarehouseError` with one clear line."""
+        if (problem := folder_problem(self.root)) is not None:
+            raise WarehouseError(problem)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(
+                f"cannot create the warehouse folder {self.root}: {exc.strerror or exc}"
+            ) from exc
+
     # ------------------------------------------------------------------ locking and recovery
     @contextlib.contextmanager
     def lock(self, wait_seconds: float = 0.0) -> Iterator[None]:
         """Hold the single-writer lock; wait up to ``wait_seconds``, then raise :class:`WarehouseBusy`."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._make_root()
         fh = open(self.root / LOCK, "a+")  # noqa: SIM115 - held open for the lock's lifetime
         deadline = time.monotonic() + wait_seconds
         try:

@@ -104,6 +104,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "a_lines.jsonl#L1": ("article", "utf-8"),
     "a_lines.jsonl#L2": ("q", "malformed_json"),
     "a_lines.jsonl#L4": ("article", "utf-8"),  # line 3 is blank: not an input
+    ".hidden.txt": ("q", "skipped_hidden"),
+    "bundle.zip/.hidden": ("q", "skipped_hidden"),
     "bundle.zip/../slip.txt": ("q", "path_escape"),
     "bundle.zip/z/a_cp1251.txt": ("article", "cp1251"),
     "bundle.zip/z/b.html": ("article", "koi8-r"),
@@ -193,7 +195,7 @@ def hostile(tmp_path: Path) -> Path:
     w("q_png.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     w("q_undecodable.txt", bytes(range(0x80, 0x100)) * 8)
     w("q_notes.pdf", b"%PDF-1.4 ...")
-    w(".hidden.txt", T["plain"].encode())  # dot-files are not inputs
+    w(".hidden.txt", T["plain"].encode())  # dot-files are recorded, not read
     return src
 
 

@@ -121,7 +121,14 @@ def test_s3_prefix_reads_like_the_same_local_folder(s3: S3, mixed: Path) -> None
     assert (
         sum(1 for d in remote if d[1].startswith("seeds/") and d[0] == "input" and d[-1][0] == "article") == 2
     )
-    assert not any(".cache" in d[1] or ".hidden" in d[1] for d in remote)
+    # dot-entries are recorded, not read: a hidden folder is one row for all it holds
+    assert by_uri["sub/.cache"][2:5] == (
+        "read",
+        "skipped_hidden",
+        "a hidden folder (its name starts with '.'); nothing in it is read",
+    )
+    assert by_uri["sub/.hidden.txt"][2:4] == ("read", "skipped_hidden")
+    assert not any(d[1].startswith("sub/.cache/") or d[0] == "input" and ".hidden" in d[1] for d in remote)
     # a trailing slash names the same prefix
     assert [i.source_uri for i in iter_inputs(f"s3://{IN}/mixed/", max_bytes=20_000)] == [
         i.source_uri for i in remote_items

@@ -52,6 +52,7 @@ def test_walks_a_folder_in_sorted_order(folder: Path) -> None:
     items = list(iter_inputs(folder))
     uris = [i.source_uri for i in items]
     assert uris == [
+        ".hidden.txt",
         "a.txt",
         "b.txt",
         "e.jsonl#L1",
@@ -71,6 +72,7 @@ def test_walks_a_folder_in_sorted_order(folder: Path) -> None:
 @pytest.mark.parametrize(
     ("uri", "kind_or_reason"),
     [
+        (".hidden.txt", "skipped_hidden"),
         ("a.txt", "txt"),
         ("b.txt", "txt"),
         ("e.jsonl#L1", "json"),

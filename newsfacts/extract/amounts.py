@@ -26,7 +26,7 @@ import ahocorasick
 from newsfacts.extract.numbers import ParsedNumber, lexicon, load_yaml, normalise, parse_number
 from newsfacts.extract.types import AmountMention
 
-VERSION: str = "amounts-2"
+VERSION: str = "amounts-3"
 
 _END = r"(?!\w)"
 _PREPS = "на|в|во|с|со|от|до|за|к|по"
@@ -37,7 +37,7 @@ _CHANGE_VERB_RE = re.compile(  # "выросла до 5%": the level reached, no
 )
 _SPACE_RE = re.compile(r"\s*")
 # "(?<![\w.,])[\d$…]" written with the look-behind after the class, so the regex engine can skip ahead by class
-_SIGN_OR_DIGIT_RE = re.compile(r"[\d$€£₽₸¥](?<![\w.,].)")
+_SIGN_OR_DIGIT_RE = re.compile(r"[\d$€£₽₸¥](?<![\w.,^].)")  # not the exponent of "10^9"
 _SENTENCE_END_RE = re.compile(r"\s*(?:$|\n|[A-ZА-ЯЁ«\"(])")
 _RANGE_DASH_RE = re.compile(r"\s*[-–—]\s*(?=\d)")
 _RANGE_DO_RE = re.compile(r"\s+до\s+")
@@ -103,7 +103,7 @@ def _lex() -> _Lex:
         rf"|(?P<mult>(?<![\w.,])(?:\d+(?:[.,]\d+)?-?\s?|(?<!\w)(?:{mult_alt}))кратн\w*)"
         rf"|(?P<adj>(?<![\w.,])\d+(?:[.,]\d+)?-(?:{adj_alt})\w*)"
         rf"|(?P<ratio>(?<!\w)(?:{'|'.join(ratio_words)}){_END})"
-        rf"|(?P<num>(?<![\w.,])(?:\d|us\$|[$€£₽₸¥])|{num_words}|(?<!\w)(?:{scale_alt}|{half_alt}){_END})"
+        rf"|(?P<num>(?<![\w.,^])(?:\d|us\$|[$€£₽₸¥])|{num_words}|(?<!\w)(?:{scale_alt}|{half_alt}){_END})"
     )
     share_after_re = re.compile(rf"\s*(?:{data['share_after']})")
     share_before_re = re.compile(rf"(?:{data['share_before']})[^.!?]{{0,40}}$")

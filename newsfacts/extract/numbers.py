@@ -7,8 +7,10 @@ so offsets carry over), see :func:`normalise`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,11 @@ _HALF_RE = re.compile(r"\s+с\s+половиной(?!\w)")
 _WORD_RE = re.compile(r"[а-я]+")
 _GROUP_SPACES_RE = re.compile(r"[ \u00a0\u202f]")
 _SEP_RE = re.compile(r"[.,]")
+# powers of ten after a digit string: "1e27", "2,5e-3", "5·10^9", "5 × 10^9", and "10^9" itself (group "bare")
+_POWER_RE = re.compile(
+    r"(?:e(?P<e>[+-]?\d{1,3})|\s?[·×xх*]\s?10\s?\^\s?(?P<times>[+-]?\d{1,3})|\s?\^\s?(?P<bare>[+-]?\d{1,3}))"
+    r"(?![\w^]|[.,]\d)"
+)
 
 
 _LAST_NORMALISED: tuple[str, str] = ("", "")  # (text, normalised): the extractors of one article share it
@@ -176,6 +183,8 @@ def parse_number(norm: str, pos: int) -> ParsedNumber | None:
     """Parse a number (digits or words, with scale words) starting exactly at ``pos`` of normalised text."""
     m = _DIGITS_RE.match(norm, pos)
     if m:
+        if (power := _POWER_RE.match(norm, m.end())) is not None:
+            return _power(norm, pos, m.group(), power)
         end = m.end()
         sfx = _DIGIT_SUFFIX_RE.match(norm, end)
         has_scale = _match_scale(norm, _skip_space(norm, end)) is not None
@@ -185,6 +194,23 @@ def parse_number(norm: str, pos: int) -> ParsedNumber | None:
         value, end2, scale = _scales_after(norm, end, base)
         return ParsedNumber(value, pos, end2, scale, False, False, m.group())
     return _parse_words(norm, pos)
+
+
+def _power(norm: str, pos: int, digits: str, power: re.Match[str]) -> ParsedNumber | None:
+    """A number written with a power of ten, read as the power ("1e27" -> 1e27, "10^9" -> 1e9) or not at all:
+    None for another base ("2^10") or a value no float holds ("10^400")."""
+    if power["bare"] is not None:
+        if digits != "10":
+            return None
+        mantissa, exponent = 1.0, int(power["bare"])
+    else:
+        mantissa, exponent = parse_digits(digits, decimal_comma_only=True), int(power["e"] or power["times"])
+    value = float(Decimal(repr(mantissa)).scaleb(exponent))  # 1e23 exactly, not 1.0000000000000001e+23
+    if not math.isfinite(value) or (value == 0.0 and mantissa != 0.0):
+        return None
+    end = power.end()
+    value, end, scale = _scales_after(norm, end, value)
+    return ParsedNumber(value, pos, end, scale, False, False, norm[pos : power.end()])
 
 
 def _parse_words(norm: str, pos: int) -> ParsedNumber | None:

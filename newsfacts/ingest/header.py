@@ -41,6 +41,7 @@ class Header:
     fields: dict[str, str]  # title / url / source / author / language
     published_date: datetime.date | None
     body: str  # the text after the header block (with any text that shared a line with a header value)
+    notes: tuple[str, ...] = ()  # repairs: "invalid_header_date:2023-02-31" (a header date no calendar has)
 
 
 def split_header(text: str) -> Header:
@@ -49,6 +50,7 @@ def split_header(text: str) -> Header:
     fields: dict[str, str] = {}
     published: datetime.date | None = None
     carried: list[str] = []
+    notes: list[str] = []
     seen = 0
     i = 0
     while i < len(lines) and seen < _MAX_HEADER_LINES:
@@ -56,7 +58,10 @@ def split_header(text: str) -> Header:
         if not line:
             i += 1
             continue
-        if (m := _HEADER_DATE.match(line)) and (value := parse_date_value(m["value"])) is not None:
+        if m := _HEADER_DATE.match(line):
+            value = parse_date_value(m["value"])
+            if value is None:  # "date 2023-02-31": a header line all the same, kept out of the text
+                notes.append(f"invalid_header_date:{m['value']}")
             published = published or value
             rest = m["rest"].strip()
             if rest:
@@ -70,4 +75,4 @@ def split_header(text: str) -> Header:
     if not seen:
         return Header({}, None, text)
     body = "\n".join([*carried, "", *lines[i:]]) if carried else "\n".join(lines[i:])
-    return Header(fields, published, body)
+    return Header(fields, published, body, tuple(notes))

@@ -47,6 +47,7 @@ class _Meta:
     published_date_source: str = "unknown"
     url: str | None = None
     source_name: str | None = None
+    repairs: tuple[str, ...] = ()  # what reading the header noted ("invalid_header_date:2023-02-31")
 
 
 def _fold(value: object) -> str | None:
@@ -91,6 +92,26 @@ def _text_value(value: object) -> str | None:
     return value
 
 
+def _non_text_field(obj: dict[str, object]) -> str | None:
+    """The message for an object whose text field holds no string (``{"text": 12345}``), or None."""
+    lowered = {k.lower(): (k, v) for k, v in obj.items() if isinstance(k, str)}
+    for key in (*TEXT_KEYS, *FALLBACK_TEXT_KEYS):
+        if key in lowered:
+            name, value = lowered[key]
+            if value is not None and not isinstance(value, str | list):
+                shown = json.dumps(value, ensure_ascii=False)
+                shown = shown if len(shown) <= 40 else shown[:37] + "..."
+                kind = {bool: "a boolean", int: "a number", float: "a number", dict: "an object"}.get(
+                    type(value), "a value"
+                )
+                return f"JSON field {name!r} holds {kind} ({shown}), not the article's text as a string"
+            if isinstance(value, str) and not value.strip():
+                return f"JSON field {name!r} is empty: the object carries no article text"
+            if isinstance(value, list) and value and not all(isinstance(x, str) for x in value):
+                return f"JSON field {name!r} holds a list of {len(value)} items that are not all strings"
+    return None
+
+
 def _meta_date(value: object, url: str | None, source: str) -> tuple[datetime.date | None, str]:
     if (given := parse_date_value(value)) is not None:
         return given, source
@@ -110,7 +131,12 @@ def _from_txt(text: str) -> tuple[str, _Meta]:
     if header.published_date is not None:
         when, source = header.published_date, "header"
     meta = _Meta(
-        _fold(header.fields.get("title")), when, source, url, _fold(header.fields.get("source")) or _host(url)
+        _fold(header.fields.get("title")),
+        when,
+        source,
+        url,
+        _fold(header.fields.get("source")) or _host(url),
+        header.notes,
     )
     return header.body, meta
 
@@ -136,6 +162,8 @@ def _from_json(item: RawInput, text: str) -> tuple[str, _Meta] | Rejection:
     if not isinstance(obj, dict):
         return _reject(item, "parse", "not_an_object", f"JSON value is a {type(obj).__name__}, not an object")
     body = _text_value(_first(obj, TEXT_KEYS)) or _text_value(_first(obj, FALLBACK_TEXT_KEYS))
+    if body is None and (given := _non_text_field(obj)) is not None:
+        return _reject(item, "parse", "no_text", given)
     if body is None:
         keys = ", ".join(sorted(str(k) for k in obj)[:12])
         return _reject(
@@ -170,7 +198,9 @@ def parse_raw(item: RawInput) -> CleanArticle | Rejection:
     except DecodeError as exc:
         return _reject(item, "decode", exc.reason, exc.detail)
     if not decoded.text.strip():
-        return _reject(item, "decode", "blank", f"{len(item.raw)} bytes of whitespace only ({decoded.encoding})")
+        return _reject(
+            item, "decode", "blank", f"{len(item.raw)} bytes of whitespace only ({decoded.encoding})"
+        )
     if item.kind == "json":
         got = _from_json(item, decoded.text)
         if isinstance(got, Rejection):
@@ -181,7 +211,7 @@ def parse_raw(item: RawInput) -> CleanArticle | Rejection:
     else:
         body, meta = _from_txt(decoded.text)
     cleaned = clean(body)
-    text, repairs = cleaned.text, decoded.repairs + cleaned.repairs
+    text, repairs = cleaned.text, decoded.repairs + meta.repairs + cleaned.repairs
     title, kicker = meta.title or cleaned.title, cleaned.kicker
     if meta.title and cleaned.title and cleaned.title != meta.title:
         kicker = cleaned.title

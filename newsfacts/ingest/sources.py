@@ -4,9 +4,14 @@ member by member. Every file gives RawInputs or Rejections with a reason, never 
 Extensions: .txt/.text/.md -> txt; .html/.htm -> html; .json -> one input per object (a top-level array gives
 one per item, ``#<i>`` 0-based); .jsonl/.ndjson/.jsonlines -> one input per line (``#L<n>`` 1-based), a
 malformed line is rejected alone. ``max_bytes`` caps a whole file, or each line of a JSON-lines file (those
-are streamed, so a big JSON-lines file is fine). Dot-files and dot-directories are skipped; symlinks that
+are streamed, so a big JSON-lines file is fine). Dot-files and dot-directories are not read: each is one
+rejection ``skipped_hidden`` (a dot-folder one for all it holds, in an archive too); symlinks that
 resolve outside the root are rejected unread; symlinked directories inside the root are not followed (their
 files are reached by their real path).
+
+Any file name is accepted: a name that is not valid UTF-8 (a cp1251 or Latin-1 name copied from Windows) is read
+by its bytes and named in ``source_uri`` with each undecodable byte shown as ``\\xHH`` (see
+:func:`readable_name`; :func:`original_name` gives the name back).
 
 A root with a protocol (``s3://bucket/prefix``, ``memory://…``, any fsspec URL) is walked through fsspec with the
 same rules, streaming: one listing per folder level, each object opened only when its turn comes, the size
@@ -18,12 +23,14 @@ local paths and take the local walker. S3 settings come from the standard AWS en
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import io
 import json
 import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -62,6 +69,43 @@ class _Member:
     size: int
     open: Callable[[], AbstractContextManager[IO[bytes]]]
     in_archive: bool = False
+
+
+def _is_surrogate(ch: str) -> bool:
+    return 0xD800 <= ord(ch) <= 0xDFFF
+
+
+def readable_name(name: str) -> str:
+    """A file name as a printable, reversible string: ``os.fsdecode``'s surrogate escapes (the bytes of a name
+    that are not UTF-8) become ``\\xHH`` (any other lone surrogate ``\\uHHHH``), and a backslash that could be
+    read as the start of such an escape is doubled. A valid UTF-8 name without backslashes is unchanged."""
+    if "\\" not in name and not any(_is_surrogate(ch) for ch in name):
+        return name
+    out: list[str] = []
+    for i, ch in enumerate(name):
+        if 0xDC80 <= ord(ch) <= 0xDCFF:
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif _is_surrogate(ch):
+            out.append(f"\\u{ord(ch):04x}")
+        elif ch == "\\" and i + 1 < len(name) and (name[i + 1] in "\\xu" or _is_surrogate(name[i + 1])):
+            out.append("\\\\")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_ESCAPE = re.compile(r"\\(?:\\|x([0-9a-f]{2})|u([0-9a-f]{4}))")
+
+
+def original_name(readable: str) -> str:
+    """The inverse of :func:`readable_name` (``os.fsencode`` of it gives the name's bytes)."""
+
+    def one(m: re.Match[str]) -> str:
+        if m[1]:
+            return chr(0xDC00 + int(m[1], 16))
+        return chr(int(m[2], 16)) if m[2] else "\\"
+
+    return _ESCAPE.sub(one, readable)
 
 
 def _sha(raw: bytes) -> str:
@@ -198,6 +242,25 @@ def _iter_json_file(member: _Member, max_bytes: int) -> Iterator[RawInput | Reje
         )
 
 
+def _hidden(uri: str, folder: bool) -> Rejection:
+    """A dot-file or dot-folder: recorded, never read (``.git``, ``.DS_Store``, editors' ``.~lock`` files)."""
+    what = (
+        "a hidden folder (its name starts with '.'); nothing in it is read"
+        if folder
+        else ("a hidden file (its name starts with '.'); not read")
+    )
+    return Rejection(uri, "read", "skipped_hidden", what, None)
+
+
+def _hidden_prefix(name: str) -> str | None:
+    """The part of an archive member's path up to its first dot-name (``.git/x`` -> ``.git``), or None."""
+    parts = name.split("/")
+    for i, part in enumerate(parts):
+        if part.startswith(".") and part != ".":
+            return "/".join(parts[: i + 1])
+    return None
+
+
 def _escapes(name: str) -> bool:
     """Whether an archive member's name is absolute or climbs out of the archive with ``..``."""
     parts = name.replace("\\", "/").split("/")
@@ -205,34 +268,56 @@ def _escapes(name: str) -> bool:
     return name.startswith(("/", "\\")) or drive or ".." in parts
 
 
+ZIP_ERRORS = (  # what reading a damaged zip archive or member raises
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+)
+
+
 def _iter_zip(member: _Member, max_bytes: int) -> Iterator[RawInput | Rejection]:
+    """The members of a zip archive one by one: a member that cannot be read (a bad CRC, corrupt compressed
+    data, a damaged local header, encryption, an unknown compression method) is its own rejection
+    (``corrupt_member``) and the archive's other members are still read; only an archive whose directory
+    cannot be read at all is rejected whole (``bad_archive``)."""
     try:
         with member.open() as fh, zipfile.ZipFile(fh) as zf:
+            reported: set[str] = set()
             for info in sorted(zf.infolist(), key=lambda i: i.filename):
                 name = info.filename
+                uri = f"{member.uri}/{readable_name(name)}"
                 if _escapes(name):  # zip slip: "../x.txt", "/etc/x", "C:\\x"; never opened
                     yield Rejection(
-                        f"{member.uri}/{name}",
+                        uri,
                         "read",
                         "path_escape",
                         "an archive member whose path leaves the archive (absolute or with '..'); not read",
                         None,
                     )
                     continue
-                if info.is_dir() or any(part.startswith(".") for part in name.split("/")):
+                if info.is_dir():
                     continue
-                inner = _Member(
-                    f"{member.uri}/{name}", info.file_size, partial(zf.open, info), in_archive=True
-                )
-                yield from _iter_member(inner, max_bytes)
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        RuntimeError,
-        NotImplementedError,
-        EOFError,
-    ) as exc:
+                if (hidden := _hidden_prefix(name)) is not None:
+                    if hidden not in reported:  # a hidden folder is one row, not one per member
+                        reported.add(hidden)
+                        yield _hidden(f"{member.uri}/{readable_name(hidden)}", folder=hidden != name)
+                    continue
+                inner = _Member(uri, info.file_size, partial(zf.open, info), in_archive=True)
+                try:
+                    yield from _iter_member(inner, max_bytes)
+                except ZIP_ERRORS as exc:
+                    yield Rejection(
+                        uri,
+                        "read",
+                        "corrupt_member",
+                        f"cannot read this member of the zip archive {member.uri}: {exc}; "
+                        "the archive's other members are read",
+                        None,
+                    )
+    except ZIP_ERRORS as exc:
         yield Rejection(member.uri, "read", "bad_archive", f"cannot read the zip archive: {exc}", None)
 
 
@@ -271,7 +356,7 @@ def _walk(directory: Path, root: Path, real_root: Path) -> Iterator[_Member | Re
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
     except OSError as exc:
         yield Rejection(
-            directory.relative_to(root).as_posix() or ".",
+            readable_name(directory.relative_to(root).as_posix()) or ".",
             "read",
             "unreadable",
             f"cannot list the directory: {exc.strerror or exc}",
@@ -279,11 +364,12 @@ def _walk(directory: Path, root: Path, real_root: Path) -> Iterator[_Member | Re
         )
         return
     for entry in entries:
-        if entry.name.startswith("."):
-            continue
         path = Path(entry.path)
-        uri = path.relative_to(root).as_posix()
+        uri = readable_name(path.relative_to(root).as_posix())
         try:
+            if entry.name.startswith("."):
+                yield _hidden(uri, folder=entry.is_dir(follow_symlinks=False))
+                continue
             if entry.is_symlink():
                 target = path.resolve()
                 if not target.is_relative_to(real_root):
@@ -310,6 +396,21 @@ def _walk(directory: Path, root: Path, real_root: Path) -> Iterator[_Member | Re
                 )
         except (OSError, RuntimeError) as exc:  # RuntimeError: symlink loop on older Pythons
             yield Rejection(uri, "read", "unreadable", f"{type(exc).__name__}: {exc}", None)
+
+
+def _special_kind(path: Path) -> str | None:
+    """What a path that exists but is no regular file or folder is ("a FIFO", "a socket", ...), or None."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "a broken symlink" if path.is_symlink() else None
+    kinds = [
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def is_url(location: str | Path) -> bool:
@@ -347,9 +448,12 @@ def _walk_remote(fs: AbstractFileSystem, directory: str, uri: str) -> Iterator[_
     named = [(str(e["name"]).rstrip("/").rsplit("/", 1)[-1], e) for e in entries]
     for name, entry in sorted(named, key=lambda ne: ne[0]):
         path = str(entry["name"]).rstrip("/")
-        if not name or name.startswith(".") or path == here:  # dot-names; a folder's own marker object
+        if not name or path == here:  # a folder's own marker object
             continue
         child = f"{uri}/{name}"
+        if name.startswith("."):
+            yield _hidden(child, folder=entry.get("type") == "directory")
+            continue
         if entry.get("type") == "directory":
             yield from _walk_remote(fs, path, child)
         elif entry.get("type") == "file":
@@ -396,14 +500,27 @@ def iter_inputs(root: str | Path, max_bytes: int = 10_000_000) -> Iterator[RawIn
         if root.is_dir():
             members = _walk(root, root, root.resolve())
         elif root.is_file():
-            members = iter([_file_member(root, root.name)])
+            members = iter([_file_member(root, readable_name(root.name))])
         else:
-            yield Rejection(
-                root.name or str(root), "read", "not_found", f"{root} is not a file or folder", None
+            shown = readable_name(str(root))
+            special = _special_kind(root)
+            reason, detail = (
+                ("not_found", f"{shown} does not exist (no such file or folder)")
+                if special is None
+                else ("unsupported_type", f"{shown} is {special}, not a regular file or folder; not read")
             )
+            yield Rejection(readable_name(root.name) or shown, "read", reason, detail, None)
             return
     for member in members:
         if isinstance(member, Rejection):
-            yield member
+            yield _printable(member)
         else:
-            yield from _iter_member(member, max_bytes)
+            for item in _iter_member(member, max_bytes):
+                yield _printable(item) if isinstance(item, Rejection) else item
+
+
+def _printable(rejection: Rejection) -> Rejection:
+    """A rejection whose detail (an OS error naming a non-UTF-8 path) can be written to Parquet."""
+    if not any(_is_surrogate(ch) for ch in rejection.detail):
+        return rejection
+    return dataclasses.replace(rejection, detail=readable_name(rejection.detail))
