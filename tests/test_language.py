@@ -225,3 +225,20 @@ def test_plainly_russian_articles_never_load_the_model() -> None:
     for seed in sorted((REPO / "seeds").glob("*.txt")):
         assert detector.detect(seed.read_text(encoding="utf-8")) == "ru"
     assert detector._loaded is None
+
+
+def test_program_code_left_in_a_scraped_page_does_not_vote(detector: LanguageDetector) -> None:
+    """An RT interview with three embedded players' scripts (longer, in letters, than its Russian prose)."""
+    script = (
+        'jwplayer.key="kESrsgULvYO7r2MfUelqj3vs+2i8JdQBqjGNmA=="; jwplayer("js-mediaplayer-58b5aab7c4618").setup({'
+        'advertising: {client: "vast", admessage: "Advertising", skipoffset: 5, tag: "https://example.org/vast?'
+        'site=rt&section=business&format=preroll"}, abouttext: "RT", aboutlink: "https://russian.rt.com/about", '
+        'autostart: false, width: "100%", aspectratio: "16:9", image: "https://cdn.example.org/poster.jpg", '
+        'sources: [{file: "https://cdn.example.org/video/interview.mp4", label: "HD"}], primary: "html5"});'
+    )
+    prose = (
+        "— В 2016 году прибыль ЕАБР составила свыше $160 млн. Какие инвестпроекты обеспечили такой показатель? "
+        "— Прежде всего, мы существенно сократили все наши издержки. Второе — изменили финансовую модель банка. "
+        "Мы провели обратный выкуп наших бумаг и, соответственно, сократили траты по купонам."
+    )
+    assert detector.detect("\n".join([prose, script, script, script])) == "ru"

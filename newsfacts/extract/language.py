@@ -14,7 +14,7 @@ import threading
 from collections import Counter
 from typing import Any
 
-VERSION = "language-1"
+VERSION = "language-2"
 
 # The languages an article may be labelled with. Restricting py3langid to the languages of the region and of
 # the news the pipeline reads keeps the close confusions (ru vs bg/sr/mk on short Cyrillic passages, kk vs
@@ -69,6 +69,15 @@ def passages(text: str, size: int = PASSAGE_CHARS) -> list[str]:
     return out
 
 
+_CODE_CHARS = re.compile(r"[{}\[\]();=<>\\/\"'$]")
+CODE_SHARE = 0.06  # prose has few brackets, braces, quotes, slashes and equals signs; code is full of them
+
+
+def _looks_like_code(passage: str) -> bool:
+    """Whether a passage is program code (``jwplayer("…").setup({…})``) rather than prose."""
+    return len(_CODE_CHARS.findall(passage)) > CODE_SHARE * len(passage)
+
+
 def _letters(text: str) -> int:
     return sum(map(str.isalpha, text))
 
@@ -94,8 +103,12 @@ class LanguageDetector:
             return self._loaded
 
     def detect(self, text: str, title: str | None = None) -> str:
-        """The language with most letters over the passages of the title and text."""
+        """The language with most letters over the passages of the title and text (passages of program code
+        left in scraped pages, such as an embedded player's script, are no language and do not vote)."""
         full = f"{title}\n{text}" if title else text
+        prose = [p for p in passages(full) if not _looks_like_code(p)]
+        if prose and len(prose) < len(passages(full)):
+            full = "\n".join(prose)
         letters = _letters(full)
         if letters < MIN_LETTERS:
             return self._by_script(full)
