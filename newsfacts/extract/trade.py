@@ -490,23 +490,25 @@ def _ordinal(norm: str, trig: _Trigger, lo: int, hi: int) -> tuple[re.Match[str]
     if norm.find(" по ", lo, hi) < 0:
         return None  # every ordinal rank says "по объёму / величине": skip the regex where it cannot match
     lex = _lex()
-    m = lex.ordinal_re.search(norm, lo, hi)
-    if m is None or not _near_trigger(norm, m, trig, 4, 4):
-        return None
-    if m.group(1):
-        return m, float(m.group(1))
-    return m, next(v for k, v in lex.ordinal_words.items() if m.group(2).startswith(k))
+    return _rank_size(norm, trig, lex.ordinal_re.search(norm, lo, hi), lex.ordinal_words, 4)
 
 
 def _top(norm: str, trig: _Trigger, lo: int, hi: int) -> tuple[re.Match[str], float] | None:
     """A "топ-20" / "в десятку лидеров" rank size within ``norm[lo:hi]``, governing the trigger."""
     lex = _lex()
-    m = lex.top_re.search(norm, lo, hi)
-    if m is None or not _near_trigger(norm, m, trig, 2, 4):
+    return _rank_size(norm, trig, lex.top_re.search(norm, lo, hi), lex.top_words, 2)
+
+
+def _rank_size(
+    norm: str, trig: _Trigger, m: re.Match[str] | None, words: dict[str, float], before: int
+) -> tuple[re.Match[str], float] | None:
+    """The number of a rank match (group 1: digits; group 2: a word stem of ``words``) if it governs the
+    trigger (at most ``before`` words before it or 4 after)."""
+    if m is None or not _near_trigger(norm, m, trig, before, 4):
         return None
     if m.group(1):
         return m, float(m.group(1))
-    return m, next(v for k, v in lex.top_words.items() if m.group(2).startswith(k))
+    return m, next(v for k, v in words.items() if m.group(2).startswith(k))
 
 
 def _roles(
