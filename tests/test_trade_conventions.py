@@ -268,6 +268,20 @@ def test_every_trigger_indicator_is_in_the_contract() -> None:
     assert {r.indicator for r in _lex().rules} <= set(TRADE_INDICATORS)
 
 
+def test_every_fact_spans_its_words_on_real_articles() -> None:
+    """Over the development articles and the RuRED half: each fact's span is non-empty and is its text."""
+    files = sorted(shared_path("gold", "trade", "articles").glob("*.txt"))
+    files += sorted(shared_path("corpus", "rured").glob("*.txt"))[:120]
+    n = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for f in _facts(text):
+            n += 1
+            assert f.start_char < f.end_char, (path.name, f)
+            assert text[f.start_char : f.end_char] == f.text, (path.name, f)
+    assert n > 0
+
+
 @pytest.mark.slow
 def test_dev_set_floor(tmp_path: Path) -> None:
     """The real CLI over the 36 hand-annotated articles, scored by the set's own score_trade.py: the floor the

@@ -725,7 +725,7 @@ def _anaphoric(
             continue
         mine = [
             (i, a) for i, a in enumerate(amounts)
-            if s0 <= a.start_char and a.end_char <= s1 and a.unit not in lex.ignored_units
+            if m.end() <= a.start_char and a.end_char <= s1 and a.unit not in lex.ignored_units
         ]
         for i, a in mine:
             start = m.start() if norm[m.start()] != " " else m.start() + 1
