@@ -35,11 +35,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _api(url: str, method: str = "GET", body: dict[str, Any] | None = None) -> Any:
+def _api(url: str, method: str = "GET", body: dict[str, Any] | None = None, tries: int = 6) -> Any:
+    """One call to the Prefect API; a 503 (the server's SQLite busy while its scheduler writes, a known Prefect
+    issue under concurrency: DESIGN.md) is retried a few times, any other error raised at once."""
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read() or b"null")
+    for attempt in range(tries):
+        req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or attempt == tries - 1:
+                raise
+            time.sleep(2.0)
+    raise AssertionError("unreachable")
 
 
 def _wait_for(what: str, check: Any, timeout: float, procs: list[tuple[str, subprocess.Popen, Path]]) -> Any:
