@@ -23,7 +23,7 @@ import pyarrow as pa
 from newsfacts import __version__
 from newsfacts.extract.bundle import ArticleFacts, ExtractorSet
 from newsfacts.extract.language import RUSSIAN
-from newsfacts.extract.sentences import Sentences
+from newsfacts.extract.text import sentences
 from newsfacts.ingest import CleanArticle, RawInput, Rejection, iter_inputs, parse_input, text_sha256
 from newsfacts.ingest.sources import ZIP_ERRORS, readable_name
 from newsfacts.quality import TableValidation, Validator, merge_validations
@@ -437,7 +437,7 @@ def _fact_rows(
     versions: dict[str, str],
     rows: dict[str, list[dict[str, object]]],
 ) -> None:
-    sents = Sentences(text)
+    sents = sentences(text)
 
     def span(start: int, end: int) -> dict[str, object]:
         return {

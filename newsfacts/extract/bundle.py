@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from newsfacts.extract import amounts as amounts_mod
 from newsfacts.extract import dates as dates_mod
 from newsfacts.extract import language as language_mod
 from newsfacts.extract import trade as trade_mod
+from newsfacts.extract.data import fingerprint
 from newsfacts.extract.types import AmountMention, DateMention, EntityMention, TopicAssignment, TradeFact
 
 if TYPE_CHECKING:
@@ -51,10 +51,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 def data_fingerprint(folder: Path = DATA_DIR) -> str:
     """A short hash of every data file (name and bytes) under ``folder``."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:10]
+    return fingerprint(folder)
 
 
 class ExtractorSet:

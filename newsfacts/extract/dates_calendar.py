@@ -95,8 +95,12 @@ def season_instance(anchor: date, first: int, last: int, offset: int) -> Period:
         return [p for p in seasons if p[1] < anchor][offset]
     if offset > 0:
         return [p for p in seasons if p[0] > anchor][offset - 1]
-    return min(seasons, key=lambda p: 0 if p[0] <= anchor <= p[1] else min(abs((p[0] - anchor).days),
-                                                                           abs((p[1] - anchor).days)))
+    return min(
+        seasons,
+        key=lambda p: (
+            0 if p[0] <= anchor <= p[1] else min(abs((p[0] - anchor).days), abs((p[1] - anchor).days))
+        ),
+    )
 
 
 def shift_years_safe(day: date, years: int) -> date:

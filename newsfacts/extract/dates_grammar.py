@@ -160,7 +160,10 @@ def _rules(f: _Fragments) -> dict[str, tuple[str, Handler]]:
             rules.numeric,
         ),
         "iso": (r"(?<![\w/.-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w/-])", rules.numeric),
-        "numeric_dm": (rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})(?!\d|[.,]\d|[-–—]\d){f.GUARD}", rules.numeric_day_month),
+        "numeric_dm": (
+            rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})(?!\d|[.,]\d|[-–—]\d){f.GUARD}",
+            rules.numeric_day_month,
+        ),
         "numeric_range": (
             rf"(?P<d1>\d{{1,2}})(?P<p1>\.(?P<m1>\d{{1,2}})(?:\.(?P<y1>\d{{4}}|\d{{2}}))?)?(?P<dot1>\.)?"
             rf"(?:\s*[-–—/]\s*|\s+(?:по|до)\s+)"

@@ -145,7 +145,13 @@ def numeric_range(m: re.Match[str], lex: Lexicon) -> Cand | None:
         if not first < last <= first + timedelta(days=366):
             return None
         return _cand(
-            m, "day", "numeric_range", year_ref=("abs", y2), period=lambda _y: (first, last), month=mo1, day=d1,
+            m,
+            "day",
+            "numeric_range",
+            year_ref=("abs", y2),
+            period=lambda _y: (first, last),
+            month=mo1,
+            day=d1,
             priority=1,
         )
     if (mo1, d1) >= (mo2, d2) and mo1 <= mo2 or not _not_a_number(m, lex):
@@ -626,7 +632,12 @@ def window(m: re.Match[str], lex: Lexicon) -> Cand | None:
     """ "последние 2 недели", "следующие три месяца": the ``n`` whole units before (after) the current one."""
     n = _count(m["n"], lex)
     unit = lex.units.get(norm_word(m["u"]))
-    if n is None or n != int(n) or not 1 <= n <= 100 or unit not in ("year", "quarter", "month", "week", "day"):
+    if (
+        n is None
+        or n != int(n)
+        or not 1 <= n <= 100
+        or unit not in ("year", "quarter", "month", "week", "day")
+    ):
         return None
     count = int(n)
     sign = lex.window_words[norm_word(m["dir"])]

@@ -254,8 +254,10 @@ def _dative_or_person(word: str, slex: SpanLexicon) -> bool:
     from newsfacts.extract.morph import parses
 
     best = parses(word)[:2]
-    return any("datv" in p.tag and ({"NOUN", "NPRO"} & {p.tag.POS} or "Surn" in p.tag or "Name" in p.tag)
-               for p in best)
+    return any(
+        "datv" in p.tag and ({"NOUN", "NPRO"} & {p.tag.POS} or "Surn" in p.tag or "Name" in p.tag)
+        for p in best
+    )
 
 
 def _animate_noun_follows(text: str, pos: int) -> bool:
@@ -263,10 +265,14 @@ def _animate_noun_follows(text: str, pos: int) -> bool:
     "двадцатилетний на тот момент пианист"."""
     from newsfacts.extract.morph import parses
 
-    for word in re.findall(r"[А-ЯЁа-яё]+", re.split(r"[.,;:!?()«»\"]", text[pos : pos + 60], maxsplit=1)[0])[:4]:
+    for word in re.findall(r"[А-ЯЁа-яё]+", re.split(r"[.,;:!?()«»\"]", text[pos : pos + 60], maxsplit=1)[0])[
+        :4
+    ]:
         if any(p.tag.POS == "NOUN" and "anim" in p.tag for p in parses(word)[:1]):
             return True
     return False
+
+
 _AGE_PREP = re.compile(r"(?<![а-яё])(?:в|во|с|со|до|от|к)[\s\xa0]+$", re.I)
 _NAME_BEFORE = re.compile(r"(?<=[а-яё,] )[А-ЯЁ][а-яё]+[\s\xa0]+$")
 _NEXT_WORD = re.compile(r"[\s\xa0]+([а-яё]+)", re.I)
@@ -306,7 +312,9 @@ def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = Fals
     names = _NAMES_AT_START.search(before)  # "Келли 52 года." at the start of a sentence
     if names and all(_is_name(w) for w in names.group(1).split()):
         return True
-    clause = re.split(r"[.,;:!?()«»\"—–]", before)[-1].split()[-5:]  # "Кандидатке на пост президента 54 года,"
+    clause = re.split(r"[.,;:!?()«»\"—–]", before)[-1].split()[
+        -5:
+    ]  # "Кандидатке на пост президента 54 года,"
     return any(_animate_dative(w) for w in clause)
 
 
@@ -316,13 +324,19 @@ def _animate_dative(word: str) -> bool:
 
     nouns = [p for p in parses(word) if p.tag.POS in ("NOUN", "NPRO")]
     cases = {p.tag.case for p in nouns}
-    return "datv" in cases and "gent" not in cases and any("anim" in p.tag for p in nouns if p.tag.case == "datv")
+    return (
+        "datv" in cases
+        and "gent" not in cases
+        and any("anim" in p.tag for p in nouns if p.tag.case == "datv")
+    )
 
 
 def _is_name(word: str) -> bool:
     from newsfacts.extract.morph import parses
 
-    return any({"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(",")) for p in parses(word)[:2])
+    return any(
+        {"Name", "Surn", "Patr"} & set(str(p.tag).replace(" ", ",").split(",")) for p in parses(word)[:2]
+    )
 
 
 _PLURAL_UNITS = frozenset(("годы", "годах", "годами", "годам", "лет", "дни", "дней", "месяцев", "недель"))

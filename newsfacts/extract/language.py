@@ -35,7 +35,9 @@ MIN_LETTERS = 40  # below this many letters in all the text the model is unrelia
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _NOT_RUSSIAN_LETTERS = re.compile(r"[^а-яёА-ЯЁ]+")
 _OTHER_CYRILLIC = re.compile(r"[\u0400-\u040F\u0450-\u04FF](?<![ёЁ])")  # Cyrillic outside а-я, А-Я, ё, Ё
-_RUSSIAN_ONLY = re.compile(r"[ыэЫЭ]")  # letters Ukrainian, Bulgarian, Belarusian (э aside), Kazakh prose rarely lack
+_RUSSIAN_ONLY = re.compile(
+    r"[ыэЫЭ]"
+)  # letters Ukrainian, Bulgarian, Belarusian (э aside), Kazakh prose rarely lack
 # plain Russian: this share of the letters in the Russian alphabet, hardly a letter of another Cyrillic one
 PLAIN_RUSSIAN_SHARE = 0.9
 PLAIN_RUSSIAN_MIN_LETTERS = 300  # a Kyrgyz or Tatar sentence may lack its own letters; a paragraph hardly

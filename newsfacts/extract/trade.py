@@ -305,7 +305,9 @@ def _triggers(norm: str) -> list[_Trigger]:
         rule = lex.rules[i]
         prev = found[-1] if found else None
         if prev and prev.indicator == "price" and _OF_FLOW.fullmatch(norm, prev.end, start):
-            found[-1] = _Trigger(prev.start, end, prev.rule)  # "тариф на транзит", "пошлины на экспорт": a price
+            found[-1] = _Trigger(
+                prev.start, end, prev.rule
+            )  # "тариф на транзит", "пошлины на экспорт": a price
             continue
         if prev and prev.indicator == rule.indicator and not norm[prev.end : start].strip(" -"):
             # "транзитных грузоперевозок": one trigger, with the weaker needs of the two
@@ -421,7 +423,10 @@ def _count_start() -> re.Pattern[str]:
 
     return re.compile(r"(?<![\w.,\-/])\d|" + lexicon().word_re.pattern)
 
-_COUNTED = frozenset({"export", "import", "supply"})  # flows whose figures may be counts of goods or countries
+
+_COUNTED = frozenset(
+    {"export", "import", "supply"}
+)  # flows whose figures may be counts of goods or countries
 _PHYSICAL_UNITS = frozenset({"t", "bbl", "m3", "kWh", "MW", "GW", "TEU"})
 _MULTILATERAL = "multilateral"  # parties_ru.yaml: a lender of several countries, a party with no country ("")
 _ENUMERATION = re.compile(r"\s*(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?")
@@ -531,7 +536,9 @@ def _roles(
                 codes.append(c.iso2)
         pair = sorted(codes[:2])  # the two countries, alphabetical by code (CONVENTIONS.md)
         return (pair[0] if pair else None), (pair[1] if len(pair) > 1 else None), transit
-    if indicator == "production":  # where it is produced: "добыча в России", "российская нефть", "Россия добывает"
+    if (
+        indicator == "production"
+    ):  # where it is produced: "добыча в России", "российская нефть", "Россия добывает"
         return first("adjective", "subject", "destination", "origin"), None, transit
     origin = first("origin", "adjective") or first("subject")
     dest = first("destination") or first("with")
@@ -557,7 +564,8 @@ def _period(
         inside = [
             d
             for d in dates
-            if d.start_char >= a and d.end_char <= b
+            if d.start_char >= a
+            and d.end_char <= b
             and not _COMPARED.search(norm, max(s0, d.start_char - 40), d.start_char)
         ]
         if inside:
@@ -656,13 +664,19 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
         sentence = _SentenceCountries(text, norm, s0, s1)
         i0, i1 = bisect_left(a_starts, s0), bisect_left(a_starts, s1)
         figures_here = _SentenceFigures(
-            norm, text, s0, s1, list(zip(range(i0, i1), amounts[i0:i1], strict=True)),
+            norm,
+            text,
+            s0,
+            s1,
+            list(zip(range(i0, i1), amounts[i0:i1], strict=True)),
             [d for d in dates if s0 <= d.start_char < s1],
         )
         first = len(facts)
         routes = _SentenceRoutes(norm, s0, s1)
         has_turnover_pair = any(t.indicator == "turnover" for t in here)
-        owner: tuple[_Trigger, _Share, Callable[[], list[_Country]], Callable[[], str | None], int] | None = None
+        owner: tuple[_Trigger, _Share, Callable[[], list[_Country]], Callable[[], str | None], int] | None = (
+            None
+        )
         carry: int | None = None  # the share of a trigger that made no fact goes on to the next one
         for k, trig in enumerate(here):
             lo = s0 if k == 0 else (here[k - 1].end + trig.start) // 2
@@ -724,7 +738,8 @@ def _anaphoric(
         if m is None:
             continue
         mine = [
-            (i, a) for i, a in enumerate(amounts)
+            (i, a)
+            for i, a in enumerate(amounts)
             if m.end() <= a.start_char and a.end_char <= s1 and a.unit not in lex.ignored_units
         ]
         for i, a in mine:
@@ -753,9 +768,6 @@ def _anaphoric(
     return sorted(out, key=lambda t: t.start_char)
 
 
-
-
-
 _PERIOD_REACH = 1  # a fact with no date of its own takes the period of a fact this many sentences before
 # ... unless its sentence sets a time of its own that the date extractor leaves undated, or imagines one
 _OWN_TIME = re.compile(
@@ -768,8 +780,15 @@ _CONTEXT_SENTENCES = 3  # a fact's parties may come from a fact this many senten
 # stated for their exporter/producer alone): "both" fills a missing reporter or partner, "reporter" only a
 # missing reporter, "pair" only a fact with no party at all; market prices (Brent, gold) take none.
 _CONTEXT_FILLS: dict[str, str] = {
-    "import": "both", "supply": "both", "turnover": "both", "transit": "both", "other": "both",
-    "capacity": "both", "export": "reporter", "production": "reporter", "investment": "pair",
+    "import": "both",
+    "supply": "both",
+    "turnover": "both",
+    "transit": "both",
+    "other": "both",
+    "capacity": "both",
+    "export": "reporter",
+    "production": "reporter",
+    "investment": "pair",
 }
 
 
@@ -817,20 +836,31 @@ def _roles_from_context(
             and not _OWN_TIME.search(norm, *bounds[k])
         ):  # "уровень добычи оказался на 2,5% больше" right after "в 2016 году добыча ...": the same period
             d = dated[1]
-            f = replace(f, period_start=d.period_start, period_end=d.period_end,
-                        period_granularity=d.period_granularity)
+            f = replace(
+                f,
+                period_start=d.period_start,
+                period_end=d.period_end,
+                period_granularity=d.period_granularity,
+            )
         elif f.period_granularity is None and k > 0 and not _OWN_TIME.search(norm, *bounds[k]):
-            before = [m for m in dates if bounds[k - 1][0] <= m.start_char < bounds[k - 1][1] and m.start_date]
+            before = [
+                m for m in dates if bounds[k - 1][0] <= m.start_char < bounds[k - 1][1] and m.start_date
+            ]
             if before:  # "В 2016 году ... . Экспорт вырос на 5%.": the date of the sentence before
                 m = before[-1]
-                f = replace(f, period_start=m.start_date, period_end=m.end_date, period_granularity=m.granularity)
+                f = replace(
+                    f, period_start=m.start_date, period_end=m.end_date, period_granularity=m.granularity
+                )
         own = f.roles_from or ("sentence" if (f.reporter_iso2 or f.partner_iso2) else None)
         fills = _CONTEXT_FILLS.get(f.indicator)
         reporter, partner = f.reporter_iso2, f.partner_iso2
         wanted = (
-            fills == "both" and not (reporter and partner)
-            or fills == "reporter" and not reporter
-            or fills == "pair" and not (reporter or partner)
+            fills == "both"
+            and not (reporter and partner)
+            or fills == "reporter"
+            and not reporter
+            or fills == "pair"
+            and not (reporter or partner)
         )
         if not wanted or (n in named and not partner):
             out.append(replace(f, roles_from=own))
@@ -992,7 +1022,7 @@ def _counted_noun(words: list[str]) -> bool:
     from newsfacts.extract.morph import parses
 
     for w in words:
-        word = w.strip(",.;:()«»\"")
+        word = w.strip(',.;:()«»"')
         head = word.split("-")[0]
         if head.isalpha() and head.isupper() and len(head) >= 2:
             return True
@@ -1071,12 +1101,16 @@ def _facts_for(
     linked = [
         (i, a)
         for i, a in share.amounts.amounts
-        if a.start_char >= f0 and a.end_char <= f1 and a.unit not in lex.ignored_units
-        and _unit_allowed(trig.rule, a.unit, lex) and _before_ok(norm, a, trig)
+        if a.start_char >= f0
+        and a.end_char <= f1
+        and a.unit not in lex.ignored_units
+        and _unit_allowed(trig.rule, a.unit, lex)
+        and _before_ok(norm, a, trig)
     ]
     if trig.indicator in _COUNTED and _unit_allowed(rule, None, lex):  # negative indices: no amounts row
         counts = [
-            (k, c) for k, c in share.amounts.counts()
+            (k, c)
+            for k, c in share.amounts.counts()
             if f0 <= c.start_char and c.end_char <= f1 and _before_ok(norm, c, trig)
         ]
         linked = sorted(linked + counts, key=lambda ia: ia[1].start_char)
@@ -1098,7 +1132,9 @@ def _facts_for(
     per_units = {i: _per_unit(norm, a) for i, a in linked if a.unit in lex.money_units}
     quantity = bool(rank or top or ordinal) or any(a.unit not in lex.money_units for _, a in linked)
     physical = any(a.unit in _PHYSICAL_UNITS for _, a in linked)
-    if not _needs_met(trig.rule, (has_figure, quantity, physical), comms, countries_of, any(per_units.values())):
+    if not _needs_met(
+        trig.rule, (has_figure, quantity, physical), comms, countries_of, any(per_units.values())
+    ):
         return []
     countries = countries_of()
     if not has_figure:

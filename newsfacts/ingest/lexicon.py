@@ -1,14 +1,10 @@
-"""Loading the lexicons under newsfacts/ingest/data/ (one entry a line, '#' comments), once per process."""
+"""The ingest lexicons under newsfacts/ingest/data/ (one entry a line, '#' comments), read by the one data loader."""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.resources import files
+from newsfacts.extract.data import load_lines
 
 
-@cache
 def load_lexicon(name: str) -> tuple[str, ...]:
-    """The non-blank, non-comment lines of ``data/<name>``, stripped."""
-    data = files("newsfacts.ingest").joinpath("data", name).read_text(encoding="utf-8")
-    lines = (line.strip() for line in data.splitlines())
-    return tuple(line for line in lines if line and not line.startswith("#"))
+    """The non-blank, non-comment lines of ``newsfacts/ingest/data/<name>``, stripped."""
+    return load_lines(name, "newsfacts.ingest.data")
