@@ -1,14 +1,7 @@
-"""Date extraction and normalisation for Russian news text.
+"""From the grammar's candidates to date mentions: the longest non-overlapping candidates, joined where one date
+is written in two parts, resolved against the publication date, with a tense from the sentence's cue words.
 
-``extract_dates(text, published)`` finds calendar dates (also "18-е февраля", "15.02", "14. - 15.10."),
-partial dates, years, ranges, quarters, halves, parts of periods, seasons, decades, centuries, named eras
-("в годы Великой Отечественной войны") and relative expressions (offsets "через неделю", windows "последние 2
-недели"), and normalises each to an inclusive ``[start_date, end_date]`` interval. Relative expressions and
-year-less dates resolve against ``published``; when it is unknown the year stays unknown (``year_known=False``,
-no dates) and only month/day are filled.
-
-The grammar lives in ``dates_grammar`` (regexes) and ``dates_rules`` (handlers); the lexicon in
-``data/dates_ru.yaml``.
+``extract_dates`` is the package's entry point (``newsfacts.extract.dates.extract_dates``).
 """
 
 from __future__ import annotations
@@ -19,13 +12,11 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 
-from newsfacts.extract.dates_calendar import Period
-from newsfacts.extract.dates_grammar import grammar, latin_roman_numerals
-from newsfacts.extract.dates_lexicon import Lexicon, alternation, lexicon, norm_word
-from newsfacts.extract.dates_rules import Cand
+from newsfacts.extract.dates.calendar import Period
+from newsfacts.extract.dates.candidate import Cand
+from newsfacts.extract.dates.grammar import grammar, latin_roman_numerals
+from newsfacts.extract.dates.lexicon import Lexicon, alternation, lexicon, norm_word
 from newsfacts.extract.types import DateMention
-
-VERSION: str = "dates-5"
 
 _SENTENCE_END = re.compile(r"[.!?…]\s+(?=[А-ЯЁA-Z«\"(0-9])|\n")
 _JOINER = re.compile(r"\s*,?\s*(?:(?:в|во)\s+)?", re.IGNORECASE)
