@@ -1,4 +1,4 @@
-"""Publication date stated by the text: datelines and "опубликовано" lines (newsfacts.extract.dateline)."""
+"""Publication date stated by the text: datelines and "опубликовано" lines (newsfacts.extract.dates.dateline)."""
 
 from __future__ import annotations
 
