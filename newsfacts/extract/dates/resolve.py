@@ -16,9 +16,9 @@ from newsfacts.extract.dates.calendar import Period
 from newsfacts.extract.dates.candidate import Cand
 from newsfacts.extract.dates.grammar import grammar, latin_roman_numerals
 from newsfacts.extract.dates.lexicon import Lexicon, alternation, lexicon, norm_word
+from newsfacts.extract.text import sentences
 from newsfacts.extract.types import DateMention
 
-_SENTENCE_END = re.compile(r"[.!?…]\s+(?=[А-ЯЁA-Z«\"(0-9])|\n")
 _JOINER = re.compile(r"\s*,?\s*(?:(?:в|во)\s+)?", re.IGNORECASE)
 _FUTURE_PREPS = frozenset({"к", "ко", "не позднее", "вплоть до"})
 _YEAR_INFER_SLACK = timedelta(days=60)
@@ -64,13 +64,13 @@ def _merge(text: str, chosen: list[Cand]) -> list[Cand]:
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = max(
-        text.rfind("\n", 0, start),
-        0,
-        *(m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)),
-    )
-    m = _SENTENCE_END.search(text, end)
-    return lo, (m.start() if m else len(text))
+    """(start, end) of the sentence(s) of ``text`` holding ``text[start:end]`` (the one splitter, ``text.py``)."""
+    sents = sentences(text)
+    if not sents.spans:
+        return 0, len(text)
+    first = sents.index_of(start)
+    last = max(sents.index_of(max(end - 1, start)), first)
+    return sents.spans[first][0], sents.spans[last][1]
 
 
 class _Cues:

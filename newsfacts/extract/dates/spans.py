@@ -15,6 +15,7 @@ from datetime import date
 from newsfacts.extract.dates.calendar import Period
 from newsfacts.extract.dates.candidate import MISSING, Cand, Future
 from newsfacts.extract.dates.lexicon import Holiday, Lexicon, SpanLexicon, norm_word, span_lexicon
+from newsfacts.extract.text import sentences
 
 _PREV_WORD = re.compile(r"([а-яёa-z]+(?:\s+(?:течение|течении|протяжении))?)[\s\xa0]+$", re.I)
 _AMOUNT_BEFORE = re.compile(
@@ -25,7 +26,6 @@ _FREQ_AFTER = re.compile(
     r"(?![а-яё]))",
     re.I,
 )
-_SENTENCE_STOP = re.compile(r"[.!?\n]")
 _ANNUAL_AFTER = re.compile(r"\s+(?:выражении|исчислении|измерении)", re.I)
 _GRAN = {"hour": "day"}
 _FREQ_GRAN = {
@@ -245,9 +245,8 @@ def _bare_unit(m: re.Match[str], unit: str, days: float | None) -> Cand | None:
         return _mk(m, "reference", granularity)
     if prev == "в" and word in ("год", "день", "сутки", "месяц", "неделю", "час"):
         lo = m.start()
-        window = m.string[max(0, lo - 70) : lo]
-        stop = max((s.end() for s in _SENTENCE_STOP.finditer(window)), default=0)
-        if _AMOUNT_BEFORE.search(window, stop) and _FREQ_AFTER.match(m.string, m.end()):
+        since = max(lo - 70, sentences(m.string).bounds_of(lo)[0])  # an amount in its sentence, just before
+        if _AMOUNT_BEFORE.search(m.string, since, lo) and _FREQ_AFTER.match(m.string, m.end()):
             return _mk(m, "frequency", granularity)
         return None
     if (
@@ -405,11 +404,9 @@ def _country_near(m: re.Match[str], slex: SpanLexicon, hol: Holiday) -> str | No
     if "*" in hol.dates:
         return "*"
     text = m.string
-    lo = max(0, m.start() - 200)
-    stops = [s.end() for s in _SENTENCE_STOP.finditer(text, lo, m.start())]
-    lo = stops[-1] if stops else lo
-    stop = _SENTENCE_STOP.search(text, m.end(), m.end() + 200)
-    hi = stop.start() if stop else min(len(text), m.end() + 200)
+    sents = sentences(text)
+    lo = max(0, m.start() - 200, sents.bounds_of(m.start())[0])
+    hi = min(len(text), m.end() + 200, sents.bounds_of(max(m.end() - 1, m.start()))[1])
     after = [c for c in _countries(text, m.end(), hi, slex) if c in hol.dates]
     if after:
         return after[0]
