@@ -17,7 +17,6 @@ from newsfacts.extract.dates.candidate import MISSING, Cand, Future
 from newsfacts.extract.dates.lexicon import Holiday, Lexicon, SpanLexicon, norm_word, span_lexicon
 from newsfacts.extract.text import sentences
 
-_PREV_WORD = re.compile(r"([а-яёa-z]+(?:\s+(?:течение|течении|протяжении))?)[\s\xa0]+$", re.I)
 _AMOUNT_BEFORE = re.compile(
     r"\d|тысяч|миллион|миллиард|триллион|млн|млрд|трлн|процент|%|тонн|баррел|кубометр", re.I
 )
@@ -131,6 +130,8 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
     return _mk(m, "duration", granularity, days=days)
 
 
+# the word before (group 1; and a capitalised word or name after it, group 2): read by _prev_word and _is_age
+# (the one definition: an earlier one, shadowed by this before any call, was dropped; behaviour unchanged)
 _PREV_WORD = re.compile(r"([А-ЯЁа-яё]+)[\s\xa0]+(?:([A-ZА-ЯЁ][\w-]*)[\s\xa0]+)?$")
 _COMPARATIVE_AFTER = re.compile(r"[\s\xa0]+(?:старше|младше|моложе)(?![а-яё])", re.I)
 _COMPARATIVE_BEFORE = re.compile(
