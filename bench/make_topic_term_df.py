@@ -22,7 +22,7 @@ if str(ROOT) not in sys.path:
 
 from bench.eval_topic_sections import NEWS, load  # noqa: E402
 from newsfacts.extract.topics import TopicTagger  # noqa: E402
-from newsfacts.extract.topics_taxonomy import DEFAULT_TERM_DF  # noqa: E402
+from newsfacts.extract.topics_taxonomy import TERM_DF_FILE  # noqa: E402
 
 
 def main() -> None:
@@ -31,7 +31,9 @@ def main() -> None:
     )
     parser.add_argument("--archive", default="ng_0", help="the archive to count on (default: ng_0)")
     parser.add_argument("--min-df", type=float, default=0.01)
-    parser.add_argument("--out", type=Path, default=DEFAULT_TERM_DF)
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "newsfacts" / "extract" / "data" / TERM_DF_FILE
+    )  # the shipped file, in the source tree
     args = parser.parse_args()
     path = NEWS / f"{args.archive}.jsonlines.zip"
     if not path.exists():

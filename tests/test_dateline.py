@@ -1,4 +1,4 @@
-"""Publication date stated by the text: datelines and "опубликовано" lines (newsfacts.extract.dateline)."""
+"""Publication date stated by the text: datelines and "опубликовано" lines (newsfacts.extract.dates.dateline)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfacts.extract.dateline import infer_published
+from newsfacts.extract.dates.dateline import infer_published
 from newsfacts.ingest import CleanArticle, RawInput
 from newsfacts.ingest.parse import parse_raw
 

@@ -605,3 +605,39 @@ def test_natasha_peer_date_cases() -> None:
         want = case["expected"]
         got = [(m.year, m.month, m.day) for m in extract_dates(case["text"], None)]
         assert (want["year"], want["month"], want["day"]) in got, case["text"]
+
+
+# --- the grammar as records (newsfacts.extract.dates.rules) ----------------------------------------------
+
+
+def test_every_rule_is_a_record_with_an_anchor_and_a_compiled_pattern() -> None:
+    from newsfacts.extract.dates.grammar import grammar
+    from newsfacts.extract.dates.rules import MARKERS, RULES
+
+    names = [r.name for r in RULES] + [m.name for m in MARKERS]
+    assert len(names) == len(set(names)), "rule names are unique"
+    g = grammar()
+    assert set(g.patterns) == {r.name for r in RULES}
+    for rule in RULES:
+        assert rule.words or rule.stems or rule.numbers, f"{rule.name}: no anchor, so it is never tried"
+        assert not rule.next_letters or "short" in rule.numbers, rule.name
+        assert rule.needs in (None, "unit", "month") and rule.mark in (None, "unit", "month"), rule.name
+
+
+def test_a_rule_added_as_a_record_is_tried_at_its_anchor_words() -> None:
+    from newsfacts.extract.dates.candidate import cand
+    from newsfacts.extract.dates.grammar import Grammar
+    from newsfacts.extract.dates.lexicon import lexicon
+    from newsfacts.extract.dates.rules import RULES, Rule
+
+    extra = Rule(
+        "test_rule",
+        lambda f: r"испытани[ея]",
+        lambda m, lex: cand(m, "day", "test_rule"),
+        words=lambda f: ["испытание"],
+    )
+    g = Grammar(lexicon(), (*RULES, extra))
+    found = [(c.kind, c.start) for c in g.scan("День испытание прошел") if c.kind == "test_rule"]
+    assert found == [("test_rule", 5)]
+    # "испытания" matches the pattern but is not an anchor word: the rule is not tried there
+    assert not [c for c in g.scan("День испытания прошел") if c.kind == "test_rule"]

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from newsfacts.extract.data import read_text
 from newsfacts.extract.topics import VERSION, TopicTagger
-from newsfacts.extract.topics_taxonomy import DEFAULT_TAXONOMY, load_iptc
+from newsfacts.extract.topics_taxonomy import IPTC_SUBSET_FILE, TAXONOMY_FILE, load_iptc
 from newsfacts.extract.types import TopicAssignment
 
 REPO = Path(__file__).resolve().parents[1]
@@ -311,7 +312,7 @@ def test_seed_acceptance(
 
 
 def test_taxonomy_codes_are_in_the_iptc_subset(tagger: TopicTagger) -> None:
-    doc = yaml.safe_load(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))
+    doc = yaml.safe_load(read_text(TAXONOMY_FILE))
     for topic in doc["topics"]:
         for key in ("code", "iptc"):
             value = topic.get(key)
@@ -321,12 +322,12 @@ def test_taxonomy_codes_are_in_the_iptc_subset(tagger: TopicTagger) -> None:
 
 
 def test_iptc_subset_has_attribution() -> None:
-    head = (DEFAULT_TAXONOMY.parent / "iptc_subset.csv").read_text(encoding="utf-8")[:600]
+    head = read_text(IPTC_SUBSET_FILE)[:600]
     assert "CC BY 4.0" in head and "IPTC" in head
 
 
 def test_analyst_can_add_a_topic_and_a_term(tmp_path: Path) -> None:
-    doc = yaml.safe_load(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))
+    doc = yaml.safe_load(read_text(TAXONOMY_FILE))
     doc["topics"].append(
         {
             "code": "nf:caviar",
@@ -648,7 +649,7 @@ def test_ranks_name_the_strongest_subjects_first(tagger: TopicTagger, tmp_path: 
         "medtop:11000000",
         "medtop:04000000",
     } <= set(top)
-    doc = yaml.safe_load(DEFAULT_TAXONOMY.read_text(encoding="utf-8"))
+    doc = yaml.safe_load(read_text(TAXONOMY_FILE))
     doc["settings"]["level1_first"] = 0
     path = tmp_path / "topics.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")

@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from newsfacts.extract import amounts as amounts_mod
@@ -46,14 +45,6 @@ def _timed(stage: str, timings: dict[str, float] | None, work: Callable[[], T]) 
     return out
 
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-
-
-def data_fingerprint(folder: Path = DATA_DIR) -> str:
-    """A short hash of every data file (name and bytes) under ``folder``."""
-    return fingerprint(folder)
-
-
 class ExtractorSet:
     """Every extractor, with its models loaded once; ``ner=False`` skips named entities (rules only).
     The extractors are Russian: an article detected in another language gets its language and no facts."""
@@ -77,7 +68,7 @@ class ExtractorSet:
 
             self.versions["entities"] = entities_mod.VERSION
         # the data files as loaded by this process's extractors (hashed once, not per batch)
-        self.lexicons = data_fingerprint()
+        self.lexicons = fingerprint()
 
     @property
     def entities(self) -> EntityExtractor:

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from newsfacts.extract.geo import DATA_DIR, country_iso2, country_name, place_iso2
+from newsfacts.extract.data import load_lines
+from newsfacts.extract.geo import country_iso2, country_name, place_iso2
 from newsfacts.extract.morph import inflect, parses
 from newsfacts.extract.types import EntityMention
 
@@ -134,9 +135,7 @@ _CASE_PRIOR = {c: len(_CASES) - i for i, c in enumerate(("nomn", "gent", "accs",
 @lru_cache(maxsize=1)
 def _female_names() -> frozenset[str]:
     """Women's first names in -ия that pymorphy3 only knows as men's names in -ий, or not at all (Асия)."""
-    path = DATA_DIR / "names_female_ru.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+    return frozenset(w.lower() for w in load_lines("names_female_ru.txt"))
 
 
 def _apply(word: str, end: str, nom: str) -> str:

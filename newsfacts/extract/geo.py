@@ -12,13 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
+from newsfacts.extract.data import load_yaml
 from newsfacts.extract.morph import lemma, lemmas
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
 
 _TOKEN = re.compile(r"[^\W\d_]+")
 _JOINER = re.compile(r"[ \t\u00a0\-–—]{1,3}|\s{1,3}")
@@ -53,8 +49,8 @@ def _key(phrase: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
-    countries = yaml.safe_load((DATA_DIR / "countries_ru.yaml").read_text(encoding="utf-8"))
-    cities = yaml.safe_load((DATA_DIR / "cities_ru.yaml").read_text(encoding="utf-8"))
+    countries = load_yaml("countries_ru.yaml")
+    cities = load_yaml("cities_ru.yaml")
     entries: list[_Entry] = []
     abbrs: dict[str, str] = {}
     prefixes: dict[str, str] = {}

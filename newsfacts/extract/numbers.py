@@ -12,12 +12,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from newsfacts.extract.data import load_yaml as _load_data_yaml
 
 # a digit group: "1 200 000,5" (space/nbsp thousands), "1.2", "20.000", "1,599,059.38"
 DIGITS = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?![\d])|\d+(?:[.,]\d+)*"
@@ -64,12 +61,10 @@ def _alternation(patterns: list[str], prefix: str) -> str:
     return "|".join(f"(?P<{prefix}{i}>{p})" for i, p in enumerate(patterns))
 
 
-@lru_cache(maxsize=1)
 def load_yaml() -> dict[str, Any]:
-    """The raw units/numbers lexicon (``data/units_ru.yaml``)."""
-    with (DATA_DIR / "units_ru.yaml").open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
-    return data
+    """The raw units/numbers lexicon (``data/units_ru.yaml``; parsed once, shared: read, never change it)."""
+    lexicon: dict[str, Any] = _load_data_yaml("units_ru.yaml")
+    return lexicon
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,8 @@
 """The topic taxonomy: ``data/topics.yaml`` and the IPTC Media Topics subset (``data/iptc_subset.csv``).
 
+The shipped files are read through ``newsfacts.extract.data``; an analyst's own taxonomy, subset or term
+frequencies are read from the paths given (``TopicTagger(taxonomy_path=...)``).
+
 The YAML is the analysts' file (see its header for the format). Terms are written in any inflected form and
 lemmatised here with the same lemmatiser the tagger applies to articles, so "железная дорога" matches
 "железной дороги". Triggers are matched case-sensitively on the surface tokens ("ОТГ", "ЕАЭС").
@@ -8,6 +11,7 @@ lemmatised here with the same lemmatiser the tagger applies to articles, so "ж�
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -17,10 +21,12 @@ from typing import Any
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_TAXONOMY = DATA_DIR / "topics.yaml"
-DEFAULT_IPTC_SUBSET = DATA_DIR / "iptc_subset.csv"
-DEFAULT_TERM_DF = DATA_DIR / "topics_term_df.tsv"
+from newsfacts.extract.data import load_yaml, read_text
+
+# the shipped files (in newsfacts.extract.data), read when no path is given
+TAXONOMY_FILE = "topics.yaml"
+IPTC_SUBSET_FILE = "iptc_subset.csv"
+TERM_DF_FILE = "topics_term_df.tsv"
 
 TOKEN_RE = re.compile(r"[^\W_]+")
 
@@ -105,22 +111,25 @@ class Taxonomy:
         return out
 
 
-def load_iptc(path: str | Path = DEFAULT_IPTC_SUBSET) -> dict[str, IptcConcept]:
-    """Read the IPTC subset CSV (lines starting with ``#`` are the attribution header)."""
-    with Path(path).open(encoding="utf-8") as fh:
-        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
-        return {
-            r["qcode"]: IptcConcept(r["qcode"], int(r["level"]), r["parent"] or None, r["name"]) for r in rows
-        }
+def load_iptc(path: str | Path | None = None) -> dict[str, IptcConcept]:
+    """Read the IPTC subset CSV (default: the shipped subset; lines starting with ``#`` are the attribution
+    header)."""
+    text = read_text(IPTC_SUBSET_FILE) if path is None else Path(path).read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in io.StringIO(text) if not line.startswith("#"))
+    return {
+        r["qcode"]: IptcConcept(r["qcode"], int(r["level"]), r["parent"] or None, r["name"]) for r in rows
+    }
 
 
-def load_term_df(path: str | Path = DEFAULT_TERM_DF) -> dict[tuple[bool, str], float]:
-    """Document frequency per term: (surface?, key) -> share of articles (``#`` lines are comments)."""
+def load_term_df(path: str | Path | None = None) -> dict[tuple[bool, str], float]:
+    """Document frequency per term: (surface?, key) -> share of articles (default: the shipped file; ``#``
+    lines are comments; a missing file gives none)."""
     out: dict[tuple[bool, str], float] = {}
-    p = Path(path)
-    if not p.exists():
+    try:
+        text = read_text(TERM_DF_FILE) if path is None else Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
         return out
-    for line in p.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         kind, key, df = line.split("\t")
@@ -238,11 +247,15 @@ def load_taxonomy(
     damped by the terms' document frequencies in ``term_df_path`` (default ``data/topics_term_df.tsv``, made
     by ``bench/make_topic_term_df.py``; a missing file damps nothing).
     """
-    yaml_path = Path(path) if path is not None else DEFAULT_TAXONOMY
-    doc = yaml.safe_load(yaml_path.read_text(encoding="utf-8")) or {}
+    if path is None:
+        yaml_path = f"newsfacts.extract.data/{TAXONOMY_FILE}"
+        doc = load_yaml(TAXONOMY_FILE)  # shared and cached: read, never changed
+    else:
+        yaml_path = str(path)
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     if not isinstance(doc, Mapping) or not isinstance(doc.get("topics"), list):
         raise ValueError(f"{yaml_path}: expected a mapping with a 'topics' list")
-    iptc = load_iptc(iptc_path if iptc_path is not None else DEFAULT_IPTC_SUBSET)
+    iptc = load_iptc(iptc_path)
     settings = dict(DEFAULT_SETTINGS)
     for key, value in (doc.get("settings") or {}).items():
         if key not in DEFAULT_SETTINGS:
@@ -250,7 +263,7 @@ def load_taxonomy(
         settings[key] = float(value)
     default = (settings["default_weight"], settings["phrase_weight"])
     topics = [_parse_topic(t, lemma, default, iptc) for t in doc["topics"]]
-    term_df = load_term_df(term_df_path if term_df_path is not None else DEFAULT_TERM_DF)
+    term_df = load_term_df(term_df_path)
     if term_df:
         topics = [_damped(t, term_df, settings["damp_df"], settings["damp_min"]) for t in topics]
     codes = [t.code for t in topics]

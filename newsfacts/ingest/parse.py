@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from newsfacts.extract.dateline import infer_published
+from newsfacts.extract.dates.dateline import infer_published
 from newsfacts.ingest.clean import clean
 from newsfacts.ingest.dates import date_from_url, parse_date_value
 from newsfacts.ingest.decode import Decoded, decode

@@ -1,17 +1,18 @@
-"""The Russian date lexicon (``data/dates_ru.yaml``) as lookup tables and regex fragments."""
+"""The Russian date lexicon (``data/dates_ru.yaml``) as lookup tables and regex fragments: ``lexicon()`` for the
+point rules, ``span_lexicon()`` for durations, ages, frequencies, references, holidays and eras."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from newsfacts.extract.data import load_yaml
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "dates_ru.yaml"
+DATA_FILE = "dates_ru.yaml"  # in newsfacts.extract.data
 
 
 @lru_cache(maxsize=65_536)
@@ -134,7 +135,7 @@ def _forms(table: dict[object, list[str]]) -> dict[str, int]:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """Load and index the lexicon once (lazily, on first use)."""
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    raw = load_yaml(DATA_FILE)
     seasons: dict[str, tuple[int, int]] = {}
     for spec in raw["seasons"].values():
         first, last = spec["months"]
@@ -172,4 +173,111 @@ def lexicon() -> Lexicon:
         past_cues=frozenset(norm_word(w) for w in raw["past_cues"]),
         past_endings=tuple(sorted({norm_word(w) for w in raw["past_endings"]}, key=len, reverse=True)),
         past_stoplist=frozenset(norm_word(w) for w in raw["past_stoplist"]),
+    )
+
+
+@dataclass(frozen=True)
+class Holiday:
+    dates: dict[str, tuple[int, int]]  # ISO2 or "*" -> (month, day)
+
+
+@dataclass(frozen=True)
+class Era:
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class SpanLexicon:
+    unit_of: dict[str, str]  # form -> unit
+    unit_days: dict[str, float]
+    unit_granularity: dict[str, str]
+    duration_words: dict[str, float]
+    vague_counts: frozenset[str]
+    prefixes: tuple[str, ...]
+    duration_preps: frozenset[str]
+    frequency_words: tuple[str, ...]
+    frequency_each: tuple[str, ...]
+    age_stems: dict[str, int]
+    age_nouns: frozenset[str]
+    age_before: re.Pattern[str]  # an age cue (and adverbs) right before a count: "ему было всего "
+    duration_nouns: frozenset[str]
+    penalty_words: frozenset[str]
+    ref_pronouns: tuple[str, ...]
+    pronoun_before: re.Pattern[str]  # "том же " / "тот " right before a unit
+    ref_units: tuple[str, ...]
+    ref_after: tuple[str, ...]
+    ref_next_units: tuple[str, ...]
+    vague_past: tuple[str, ...]
+    holiday_tails: dict[str, Holiday]  # "независимости" -> dates (after "День/Дня/…")
+    holiday_names: dict[str, Holiday]  # "наурыз" -> dates
+    countries: re.Pattern[str]
+    country_of: dict[str, str]  # stem -> ISO2
+    era_heads: tuple[str, ...]
+    era_renamed: tuple[str, ...]
+    eras: dict[str, Era]  # name form -> interval
+
+
+def _strip_prep(phrase: str) -> str:
+    return re.sub(r"^(?:в|на)\s+", "", norm_word(phrase))
+
+
+def _md(value: str) -> tuple[int, int]:
+    mo, d = value.split("-")
+    return int(mo), int(d)
+
+
+@lru_cache(maxsize=1)
+def span_lexicon() -> SpanLexicon:
+    raw = load_yaml(DATA_FILE)
+    units = raw["duration_units"]
+    tails: dict[str, Holiday] = {}
+    names: dict[str, Holiday] = {}
+    for h in raw["holidays"]:
+        hol = Holiday({k: _md(v) for k, v in h["dates"].items()})
+        if "day_of" in h:
+            tails[norm_word(h["day_of"])] = hol
+        for name in h.get("names", []):
+            names[norm_word(name)] = hol
+    country_of = {norm_word(stem): iso for iso, stems in raw["holiday_countries"].items() for stem in stems}
+    short = [s for s in country_of if len(s) <= 3]
+    long = [s for s in country_of if len(s) > 3]
+    countries = re.compile(
+        rf"(?<![а-яё])(?:(?P<long>{alternation(long)})|(?P<short>{alternation(short)})(?![а-яё]))", re.I
+    )
+    return SpanLexicon(
+        unit_of={norm_word(f): u for u, spec in units.items() for f in spec["forms"]},
+        unit_days={u: float(spec["days"]) for u, spec in units.items()},
+        unit_granularity={u: str(spec["granularity"]) for u, spec in units.items()},
+        duration_words={norm_word(k): float(v) for k, v in raw["duration_words"].items()},
+        vague_counts=frozenset(norm_word(w) for w in raw["vague_counts"]),
+        prefixes=tuple(raw["duration_prefixes"]),
+        duration_preps=frozenset(norm_word(w) for w in raw["duration_prepositions"]),
+        frequency_words=tuple(raw["frequency_words"]),
+        frequency_each=tuple(raw["frequency_each"]),
+        age_stems={norm_word(k): int(v) for k, v in raw["age_stems"].items()},
+        age_nouns=frozenset(norm_word(w) for w in raw["age_nouns"]),
+        age_before=re.compile(
+            rf"(?:(?<![а-яё]){alternation(raw['age_cues'])}[\s\xa0]+(?:{alternation(raw['age_adverbs'])}[\s\xa0]+)*"
+            r"|\()(?:\d{1,3}(?:,|[\s\xa0]+и)?[\s\xa0]+)*$",  # a list of ages: "им было 30, 20 и 19 лет"
+            re.I,
+        ),
+        duration_nouns=frozenset(norm_word(w) for w in raw["duration_nouns"]),
+        penalty_words=frozenset(norm_word(w) for w in raw["penalty_words"]),
+        ref_pronouns=tuple(raw["reference_pronouns"]),
+        pronoun_before=re.compile(
+            rf"(?<![а-яё])(?P<pron>{alternation(raw['reference_pronouns'])})[\s\xa0]+(?P<same>же[\s\xa0]+)?$",
+            re.I,
+        ),
+        ref_units=tuple(raw["reference_units"]),
+        ref_after=tuple(raw["reference_after"]),
+        ref_next_units=tuple(raw["reference_next_units"]),
+        vague_past=tuple(_strip_prep(p) for p in raw["vague_past"]),
+        holiday_tails=tails,
+        holiday_names=names,
+        countries=countries,
+        country_of=country_of,
+        era_heads=tuple(raw["era_heads"]),
+        era_renamed=tuple(raw["era_renamed"]),
+        eras={norm_word(n): Era(e["start"], e["end"]) for e in raw["eras"] for n in e["names"]},
     )

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from newsfacts.extract.dates_lexicon import alternation, lexicon, norm_word
+from newsfacts.extract.dates.lexicon import alternation, lexicon, norm_word
 
 _HEAD_CHARS = 400  # a dateline opens the article: look only at its first lines
 

@@ -1,14 +1,7 @@
-"""Date extraction and normalisation for Russian news text.
+"""From the grammar's candidates to date mentions: the longest non-overlapping candidates, joined where one date
+is written in two parts, resolved against the publication date, with a tense from the sentence's cue words.
 
-``extract_dates(text, published)`` finds calendar dates (also "18-е февраля", "15.02", "14. - 15.10."),
-partial dates, years, ranges, quarters, halves, parts of periods, seasons, decades, centuries, named eras
-("в годы Великой Отечественной войны") and relative expressions (offsets "через неделю", windows "последние 2
-недели"), and normalises each to an inclusive ``[start_date, end_date]`` interval. Relative expressions and
-year-less dates resolve against ``published``; when it is unknown the year stays unknown (``year_known=False``,
-no dates) and only month/day are filled.
-
-The grammar lives in ``dates_grammar`` (regexes) and ``dates_rules`` (handlers); the lexicon in
-``data/dates_ru.yaml``.
+``extract_dates`` is the package's entry point (``newsfacts.extract.dates.extract_dates``).
 """
 
 from __future__ import annotations
@@ -19,15 +12,13 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
 
-from newsfacts.extract.dates_calendar import Period
-from newsfacts.extract.dates_grammar import grammar, latin_roman_numerals
-from newsfacts.extract.dates_lexicon import Lexicon, alternation, lexicon, norm_word
-from newsfacts.extract.dates_rules import Cand
+from newsfacts.extract.dates.calendar import Period
+from newsfacts.extract.dates.candidate import Cand
+from newsfacts.extract.dates.grammar import grammar, latin_roman_numerals
+from newsfacts.extract.dates.lexicon import Lexicon, alternation, lexicon, norm_word
+from newsfacts.extract.text import sentences
 from newsfacts.extract.types import DateMention
 
-VERSION: str = "dates-5"
-
-_SENTENCE_END = re.compile(r"[.!?…]\s+(?=[А-ЯЁA-Z«\"(0-9])|\n")
 _JOINER = re.compile(r"\s*,?\s*(?:(?:в|во)\s+)?", re.IGNORECASE)
 _FUTURE_PREPS = frozenset({"к", "ко", "не позднее", "вплоть до"})
 _YEAR_INFER_SLACK = timedelta(days=60)
@@ -73,13 +64,13 @@ def _merge(text: str, chosen: list[Cand]) -> list[Cand]:
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = max(
-        text.rfind("\n", 0, start),
-        0,
-        *(m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)),
-    )
-    m = _SENTENCE_END.search(text, end)
-    return lo, (m.start() if m else len(text))
+    """(start, end) of the sentence(s) of ``text`` holding ``text[start:end]`` (the one splitter, ``text.py``)."""
+    sents = sentences(text)
+    if not sents.spans:
+        return 0, len(text)
+    first = sents.index_of(start)
+    last = max(sents.index_of(max(end - 1, start)), first)
+    return sents.spans[first][0], sents.spans[last][1]
 
 
 class _Cues:

@@ -1,56 +1,23 @@
-"""Match handlers of the date grammar: each turns one regex match into a candidate ``Cand`` (or rejects it).
-
-A candidate says *what* the text gives (a year, or a year offset from the publication year, or nothing; a
-period function of that year; or a function of the publication date); ``dates.py`` resolves it.
+"""Handlers of the point rules that the text dates by itself (calendar dates, months, seasons, years, decades,
+centuries, quarters, halves, parts of periods): each turns one regex match into a candidate ``Cand`` (or
+rejects it). The rules that use them are the records of ``rules``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from newsfacts.extract import dates_calendar as cal
-from newsfacts.extract.dates_lexicon import Lexicon, norm_word
-
-Period = cal.Period
-Future = Callable[[], bool]  # whether to read forward from publication (asked only when a rule needs it)
-FromPub = Callable[[date, Future], "Period"]
-YearRef = tuple[str, int]  # ("abs", 2025) / ("rel", -1: offset from the publication year) / ("missing", 0)
-MISSING: YearRef = ("missing", 0)
+from newsfacts.extract.dates import calendar as cal
+from newsfacts.extract.dates.calendar import Period
+from newsfacts.extract.dates.candidate import MISSING, Cand, YearRef, cand
+from newsfacts.extract.dates.lexicon import Lexicon, norm_word
+from newsfacts.extract.dates.relative import count_value, unit_period
 
 # prepositions that make a bare 4-digit number a year ("в 2014", "с 1990", "к 2030")
 _YEAR_PREP = re.compile(
     r"(?<![\w-])(?:в|во|с|со|к|до|на|за|по|от|после|около|между|начиная с|вплоть до)\s+$", re.I
 )
-_PREP_BEFORE_WEEKDAY = re.compile(r"(?<![\w-])(?:в|во|на|до|по|с|со|к|ко)\s+$", re.I)
-
-
-@dataclass(frozen=True)
-class Cand:
-    start: int
-    end: int
-    granularity: str
-    year_ref: YearRef = MISSING
-    period: Callable[[int], Period] | None = None  # the period, given the year
-    from_pub: FromPub | None = None  # the period, given the publication date and whether to read forward
-    month: int | None = None
-    day: int | None = None
-    tense: str | None = None  # intrinsic tense of relative words (вчера, через, прошлом)
-    priority: int = 0
-    kind: str = ""
-    mkind: str = "point"  # point / duration / age / frequency / reference (date_mentions.kind)
-    days: float | None = None  # approximate length of a duration
-    vague: bool = False  # a point without a resolvable date ("недавно", "несколько лет назад")
-
-    def span(self, start: int | None = None, end: int | None = None) -> Cand:
-        return replace(
-            self, start=self.start if start is None else start, end=self.end if end is None else end
-        )
-
-
-Handler = Callable[[re.Match[str], Lexicon], "Cand | None"]
 
 
 def _year_ref(m: re.Match[str], lex: Lexicon, prefix: str) -> YearRef | None:
@@ -82,10 +49,6 @@ def _two_digit_year(value: str) -> int:
     return 1900 + y if y >= 50 else 2000 + y
 
 
-def _cand(m: re.Match[str], granularity: str, kind: str, **kw: object) -> Cand:
-    return Cand(m.start(), m.end(), granularity, kind=kind, **kw)  # type: ignore[arg-type]
-
-
 def _ok(ref: YearRef | None) -> bool:
     return ref is None or ref[0] != "bad"
 
@@ -97,7 +60,7 @@ def numeric(m: re.Match[str], lex: Lexicon) -> Cand | None:
     y, mo, d = _two_digit_year(m["y"]), int(m["m"]), int(m["d"])
     if not cal.valid_day(y, mo, d) or not 1800 <= y <= 2100:
         return None
-    return _cand(
+    return cand(
         m, "day", "numeric", year_ref=("abs", y), period=lambda yy: (date(yy, mo, d),) * 2, month=mo, day=d
     )
 
@@ -125,7 +88,7 @@ def numeric_day_month(m: re.Match[str], lex: Lexicon) -> Cand | None:
     d, mo = int(m["d"]), int(m["m"])
     if len(m["d"]) + len(m["m"]) < 3 or not cal.valid_day(None, mo, d) or not _not_a_number(m, lex):
         return None
-    return _cand(m, "day", "numeric", period=lambda y: (date(y, mo, d),) * 2, month=mo, day=d)
+    return cand(m, "day", "numeric", period=lambda y: (date(y, mo, d),) * 2, month=mo, day=d)
 
 
 def numeric_range(m: re.Match[str], lex: Lexicon) -> Cand | None:
@@ -144,7 +107,7 @@ def numeric_range(m: re.Match[str], lex: Lexicon) -> Cand | None:
         first, last = date(y1, mo1, d1), date(y2, mo2, d2)
         if not first < last <= first + timedelta(days=366):
             return None
-        return _cand(
+        return cand(
             m,
             "day",
             "numeric_range",
@@ -160,7 +123,7 @@ def numeric_range(m: re.Match[str], lex: Lexicon) -> Cand | None:
     def period(y: int) -> Period:
         return date(y if (mo1, d1) <= (mo2, d2) else y - 1, mo1, d1), date(y, mo2, d2)
 
-    return _cand(m, "day", "numeric_range", period=period, month=mo1, day=d1, priority=1)
+    return cand(m, "day", "numeric_range", period=period, month=mo1, day=d1, priority=1)
 
 
 def day_month(m: re.Match[str], lex: Lexicon) -> Cand | None:
@@ -168,7 +131,7 @@ def day_month(m: re.Match[str], lex: Lexicon) -> Cand | None:
     ref = _year_ref(m, lex, "a")
     if not _ok(ref) or not cal.valid_day(ref[1] if ref and ref[0] == "abs" else None, mo, d):
         return None
-    return _cand(
+    return cand(
         m, "day", "day", year_ref=ref or MISSING, period=lambda y: (date(y, mo, d),) * 2, month=mo, day=d
     )
 
@@ -190,17 +153,17 @@ def day_range(m: re.Match[str], lex: Lexicon) -> Cand | None:
         return date(start_year, mo1, d1), date(y, mo2, d2)
 
     ref = ref2 or ref1 or MISSING
-    return _cand(m, "day", "day_range", year_ref=ref, period=period, month=mo1, day=d1, priority=1)
+    return cand(m, "day", "day_range", year_ref=ref, period=period, month=mo1, day=d1, priority=1)
 
 
 def months_of_year(m: re.Match[str], lex: Lexicon) -> Cand | None:
     """ "за 9 месяцев 2023 года": January to the n-th month of that year."""
-    n = _count(m["n"], lex)
+    n = count_value(m["n"], lex)
     ref = _year_ref(m, lex, "a")
     if ref is None or not _ok(ref) or n is None or n != int(n) or not 1 <= n <= 11:
         return None
     last = int(n)
-    return _cand(m, "month", "months_of_year", year_ref=ref, period=lambda y: cal.months_period(y, 1, last))
+    return cand(m, "month", "months_of_year", year_ref=ref, period=lambda y: cal.months_period(y, 1, last))
 
 
 def word_day(m: re.Match[str], lex: Lexicon) -> Cand | None:
@@ -209,7 +172,7 @@ def word_day(m: re.Match[str], lex: Lexicon) -> Cand | None:
     ref = _year_ref(m, lex, "a")
     if d is None or not _ok(ref) or not cal.valid_day(None, mo, d):
         return None
-    return _cand(
+    return cand(
         m, "day", "word_day", year_ref=ref or MISSING, period=lambda y: (date(y, mo, d),) * 2, month=mo, day=d
     )
 
@@ -226,7 +189,7 @@ def month(m: re.Match[str], lex: Lexicon) -> Cand | None:
         before = m.string[max(0, m.start() - 12) : m.start()]
         if not _YEAR_PREP.search(before):
             return None
-    return _cand(
+    return cand(
         m,
         "month",
         "month",
@@ -242,7 +205,7 @@ def season(m: re.Match[str], lex: Lexicon) -> Cand | None:
     ref = _year_ref(m, lex, "a")
     if not _ok(ref) or (ref is None and (word not in lex.season_alone or _named_event(m, lex))):
         return None
-    return _cand(
+    return cand(
         m,
         "part_of_year",
         "season",
@@ -281,7 +244,7 @@ def year(m: re.Match[str], lex: Lexicon) -> Cand | None:
         in_parens = before.endswith("(") and m.string.startswith(")", m.end())  # "The Fat Of The Land (1997)"
         if y < 1800 or not (in_parens or _YEAR_PREP.search(before)):
             return None
-    return _cand(m, "year", "year", year_ref=("abs", y), period=cal.year_period)
+    return cand(m, "year", "year", year_ref=("abs", y), period=cal.year_period)
 
 
 def year_range(m: re.Match[str], lex: Lexicon) -> Cand | None:
@@ -294,7 +257,7 @@ def year_range(m: re.Match[str], lex: Lexicon) -> Cand | None:
         dash = m.group()[len(m["y1"]) : len(m["y1"]) + 3].strip()[:1] in "-–—"
         if not (y1 >= 1800 and y2 - y1 <= 50 and (_YEAR_PREP.search(before) or (dash and y1 >= 1900))):
             return None
-    return _cand(
+    return cand(
         m, "year", "year_range", year_ref=("abs", y1), period=lambda _y: cal.years_period(y1, y2), priority=1
     )
 
@@ -303,7 +266,7 @@ def word_year(m: re.Match[str], lex: Lexicon) -> Cand | None:
     y = lex.number_phrase(m["yw"])
     if y is None or not 1000 <= y <= 2100:
         return None
-    return _cand(m, "year", "word_year", year_ref=("abs", y), period=cal.year_period)
+    return cand(m, "year", "word_year", year_ref=("abs", y), period=cal.year_period)
 
 
 def _decade_start(value: str) -> int:
@@ -332,7 +295,7 @@ def decade(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if m.group().endswith("е") and _neuter_noun_follows(m):
         return None
     start = _decade_start(m["dec"])
-    return _cand(
+    return cand(
         m,
         "decade",
         "decade",
@@ -360,7 +323,7 @@ def century(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if c is None or c0 is None or not 1 <= c0 <= c <= 21:
         return None
     first = 100 * (c0 - 1) + 1
-    return _cand(
+    return cand(
         m,
         "century",
         "century",
@@ -384,7 +347,7 @@ def word_decade(m: re.Match[str], lex: Lexicon) -> Cand | None:
         if c is not None:
             base = 100 * (c - 1)
     start = base + value
-    return _cand(
+    return cand(
         m,
         "decade",
         "word_decade",
@@ -418,7 +381,7 @@ def quarter_half(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if not _ok(ref):
         return None
     fn = cal.quarter_period if is_quarter else cal.half_period
-    return _cand(
+    return cand(
         m,
         "quarter" if is_quarter else "half",
         "quarter_half",
@@ -437,7 +400,7 @@ def half_of_year(m: re.Match[str], lex: Lexicon) -> Cand | None:
         ref = ("rel", lex.relative_adjectives[norm_word(m["r"])])
     else:
         ref = MISSING
-    return _cand(m, "half", "half", year_ref=ref, period=lambda y: cal.half_period(y, n))
+    return cand(m, "half", "half", year_ref=ref, period=lambda y: cal.half_period(y, n))
 
 
 def part(m: re.Match[str], lex: Lexicon) -> Cand | None:
@@ -445,7 +408,7 @@ def part(m: re.Match[str], lex: Lexicon) -> Cand | None:
     g = m.groupdict()
     if g.get("dec"):
         start = _decade_start(g["dec"])
-        return _cand(
+        return cand(
             m,
             "part_of_year",
             "part",
@@ -453,7 +416,7 @@ def part(m: re.Match[str], lex: Lexicon) -> Cand | None:
             period=lambda _y: cal.part_of(cal.years_period(start, start + 9), which),
         )
     if g.get("y"):
-        return _cand(
+        return cand(
             m,
             "part_of_year",
             "part",
@@ -464,7 +427,7 @@ def part(m: re.Match[str], lex: Lexicon) -> Cand | None:
         c = _century_value(m, lex)
         if c is None or not 1 <= c <= 21:
             return None
-        return _cand(
+        return cand(
             m,
             "part_of_year",
             "part",
@@ -476,7 +439,7 @@ def part(m: re.Match[str], lex: Lexicon) -> Cand | None:
         ref = _year_ref(m, lex, "a")
         if not _ok(ref):
             return None
-        return _cand(
+        return cand(
             m,
             "part_of_year",
             "part",
@@ -493,7 +456,7 @@ def part(m: re.Match[str], lex: Lexicon) -> Cand | None:
         if not _ok(ref):
             return None
         fn = cal.quarter_period if is_quarter else cal.half_period
-        return _cand(
+        return cand(
             m, "part_of_year", "part", year_ref=ref or MISSING, period=lambda y: cal.part_of(fn(y, n), which)
         )
     if g.get("r") or g.get("bare"):
@@ -501,7 +464,7 @@ def part(m: re.Match[str], lex: Lexicon) -> Cand | None:
         unit = lex.units[norm_word(g.get("ru") or g["bare"])]
         tense = "past" if offset < 0 else "future" if offset > 0 else None
         if unit == "year":
-            return _cand(
+            return cand(
                 m,
                 "part_of_year",
                 "part",
@@ -509,168 +472,11 @@ def part(m: re.Match[str], lex: Lexicon) -> Cand | None:
                 tense=tense,
                 period=lambda y: cal.part_of(cal.year_period(y), which),
             )
-        return _cand(
+        return cand(
             m,
             "part_of_year",
             "part",
             tense=tense,
-            from_pub=lambda pub, _f: cal.part_of(_unit_period(pub, unit, offset), which),
+            from_pub=lambda pub, _f: cal.part_of(unit_period(pub, unit, offset), which),
         )
     return None
-
-
-# --- relative expressions ------------------------------------------------------------------------
-
-
-def _unit_period(pub: date, unit: str, offset: int) -> Period:
-    if unit == "year":
-        return cal.year_period(pub.year + offset)
-    if unit == "month":
-        y, mo = cal.shift_months(pub.year, pub.month, offset)
-        return cal.month_period(y, mo)
-    if unit == "quarter":
-        y, mo = cal.shift_months(pub.year, pub.month, 3 * offset)
-        return cal.quarter_period(y, (mo - 1) // 3 + 1)
-    if unit == "half":
-        y, mo = cal.shift_months(pub.year, pub.month, 6 * offset)
-        return cal.half_period(y, (mo - 1) // 6 + 1)
-    if unit == "week":
-        return cal.week_period(pub + timedelta(weeks=offset))
-    day = pub + timedelta(days=offset)
-    return day, day
-
-
-def relative_unit(m: re.Match[str], lex: Lexicon) -> Cand | None:
-    offset = lex.relative_adjectives[norm_word(m["adj"])]
-    tense = "past" if offset < 0 else "future" if offset > 0 else None
-    if m["wd"]:
-        wd = lex.weekdays[norm_word(m["wd"])]
-
-        def weekday_period(pub: date, _f: Future) -> Period:
-            if offset < 0:
-                day = cal.nearest_weekday(pub - timedelta(days=1), wd, False)
-            elif offset > 0:
-                day = cal.nearest_weekday(pub + timedelta(days=1), wd, True)
-            else:
-                day = cal.week_period(pub)[0] + timedelta(days=wd - 1)
-            return day, day
-
-        return _cand(m, "day", "rel_weekday", from_pub=weekday_period, tense=tense)
-    if m["s"]:
-        first, last = lex.seasons[norm_word(m["s"])]
-        return _cand(
-            m,
-            "part_of_year",
-            "rel_season",
-            tense=tense,
-            from_pub=lambda pub, _f: cal.season_instance(pub, first, last, offset),
-        )
-    unit = lex.units[norm_word(m["u"])]
-    if unit in ("day", "halfyear"):
-        return None
-    if unit == "year":
-        return _cand(m, "year", "rel_unit", year_ref=("rel", offset), period=cal.year_period, tense=tense)
-    return _cand(m, unit, "rel_unit", from_pub=lambda pub, _f: _unit_period(pub, unit, offset), tense=tense)
-
-
-def _count(raw: str | None, lex: Lexicon) -> float | None:
-    if not raw:
-        return 1
-    if raw[0].isdigit():
-        return float(raw)
-    total = 0.0
-    for word in raw.split():
-        value = lex.cardinals.get(norm_word(word))
-        if value is None:
-            return None
-        total += value
-    return total
-
-
-def _shifted(unit: str, n: float, sign: int) -> tuple[str, FromPub] | None:
-    """The grain and period of a point ``n`` units from publication (Duckling's reading): the day for days,
-    weeks and months ("через неделю", "три месяца назад"), the month for whole years ("два года назад")."""
-    if unit == "year" and n == int(n):
-        months = sign * 12 * int(n)
-
-        def month_of(pub: date, _f: Future) -> Period:
-            return cal.month_period(*cal.shift_months(pub.year, pub.month, months))
-
-        return "month", month_of
-    if unit in ("year", "month"):
-        count = n * 12 if unit == "year" else n
-        if count != int(count):
-            return None
-        by = sign * int(count)
-
-        def day_by_months(pub: date, _f: Future) -> Period:
-            return (cal.add_months(pub, by),) * 2
-
-        return "day", day_by_months
-    days = n * (7 if unit == "week" else 1)
-    if days != int(days):
-        return None
-    delta = timedelta(days=sign * int(days))
-    return "day", lambda pub, _f: (pub + delta,) * 2
-
-
-def count_shift(m: re.Match[str], lex: Lexicon) -> Cand | None:
-    n = _count(m.groupdict().get("n"), lex)
-    unit = lex.units.get(norm_word(m["u"]))
-    if unit == "halfyear" and n is not None:
-        unit, n = "month", 6 * n
-    if n is None or unit not in ("year", "month", "week", "day") or not 0 < n <= 200:
-        return None
-    later = norm_word(m.group()).startswith("через")
-    shifted = _shifted(unit, n, 1 if later else -1)
-    if shifted is None:
-        return None
-    return _cand(m, shifted[0], "count", from_pub=shifted[1], tense="future" if later else "past")
-
-
-def window(m: re.Match[str], lex: Lexicon) -> Cand | None:
-    """ "последние 2 недели", "следующие три месяца": the ``n`` whole units before (after) the current one."""
-    n = _count(m["n"], lex)
-    unit = lex.units.get(norm_word(m["u"]))
-    if (
-        n is None
-        or n != int(n)
-        or not 1 <= n <= 100
-        or unit not in ("year", "quarter", "month", "week", "day")
-    ):
-        return None
-    count = int(n)
-    sign = lex.window_words[norm_word(m["dir"])]
-
-    def period(pub: date, _f: Future) -> Period:
-        near, far = _unit_period(pub, unit, sign), _unit_period(pub, unit, sign * count)
-        return (far[0], near[1]) if sign < 0 else (near[0], far[1])
-
-    return _cand(m, unit, "window", from_pub=period, tense="past" if sign < 0 else "future")
-
-
-def relative_day(m: re.Match[str], lex: Lexicon) -> Cand | None:
-    offset = lex.relative_days[norm_word(m["w"])] if m["w"] else 0
-    tense = "past" if offset < 0 else "future" if offset > 0 else None
-    return _cand(
-        m, "day", "rel_day", tense=tense, from_pub=lambda pub, _f: (pub + timedelta(days=offset),) * 2
-    )
-
-
-def weekday(m: re.Match[str], lex: Lexicon) -> Cand | None:
-    word = m["wd"]
-    wd = lex.weekdays[norm_word(word)]
-    before = m.string[max(0, m.start() - 14) : m.start()]
-    has_prep = bool(_PREP_BEFORE_WEEKDAY.search(before))
-    if (wd == 3 or word[0].isupper()) and not has_prep:
-        return None
-
-    def period(pub: date, future: Future) -> Period:
-        day = cal.nearest_weekday(pub, wd, future())
-        return day, day
-
-    return _cand(m, "day", "weekday", from_pub=period)
-
-
-def last_year_adjective(m: re.Match[str], lex: Lexicon) -> Cand | None:
-    return _cand(m, "year", "last_year_adj", year_ref=("rel", -1), period=cal.year_period, tense="past")

@@ -1,24 +1,22 @@
-"""Grammar rules for date expressions that are not plain points: durations, ages, frequencies, back-references,
-vague relative points ("недавно", "несколько лет назад"), the present ("сейчас") and holidays ("Дня
-независимости").
+"""Handlers of the date rules for expressions that are not plain points: durations, ages, frequencies,
+back-references, vague relative points ("недавно", "несколько лет назад") and holidays ("Дня независимости"),
+named eras ("в годы Великой Отечественной войны").
 
-A candidate's ``mkind`` says which (``point``/``duration``/``age``/``frequency``/``reference``); ``dates.py``
-gives non-points no start/end date. The words are data (``data/dates_ru.yaml``, the second half).
+A candidate's ``mkind`` says which (``point``/``duration``/``age``/``frequency``/``reference``); ``resolve``
+gives non-points no start/end date. The words are data (``data/dates_ru.yaml``, the second half, read by
+``lexicon.span_lexicon``); the rules that use these handlers are the records of ``rules``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-import yaml
+from newsfacts.extract.dates.calendar import Period
+from newsfacts.extract.dates.candidate import MISSING, Cand, Future
+from newsfacts.extract.dates.lexicon import Holiday, Lexicon, SpanLexicon, norm_word, span_lexicon
+from newsfacts.extract.text import sentences
 
-from newsfacts.extract.dates_lexicon import DATA_FILE, Lexicon, alternation, norm_word
-from newsfacts.extract.dates_rules import MISSING, Cand, Future, Handler, Period
-
-_PREV_WORD = re.compile(r"([а-яёa-z]+(?:\s+(?:течение|течении|протяжении))?)[\s\xa0]+$", re.I)
 _AMOUNT_BEFORE = re.compile(
     r"\d|тысяч|миллион|миллиард|триллион|млн|млрд|трлн|процент|%|тонн|баррел|кубометр", re.I
 )
@@ -27,7 +25,6 @@ _FREQ_AFTER = re.compile(
     r"(?![а-яё]))",
     re.I,
 )
-_SENTENCE_STOP = re.compile(r"[.!?\n]")
 _ANNUAL_AFTER = re.compile(r"\s+(?:выражении|исчислении|измерении)", re.I)
 _GRAN = {"hour": "day"}
 _FREQ_GRAN = {
@@ -35,113 +32,6 @@ _FREQ_GRAN = {
     "каждогодно": "year",
     "ежеквартально": "quarter",
 }
-
-
-@dataclass(frozen=True)
-class Holiday:
-    dates: dict[str, tuple[int, int]]  # ISO2 or "*" -> (month, day)
-
-
-@dataclass(frozen=True)
-class Era:
-    start: date
-    end: date
-
-
-@dataclass(frozen=True)
-class SpanLexicon:
-    unit_of: dict[str, str]  # form -> unit
-    unit_days: dict[str, float]
-    unit_granularity: dict[str, str]
-    duration_words: dict[str, float]
-    vague_counts: frozenset[str]
-    prefixes: tuple[str, ...]
-    duration_preps: frozenset[str]
-    frequency_words: tuple[str, ...]
-    frequency_each: tuple[str, ...]
-    age_stems: dict[str, int]
-    age_nouns: frozenset[str]
-    age_before: re.Pattern[str]  # an age cue (and adverbs) right before a count: "ему было всего "
-    duration_nouns: frozenset[str]
-    penalty_words: frozenset[str]
-    ref_pronouns: tuple[str, ...]
-    pronoun_before: re.Pattern[str]  # "том же " / "тот " right before a unit
-    ref_units: tuple[str, ...]
-    ref_after: tuple[str, ...]
-    ref_next_units: tuple[str, ...]
-    vague_past: tuple[str, ...]
-    holiday_tails: dict[str, Holiday]  # "независимости" -> dates (after "День/Дня/…")
-    holiday_names: dict[str, Holiday]  # "наурыз" -> dates
-    countries: re.Pattern[str]
-    country_of: dict[str, str]  # stem -> ISO2
-    era_heads: tuple[str, ...]
-    era_renamed: tuple[str, ...]
-    eras: dict[str, Era]  # name form -> interval
-
-
-def _strip_prep(phrase: str) -> str:
-    return re.sub(r"^(?:в|на)\s+", "", norm_word(phrase))
-
-
-def _md(value: str) -> tuple[int, int]:
-    mo, d = value.split("-")
-    return int(mo), int(d)
-
-
-@lru_cache(maxsize=1)
-def span_lexicon() -> SpanLexicon:
-    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
-    units = raw["duration_units"]
-    tails: dict[str, Holiday] = {}
-    names: dict[str, Holiday] = {}
-    for h in raw["holidays"]:
-        hol = Holiday({k: _md(v) for k, v in h["dates"].items()})
-        if "day_of" in h:
-            tails[norm_word(h["day_of"])] = hol
-        for name in h.get("names", []):
-            names[norm_word(name)] = hol
-    country_of = {norm_word(stem): iso for iso, stems in raw["holiday_countries"].items() for stem in stems}
-    short = [s for s in country_of if len(s) <= 3]
-    long = [s for s in country_of if len(s) > 3]
-    countries = re.compile(
-        rf"(?<![а-яё])(?:(?P<long>{alternation(long)})|(?P<short>{alternation(short)})(?![а-яё]))", re.I
-    )
-    return SpanLexicon(
-        unit_of={norm_word(f): u for u, spec in units.items() for f in spec["forms"]},
-        unit_days={u: float(spec["days"]) for u, spec in units.items()},
-        unit_granularity={u: str(spec["granularity"]) for u, spec in units.items()},
-        duration_words={norm_word(k): float(v) for k, v in raw["duration_words"].items()},
-        vague_counts=frozenset(norm_word(w) for w in raw["vague_counts"]),
-        prefixes=tuple(raw["duration_prefixes"]),
-        duration_preps=frozenset(norm_word(w) for w in raw["duration_prepositions"]),
-        frequency_words=tuple(raw["frequency_words"]),
-        frequency_each=tuple(raw["frequency_each"]),
-        age_stems={norm_word(k): int(v) for k, v in raw["age_stems"].items()},
-        age_nouns=frozenset(norm_word(w) for w in raw["age_nouns"]),
-        age_before=re.compile(
-            rf"(?:(?<![а-яё]){alternation(raw['age_cues'])}[\s\xa0]+(?:{alternation(raw['age_adverbs'])}[\s\xa0]+)*"
-            r"|\()(?:\d{1,3}(?:,|[\s\xa0]+и)?[\s\xa0]+)*$",  # a list of ages: "им было 30, 20 и 19 лет"
-            re.I,
-        ),
-        duration_nouns=frozenset(norm_word(w) for w in raw["duration_nouns"]),
-        penalty_words=frozenset(norm_word(w) for w in raw["penalty_words"]),
-        ref_pronouns=tuple(raw["reference_pronouns"]),
-        pronoun_before=re.compile(
-            rf"(?<![а-яё])(?P<pron>{alternation(raw['reference_pronouns'])})[\s\xa0]+(?P<same>же[\s\xa0]+)?$",
-            re.I,
-        ),
-        ref_units=tuple(raw["reference_units"]),
-        ref_after=tuple(raw["reference_after"]),
-        ref_next_units=tuple(raw["reference_next_units"]),
-        vague_past=tuple(_strip_prep(p) for p in raw["vague_past"]),
-        holiday_tails=tails,
-        holiday_names=names,
-        countries=countries,
-        country_of=country_of,
-        era_heads=tuple(raw["era_heads"]),
-        era_renamed=tuple(raw["era_renamed"]),
-        eras={norm_word(n): Era(e["start"], e["end"]) for e in raw["eras"] for n in e["names"]},
-    )
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -240,6 +130,8 @@ def duration(m: re.Match[str], lex: Lexicon) -> Cand | None:
     return _mk(m, "duration", granularity, days=days)
 
 
+# the word before (group 1; and a capitalised word or name after it, group 2): read by _prev_word and _is_age
+# (the one definition: an earlier one, shadowed by this before any call, was dropped; behaviour unchanged)
 _PREV_WORD = re.compile(r"([А-ЯЁа-яё]+)[\s\xa0]+(?:([A-ZА-ЯЁ][\w-]*)[\s\xa0]+)?$")
 _COMPARATIVE_AFTER = re.compile(r"[\s\xa0]+(?:старше|младше|моложе)(?![а-яё])", re.I)
 _COMPARATIVE_BEFORE = re.compile(
@@ -354,9 +246,8 @@ def _bare_unit(m: re.Match[str], unit: str, days: float | None) -> Cand | None:
         return _mk(m, "reference", granularity)
     if prev == "в" and word in ("год", "день", "сутки", "месяц", "неделю", "час"):
         lo = m.start()
-        window = m.string[max(0, lo - 70) : lo]
-        stop = max((s.end() for s in _SENTENCE_STOP.finditer(window)), default=0)
-        if _AMOUNT_BEFORE.search(window, stop) and _FREQ_AFTER.match(m.string, m.end()):
+        since = max(lo - 70, sentences(m.string).bounds_of(lo)[0])  # an amount in its sentence, just before
+        if _AMOUNT_BEFORE.search(m.string, since, lo) and _FREQ_AFTER.match(m.string, m.end()):
             return _mk(m, "frequency", granularity)
         return None
     if (
@@ -514,11 +405,9 @@ def _country_near(m: re.Match[str], slex: SpanLexicon, hol: Holiday) -> str | No
     if "*" in hol.dates:
         return "*"
     text = m.string
-    lo = max(0, m.start() - 200)
-    stops = [s.end() for s in _SENTENCE_STOP.finditer(text, lo, m.start())]
-    lo = stops[-1] if stops else lo
-    stop = _SENTENCE_STOP.search(text, m.end(), m.end() + 200)
-    hi = stop.start() if stop else min(len(text), m.end() + 200)
+    sents = sentences(text)
+    lo = max(0, m.start() - 200, sents.bounds_of(m.start())[0])
+    hi = min(len(text), m.end() + 200, sents.bounds_of(max(m.end() - 1, m.start()))[1])
     after = [c for c in _countries(text, m.end(), hi, slex) if c in hol.dates]
     if after:
         return after[0]
@@ -533,89 +422,3 @@ def _countries(text: str, lo: int, hi: int, slex: SpanLexicon) -> list[str]:
         for stem in sorted((s for s in slex.country_of if word.startswith(s)), key=len, reverse=True)[:1]:
             out.append(slex.country_of[stem])
     return out
-
-
-# --- rules and their anchors -----------------------------------------------------------------------------
-
-
-def rules(card: str, ordinal: str, w: str) -> dict[str, tuple[str, Handler]]:
-    """The regexes (as strings) of the non-point rules, given the grammar's CARD / ORD / word-end fragments."""
-    slex = span_lexicon()
-    unit = alternation(slex.unit_of) + w
-    numq = r"\d{1,3}(?:[.,]\d{1,2})?(?:\s*[-–—]\s*\d{1,3})?"
-    wordq = rf"{card}(?:\s+{card})?(?:\s*[-–—]\s*{card})?"
-    vague = alternation(slex.vague_counts) + w
-    quant = rf"(?:{numq}|{wordq}|{vague}(?:\s+{card})?)"
-    prefixes = alternation(slex.prefixes) + w
-    whole = alternation(slex.duration_words) + w
-    refu = alternation(slex.ref_units) + w
-    tails = alternation(slex.holiday_tails) + w
-    names = alternation(slex.holiday_names) + w
-    return {
-        "duration": (
-            rf"(?:(?P<pre>{prefixes})[\s\xa0]+(?:(?:не\s+)?(?:более|менее|примерно|около|почти|чем)\s+)*)?"
-            rf"(?:(?P<whole>{whole})|(?:(?P<n>{quant})[\s\xa0]+)?(?P<u>{unit})"
-            rf"(?:\s+(?:и\s+)?(?P<n2>\d{{1,3}}|{card})\s+(?P<u2>{unit}))?)"
-            rf"(?P<tail>\s+(?:тому\s+)?назад{w}|\s+(?:{alternation(slex.ref_after)}){w})?",
-            duration,
-        ),
-        "dur_unit": (
-            rf"(?:(?P<whole>{whole})|(?P<u>{unit}))"
-            rf"(?P<tail>\s+(?:тому\s+)?назад{w}|\s+(?:{alternation(slex.ref_after)}){w})?",
-            duration,
-        ),
-        "frequency": (
-            rf"(?:(?P<fw>{alternation(slex.frequency_words)}){w}"
-            rf"|(?:{alternation(slex.frequency_each)}){w}\s+(?:(?P<n>{numq}|{wordq})\s+)?(?P<u>{unit}))",
-            frequency_word,
-        ),
-        "annual": (r"годовом(?![а-яё])", annual),
-        "ref_unit": (refu, pronoun_reference),
-        "age_adj": (
-            rf"(?:(?P<n>\d{{1,3}})\s?-?\s?|(?P<s>{alternation(slex.age_stems)}))"
-            rf"летн(?:ий|его|ему|им|ем|яя|ей|юю|ие|их|ими|ее|ой|ого){w}",
-            age_adjective,
-        ),
-        "reference": (
-            rf"(?:следующ(?:ий|его|ем|ую|ее)\s+(?:{alternation(slex.ref_next_units)}){w}"
-            rf"|(?P<ord>{ordinal})\s+(?P<ordu>день|дня|год|вечер|утро|неделю|месяц){w}"
-            rf"|(?P<years>(?:разные\s+)?годы){w})",
-            reference,
-        ),
-        "vague_past": (alternation(slex.vague_past) + w, vague_past),
-        "holiday": (
-            rf"(?:(?:день|дня|дню|днем|днём|дне)\s+(?P<tail>{tails})|(?P<name>{names}))",
-            holiday,
-        ),
-        "era": (
-            rf"(?:{alternation(slex.era_heads)}|{alternation(slex.era_renamed)}){w}\s+"
-            rf"(?P<era>{alternation(slex.eras)})(?![а-яёa-z0-9-])",
-            era,
-        ),
-    }
-
-
-def anchor_words(lex: Lexicon) -> list[tuple[list[str], tuple[str, ...], bool]]:
-    """(anchor words, rules they trigger, are stems) for ``dates_grammar``."""
-    slex = span_lexicon()
-    return [
-        (list(slex.unit_of) + list(slex.duration_words), ("dur_unit",), False),
-        ([p.split()[0] for p in slex.prefixes] + list(slex.vague_counts), ("duration",), False),
-        (list(lex.cardinals), ("duration",), False),
-        (
-            [p.split()[0] for p in slex.frequency_words + slex.frequency_each],
-            ("frequency",),
-            False,
-        ),
-        (["годовом"], ("annual",), False),
-        ([s + "летн" for s in slex.age_stems], ("age_adj",), True),
-        (["годы", "разные"], ("reference",), False),
-        (list(slex.ref_units), ("ref_unit",), False),
-        (["следующ"], ("reference",), True),
-        (list(lex.ordinal_stems), ("reference",), True),
-        (list(lex.ordinal_irregular), ("reference",), False),
-        ([p.split()[0] for p in slex.vague_past], ("vague_past",), False),
-        (["день", "дня", "дню", "днем"], ("holiday",), False),
-        ([n.split()[0] for n in slex.holiday_names], ("holiday",), False),
-        ([h.split()[0] for h in slex.era_heads + slex.era_renamed], ("era",), False),
-    ]
