@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -171,6 +173,19 @@ def test_signature_bytes_round_trip(uri: str) -> None:
     assert pa.array([data], type=pa.binary()).to_pylist() == [data]  # a Parquet binary column holds it
 
 
+def test_signature_is_the_same_in_another_process() -> None:
+    text = art(BASES[2]).article.text
+    code = (
+        "import sys; from newsfacts.stories import Signature; "
+        "sys.stdout.write(Signature.of_text(sys.stdin.read()).to_bytes().hex())"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=text, capture_output=True, text=True, check=True, cwd=root
+    ).stdout
+    assert bytes.fromhex(out) == stories.Signature.of_text(text).to_bytes()
+
+
 def test_signature_of_another_size_is_refused() -> None:
     with pytest.raises(ValueError, match="bytes"):
         stories.Signature.from_bytes(b"\0" * 100)
@@ -261,6 +276,20 @@ def test_batch_order_does_not_matter_and_the_earliest_names_the_story() -> None:
         # a smaller article id
         expected = a.article_id if a.article.published_date else min(a.article_id, f"{i:016x}")
         assert forward[a.article_id] == forward[f"{i:016x}"] == expected
+
+
+def test_signatures_computed_beforehand_give_the_same_stories() -> None:
+    arts = [art(u) for u in BASES]
+    copies = [(f"{i:016x}", EDITS["all four"](a.article.text)) for i, a in enumerate(arts)]
+    plain = [stories.BatchItem(a.article_id, a.article.text, a.article.published_date) for a in arts]
+    plain += [stories.BatchItem(aid, text) for aid, text in copies]
+    signed = [  # as an extract worker would hand them over: bytes, no text
+        stories.BatchItem(
+            b.article_id, "", b.published_date, stories.Signature.from_bytes(_signature(b.text).to_bytes())
+        )
+        for b in plain
+    ]
+    assert stories.cluster(signed) == stories.cluster(plain)
 
 
 def test_an_indexed_article_keeps_its_story() -> None:
@@ -432,6 +461,15 @@ def scene(request, extractors) -> Scene:
         {"article_id": k, "published_date": a.published_date, "story_id": v} for k, v in story.items()
     ]
     return Scene(fact, original + copy + other, articles, (base.article_id, copy_id, other_id), other_value)
+
+
+def test_trade_figures_is_a_view(scene: Scene) -> None:
+    con = duckdb.connect()
+    con.register("trade_facts", pa.Table.from_pylist(scene.facts, schema=TRADE_FACTS.schema))
+    con.register("articles", pa.Table.from_pylist(scene.articles))
+    con.execute(f"create view trade_figures as {trade_figures_sql()}")
+    [(n_figures, n_ids)] = con.sql("select count(*), count(distinct figure_id) from trade_figures").fetchall()
+    assert n_figures == n_ids > 0  # figure_id is a key
 
 
 def _near(value: float, target: float, rel: float = 0.01) -> bool:
