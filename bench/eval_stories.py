@@ -30,7 +30,7 @@ joins its story (LSH candidate and verified estimate >= threshold: exactly what 
 Throughput: signature + assign of every distinct corpus article into one fresh index (token-hash cache cleared),
 median of ``--runs`` runs; compared with the rules-only pipeline's 43-57 articles/s end to end.
 
-    nice .venv/bin/python bench/eval_stories.py                     # ~1 min on one core
+    nice .venv/bin/python bench/eval_stories.py                     # ~3 min at load 7 on 2 cores
     nice .venv/bin/python bench/eval_stories.py --bases 300 --runs 3 --json /tmp/stories.json
 """
 

@@ -99,7 +99,7 @@ class _TokenHashes(dict[str, int]):
     """token -> a 64-bit hash, the same on every machine and in every process (unlike ``hash()``); a dict with
     ``__missing__`` so that ``map(cache.__getitem__, tokens)`` stays in C for every token seen before."""
 
-    max_size = 1 << 20  # ~100 MB at most; cleared when full (the hashes do not change, only their cost)
+    max_size = 1 << 19  # ~50-100 MB at most; cleared when full (the hashes do not change, only their cost)
 
     def __missing__(self, token: str) -> int:
         if len(self) >= self.max_size:
