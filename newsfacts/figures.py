@@ -1,0 +1,173 @@
+"""``trade_figures``: one row per distinct trade figure, with how many articles and stories state it (issue 17).
+
+The SQL (DuckDB) reads two relations: ``trade_facts`` (the table of ``newsfacts.tables.TRADE_FACTS``) and
+``articles`` with at least ``article_id``, ``published_date`` and ``story_id`` (``newsfacts.stories``: the
+article's near-duplicate cluster; a null ``story_id`` counts as a story of its own).
+
+What one figure is
+    Facts with a value (``value`` not null, ``value_kind`` not ``none``) that agree on the figure's key:
+    - ``indicator`` with export = supply (both read ``export``: CONVENTIONS.md accepts either for goods leaving a
+      country, and the scorer treats them as one);
+    - ``partners``: the *set* of reporter and partner countries (every ISO code of ``reporter_iso2`` and
+      ``partner_iso2``, split on ';', sorted, distinct, joined by ';'; null when none), as the trade scorer compares
+      them: which side an article called the reporter does not split a figure;
+    - ``commodity``; the period (``period_start``, ``period_end``); ``unit`` and ``per_unit`` (a price per t is
+      not a price per bbl); ``value_kind``; and for ``change_pct`` and ``ratio`` the ``direction`` (the value of
+      "fell by 5%" is stored as 5 with direction decrease: not the same figure as "rose by 5%");
+    - and a value within 1%, grouped greedily: the distinct values of one key in ascending order; the smallest
+      opens a group, every next value joins it while it is at most 1% (of the opening value's magnitude) above
+      the opening value, and the first value beyond that opens the next group. Groups so never span more than
+      1% (no chaining of 720, 727, 734, ...), and the result does not depend on the order of rows.
+    Null key parts match each other (a figure with no commodity is one figure with no commodity).
+
+Columns
+    ``figure_id`` (md5 of the key and the group's opening value), the key columns, ``value`` (the group's most
+    stated value: by facts, ties to the lower), ``value_min``/``value_max``, ``n_facts``, ``n_articles``,
+    ``n_stories``, ``first_published``/``last_published`` (publication dates of its articles), ``example_fact_id``,
+    ``example_article_id`` and ``example_sentence`` (the fact of the earliest published article; nulls last, then
+    the smallest fact_id), ``conflicting`` and ``conflicting_values``.
+
+Conflicts
+    ``conflicting`` is true when another row of the same key (indicator, partners, commodity, period, unit,
+    per_unit, value_kind, direction as above) has a ``value`` differing by more than 5% of the larger magnitude
+    (|a - b| > 0.05 * max(|a|, |b|)): 720 vs 650 million dollars is a conflict (9.7%); 720 vs 710 (1.4%) is
+    neither the same figure nor a conflict. ``conflicting_values`` lists those other values, ascending.
+"""
+
+from __future__ import annotations
+
+SAME_FIGURE = 0.01  # values within 1% of a group's opening value are one figure
+CONFLICT = 0.05  # values of one key differing by more than 5% (of the larger) conflict
+
+# The key of a figure, as SQL expressions over trade_facts columns (aliases are the output column names).
+_KEY = (
+    "indicator",
+    "partners",
+    "commodity",
+    "period_start",
+    "period_end",
+    "unit",
+    "per_unit",
+    "value_kind",
+    "change_direction",
+)
+
+
+def _key_list(prefix: str = "") -> str:
+    return ", ".join(f"{prefix}{k}" for k in _KEY)
+
+
+def _key_match(a: str, b: str) -> str:
+    return " AND ".join(f"{a}.{k} IS NOT DISTINCT FROM {b}.{k}" for k in _KEY)
+
+
+def trade_figures_sql(trade_facts: str = "trade_facts", articles: str = "articles") -> str:
+    """The SELECT that computes ``trade_figures`` over the relations named ``trade_facts`` and ``articles`` (table
+    or view names, or parenthesised subqueries); see the module docstring for the rules.
+
+    Args:
+        trade_facts: the trade facts relation (columns of newsfacts.tables.TRADE_FACTS).
+        articles: a relation with article_id, published_date and story_id.
+    """
+    key = _key_list()
+    return f"""
+WITH RECURSIVE facts AS (
+    SELECT
+        t.fact_id,
+        t.article_id,
+        t.sentence,
+        t.value,
+        CASE WHEN t.indicator = 'supply' THEN 'export' ELSE t.indicator END AS indicator,
+        nullif(array_to_string(list_sort(list_distinct(list_concat(
+            coalesce(string_split(t.reporter_iso2, ';'), []::VARCHAR[]),
+            coalesce(string_split(t.partner_iso2, ';'), []::VARCHAR[])
+        ))), ';'), '') AS partners,
+        t.commodity,
+        t.period_start,
+        t.period_end,
+        t.unit,
+        t.per_unit,
+        t.value_kind,
+        CASE WHEN t.value_kind IN ('change_pct', 'ratio') THEN t.direction END AS change_direction,
+        a.published_date,
+        coalesce(a.story_id, t.article_id) AS story_id
+    FROM {trade_facts} AS t
+    LEFT JOIN {articles} AS a ON a.article_id = t.article_id
+    WHERE t.value IS NOT NULL AND t.value_kind <> 'none'
+),
+keyed AS (  -- one row per key, numbered: the recursion below walks each key's values
+    SELECT {key}, dense_rank() OVER (ORDER BY {key}) AS key_id
+    FROM (SELECT DISTINCT {key} FROM facts)
+),
+distinct_values AS (
+    SELECT DISTINCT k.key_id, f.value
+    FROM facts AS f JOIN keyed AS k ON {_key_match("f", "k")}
+),
+ordered AS (
+    SELECT key_id, value, row_number() OVER (PARTITION BY key_id ORDER BY value) AS rn
+    FROM distinct_values
+),
+walk AS (  -- greedy grouping: a value joins the open group while within 1% of its opening value
+    SELECT key_id, rn, value, value AS opening
+    FROM ordered WHERE rn = 1
+    UNION ALL
+    SELECT o.key_id, o.rn, o.value,
+        CASE WHEN o.value <= w.opening + {SAME_FIGURE} * abs(w.opening) THEN w.opening ELSE o.value END
+    FROM walk AS w JOIN ordered AS o ON o.key_id = w.key_id AND o.rn = w.rn + 1
+),
+grouped AS (
+    SELECT f.*, k.key_id, w.opening
+    FROM facts AS f
+    JOIN keyed AS k ON {_key_match("f", "k")}
+    JOIN walk AS w ON w.key_id = k.key_id AND w.value = f.value
+),
+ranked AS (
+    SELECT *,
+        row_number() OVER (
+            PARTITION BY key_id, opening ORDER BY published_date NULLS LAST, fact_id
+        ) AS example_rank
+    FROM grouped
+),
+value_counts AS (
+    SELECT key_id, opening, value, count(*) AS n,
+        row_number() OVER (PARTITION BY key_id, opening ORDER BY count(*) DESC, value) AS value_rank
+    FROM grouped GROUP BY key_id, opening, value
+),
+figures AS (
+    SELECT
+        md5(concat_ws('|', {", ".join(f"coalesce(CAST(any_value(r.{k}) AS VARCHAR), '')" for k in _KEY)},
+            CAST(r.opening AS VARCHAR))) AS figure_id,
+        r.key_id,
+        {", ".join(f"any_value(r.{k}) AS {k}" for k in _KEY)},
+        any_value(v.value) AS value,
+        min(r.value) AS value_min,
+        max(r.value) AS value_max,
+        count(*) AS n_facts,
+        count(DISTINCT r.article_id) AS n_articles,
+        count(DISTINCT r.story_id) AS n_stories,
+        min(r.published_date) AS first_published,
+        max(r.published_date) AS last_published,
+        any_value(r.fact_id) FILTER (WHERE r.example_rank = 1) AS example_fact_id,
+        any_value(r.article_id) FILTER (WHERE r.example_rank = 1) AS example_article_id,
+        any_value(r.sentence) FILTER (WHERE r.example_rank = 1) AS example_sentence
+    FROM ranked AS r
+    JOIN value_counts AS v ON v.key_id = r.key_id AND v.opening = r.opening AND v.value_rank = 1
+    GROUP BY r.key_id, r.opening
+)
+SELECT
+    f.figure_id,
+    {_key_list("f.")},
+    f.value, f.value_min, f.value_max, f.n_facts, f.n_articles, f.n_stories,
+    f.first_published, f.last_published, f.example_fact_id, f.example_article_id, f.example_sentence,
+    coalesce(len(c.values) > 0, false) AS conflicting,
+    coalesce(c.values, []::DOUBLE[]) AS conflicting_values
+FROM figures AS f
+LEFT JOIN (
+    SELECT a.figure_id, list_sort(list(b.value)) AS values
+    FROM figures AS a JOIN figures AS b
+        ON a.key_id = b.key_id AND a.figure_id <> b.figure_id
+        AND abs(a.value - b.value) > {CONFLICT} * greatest(abs(a.value), abs(b.value))
+    GROUP BY a.figure_id
+) AS c ON c.figure_id = f.figure_id
+ORDER BY {_key_list("f.")}, f.value
+"""
