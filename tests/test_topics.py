@@ -381,7 +381,7 @@ def test_import_has_no_side_effects() -> None:
         "assert 'prefect' not in sys.modules and 'pymorphy3' not in sys.modules; print(t.VERSION)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == VERSION == "topics-2"
+    assert out.stdout.strip() == VERSION == "topics-3"
 
 
 def test_score_is_monotone_in_evidence(tagger: TopicTagger) -> None:
