@@ -601,6 +601,15 @@ SUBJECTS = [
         {"medtop:20000763"},
         id="science-computers",
     ),
+    pytest.param(  # ng_0, economics: accession to the WTO is trade, even when parliaments and sanctions argue it
+        "Променяли ВТО на Олимпиаду",
+        "Планам России на вступление в ВТО, судя по всему, не суждено сбыться еще долгие годы. Непреодолимой "
+        "преградой может стать противодействие Тбилиси, недовольного отменой Россией экономических санкций против "
+        "Абхазии. Вчера грузинские парламентарии выступили против продолжения переговоров с Россией по ВТО.",
+        "medtop:04000000",
+        {"medtop:20000373"},
+        id="economy-wto-accession",
+    ),
 ]
 
 
@@ -789,7 +798,7 @@ def test_a_run_counts_the_articles_without_topics(tmp_path: Path) -> None:
 
 # the development signal: NG newsroom sections mapped to IPTC level-1 topics (bench/eval_topic_sections.py);
 # regression floors, below the goals (rank-1 0.85, top-3 0.95), which the closing note reports on
-SECTION_FLOORS = {"ng_0": (0.76, 0.93), "ng_1": (0.76, 0.93)}
+SECTION_FLOORS = {"ng_0": (0.78, 0.94), "ng_1": (0.78, 0.94)}
 
 
 @pytest.mark.slow
