@@ -381,7 +381,7 @@ def test_import_has_no_side_effects() -> None:
         "assert 'prefect' not in sys.modules and 'pymorphy3' not in sys.modules; print(t.VERSION)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == VERSION == "topics-2"
+    assert out.stdout.strip() == VERSION == "topics-3"
 
 
 def test_score_is_monotone_in_evidence(tagger: TopicTagger) -> None:
@@ -575,6 +575,41 @@ SUBJECTS = [
         {"medtop:20000574", "medtop:20000615", "medtop:20000593"},
         id="subtopics-vote-for-politics",
     ),
+    pytest.param(  # ng_0, ng_ekologiya (issue 18: environment was outvoted by economy)
+        "Когда рассеется дым над Байкалом",
+        "Территория прибрежных районов озера Байкал в соответствии с законом «Об охране озера Байкал» относится к "
+        "центральной экологической зоне Байкальской природной территории и совпадает с границами объекта "
+        "мирового наследия, взятого под охрану ЮНЕСКО.",
+        "medtop:06000000",
+        set(),
+        id="environment-baikal",
+    ),
+    pytest.param(
+        "Экологическая безопасность Каспия под угрозой",
+        "Загрязнение моря нефтепродуктами и гибель тюленей тревожат экологов прикаспийских стран.",
+        "medtop:06000000",
+        set(),
+        id="environment-ecological-safety",
+    ),
+    pytest.param(  # ng_0, nauka: computers and software are computer science, not only the IT industry
+        "Электронные словари не так новы и надежны, как думает большинство пользователей",
+        "Электронные переводные и энциклопедические словари стали появляться тогда, когда их платформа – "
+        "персональные и портативные компьютеры – стала массовой и доступной, то есть 20–25 лет назад. И уже более "
+        "15 лет в Интернете ведутся энергичные споры о сравнительных достоинствах и недостатках электронных и "
+        "бумажных словарей.",
+        "medtop:13000000",
+        {"medtop:20000763"},
+        id="science-computers",
+    ),
+    pytest.param(  # ng_0, economics: accession to the WTO is trade, even when parliaments and sanctions argue it
+        "Променяли ВТО на Олимпиаду",
+        "Планам России на вступление в ВТО, судя по всему, не суждено сбыться еще долгие годы. Непреодолимой "
+        "преградой может стать противодействие Тбилиси, недовольного отменой Россией экономических санкций против "
+        "Абхазии. Вчера грузинские парламентарии выступили против продолжения переговоров с Россией по ВТО.",
+        "medtop:04000000",
+        {"medtop:20000373"},
+        id="economy-wto-accession",
+    ),
 ]
 
 
@@ -624,6 +659,20 @@ NEGATIVES = [
         {"medtop:20000739", "medtop:13000000"},
         "medtop:04000000",
         id="eastern-is-not-the-cosmodrome",
+    ),
+    pytest.param(
+        "Яндекс увеличил выручку на 40%",
+        "Выручка IT-компании во втором квартале выросла до 80 млрд рублей, акции подорожали на бирже.",
+        {"medtop:13000000", "medtop:20000763"},
+        "medtop:04000000",
+        id="it-company-earnings-are-business-not-science",
+    ),
+    pytest.param(
+        "Зеленый коридор для экспортеров",
+        "Таможня ускорит оформление грузов: экспортеры получат зеленый коридор на границе.",
+        {"medtop:06000000", "medtop:20000421"},
+        "medtop:04000000",
+        id="green-corridor-is-not-environment",
     ),
 ]
 
@@ -749,7 +798,7 @@ def test_a_run_counts_the_articles_without_topics(tmp_path: Path) -> None:
 
 # the development signal: NG newsroom sections mapped to IPTC level-1 topics (bench/eval_topic_sections.py);
 # regression floors, below the issue's goals (rank-1 0.85, top-3 0.95), which the closing note reports on
-SECTION_FLOORS = {"ng_0": (0.76, 0.93), "ng_1": (0.76, 0.93)}
+SECTION_FLOORS = {"ng_0": (0.78, 0.94), "ng_1": (0.78, 0.94)}
 
 
 @pytest.mark.slow

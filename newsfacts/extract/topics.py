@@ -36,7 +36,7 @@ from newsfacts.extract.morph import parses
 from newsfacts.extract.topics_taxonomy import Taxonomy, Topic, load_taxonomy, tokens
 from newsfacts.extract.types import TopicAssignment
 
-VERSION: str = "topics-2"
+VERSION: str = "topics-3"
 
 __all__ = ["VERSION", "TopicTagger", "lemma", "lemma_variants"]
 
