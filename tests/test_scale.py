@@ -44,7 +44,7 @@ def run_cli(src: Path, wh: Path, *extra: str, fault: str | None = None) -> subpr
     env = {k: v for k, v in os.environ.items() if k != FAULT_ENV}
     if fault:
         env[FAULT_ENV] = fault
-    cmd = [sys.executable, "-m", "newsfacts.cli", "run", str(src), "--warehouse", str(wh), "--json", *extra]
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(src), "--warehouse", str(wh), "--json", *extra]
     out, err = wh.parent / f"out-{time.monotonic_ns()}.txt", wh.parent / f"err-{time.monotonic_ns()}.txt"
     wh.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w") as o, err.open("w") as e:
