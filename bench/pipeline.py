@@ -218,7 +218,7 @@ def calibrate(label: str, marks: list[dict[str, Any]]) -> float:
 def newsfacts_cmd() -> list[str]:
     if NEWSFACTS.exists():
         return [str(NEWSFACTS)]
-    return [sys.executable, "-m", "newsfacts.cli"]
+    return [sys.executable, "-m", "flows.cli"]
 
 
 def cli_env(prefect_home: Path) -> dict[str, str]:

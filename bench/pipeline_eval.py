@@ -59,7 +59,7 @@ def run_pipeline(docs_dir: Path, workdir: Path, *, ner: bool = False) -> Path:
     for txt in sorted(docs_dir.glob("*.txt")):
         shutil.copy(txt, src / txt.name)
     wh = workdir / "warehouse"
-    cmd = [sys.executable, "-m", "newsfacts.cli", "run", str(src), "--warehouse", str(wh), "--json"]
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(src), "--warehouse", str(wh), "--json"]
     if not ner:
         cmd.append("--no-ner")
     env = {**os.environ, "PREFECT_HOME": os.environ.get("PREFECT_HOME", str(ROOT / ".prefect-test"))}

@@ -51,7 +51,7 @@ def main() -> None:
         return [
             sys.executable,
             "-m",
-            "newsfacts.cli",
+            "flows.cli",
             "run",
             "seeds",
             "--warehouse",

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-import os
 import socket
 from collections.abc import Awaitable, Iterable, Iterator
 from typing import Any, cast
@@ -23,6 +22,8 @@ from urllib.parse import urlsplit
 
 import prefect_dask
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from newsfacts.parallel import default_workers
 
 KINDS = ("local", "dask")
 # schemes of distributed's comm backends that a scheduler is reached by (see distributed.comm.registry)
@@ -41,8 +42,9 @@ def task_runner_for(
         dask_address: With ``"dask"``: the scheduler to connect to, e.g. ``tcp://10.0.0.5:8786``; None starts a
             temporary ``LocalCluster`` of ``workers`` single-threaded worker processes for the run.
         workers: With ``"local"``: batch tasks in flight at once, one per extraction process of the flow
-            (default: the cores this process may use). With ``"dask"`` and no address: worker processes of the
-            temporary cluster (same default). Ignored with an address: the cluster has its workers.
+            (default: the cores this process may use, ``newsfacts.parallel.default_workers``). With ``"dask"``
+            and no address: worker processes of the temporary cluster (same default). Ignored with an address:
+            the cluster has its workers.
 
     Raises:
         ValueError: an unknown kind, a malformed address, an address with ``"local"``, or workers < 1.
@@ -55,12 +57,12 @@ def task_runner_for(
         if dask_address is not None:
             raise ValueError("a Dask address needs the dask task runner (--task-runner dask)")
         # the flow's batch tasks block on its pool of `workers` processes: one thread per process keeps all busy
-        return ThreadPoolTaskRunner(max_workers=workers or _usable_cores())
+        return ThreadPoolTaskRunner(max_workers=workers or default_workers())
     if dask_address is not None:
         return DaskTaskRunner(address=check_dask_address(dask_address))
     return DaskTaskRunner(
         cluster_kwargs={
-            "n_workers": workers or _usable_cores(),
+            "n_workers": workers or default_workers(),
             "threads_per_worker": 1,  # the extractors are CPU-bound Python: one task per process at a time
             "processes": True,
             "dashboard_address": None,  # no Bokeh dashboard (Dask's HTTP routes still take a free port)
@@ -178,10 +180,3 @@ def _local_addresses() -> set[str]:
     import psutil
 
     return {a.address.split("%")[0] for addrs in psutil.net_if_addrs().values() for a in addrs}
-
-
-def _usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)

@@ -1,5 +1,9 @@
 """Extraction in worker processes: each worker loads the models once and then extracts batch after batch.
 
+:class:`WorkerPolicy` is the one place that decides how a run extracts: how many worker processes, whether
+in this process or in a pool (and from how many articles on), or on the task runner's own workers (Dask). The
+``newsfacts`` CLI, the flow and its task runners all ask it.
+
 The flow opens one :class:`ExtractPool` per run (``--workers N``) and hands batches to it by the pool's id, so
 that the batch task's arguments stay small and picklable. Workers are started with ``spawn`` (never ``fork``:
 the parent runs Prefect's threads and event loop) and with single-threaded BLAS, so N workers use N cores.
@@ -14,7 +18,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,6 +27,11 @@ if TYPE_CHECKING:
 # natasha's NER multiplies small matrices: one BLAS thread per worker process is fastest and avoids
 # oversubscribing the cores the other workers use.
 SINGLE_THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+# Without NER an article costs ~7 ms of extraction here, and starting a worker (imports, lexicons) seconds of
+# CPU: by default a rules-only run uses worker processes only from this many new articles (with NER, or with
+# --workers given, from two batches).
+RULES_ONLY_POOL_FROM = 1500
 
 _POOLS: dict[str, ExtractPool] = {}
 _POOLS_LOCK = threading.Lock()
@@ -34,6 +43,46 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class WorkerPolicy:
+    """How a run extracts its batches, decided once from its options (see :meth:`for_run`).
+
+    Attributes:
+        workers: Worker processes of the run's pool; 1 extracts in the flow's own process.
+        pool_from: The pool starts once a run has (or will likely have) more new articles than this.
+        elsewhere: The task runner runs tasks in other processes (Dask): its workers extract, no local pool.
+    """
+
+    workers: int
+    pool_from: int
+    elsewhere: bool = False
+
+    @classmethod
+    def for_run(
+        cls, workers: int | None, ner: bool, batch_size: int, elsewhere: bool = False
+    ) -> WorkerPolicy:
+        """The policy of a run: ``workers`` processes (default: the cores, :func:`default_workers`) from two
+        batches on; a rules-only run with the default count only from :data:`RULES_ONLY_POOL_FROM` articles;
+        none with a Dask runner (``elsewhere``)."""
+        n_workers = 1 if elsewhere else (workers or default_workers())
+        # an explicit workers count is honoured from two batches; the default is also thrifty without NER
+        pool_from = batch_size if ner or workers else max(batch_size, RULES_ONLY_POOL_FROM)
+        return cls(n_workers, pool_from, elsewhere)
+
+    def wants_pool(self, n_articles: int | None) -> bool:
+        """Whether a run with ``n_articles`` new articles (None: unknown) extracts in a pool of processes."""
+        return self.workers > 1 and n_articles is not None and n_articles > self.pool_from
+
+    def extracts_here(self, expected_inputs: int | None) -> bool:
+        """Whether this process will likely extract a source of ``expected_inputs`` (None: unknown, counted as
+        none), so should load the NER model before the run: not when a pool or the Dask workers will."""
+        return not self.elsewhere and not self.wants_pool(expected_inputs or 0)
+
+    def reported_workers(self, pool_started: bool) -> int:
+        """The run summary's ``workers``: 0 for Dask workers, else the processes that extracted."""
+        return 0 if self.elsewhere else (self.workers if pool_started else 1)
 
 
 def without_raw(batch: Sequence[Planned]) -> list[Planned]:

@@ -11,6 +11,8 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -106,10 +108,19 @@ def suite_json(table: Table) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
-SUITES_DIR = Path(__file__).resolve().parents[1] / "expectations"
+def suites_dir() -> Traversable:
+    """Where the stored suites are: ``newsfacts/expectations/`` in an installed copy (the wheel ships the
+    repository's ``expectations/`` there, see ``pyproject.toml``), else a checkout's ``expectations/``."""
+    shipped = resources.files("newsfacts") / "expectations"
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[1] / "expectations"
 
 
-def load_suite_spec(table: Table, folder: Path = SUITES_DIR) -> list[dict[str, Any]]:
+SUITES_DIR = suites_dir()
+
+
+def load_suite_spec(table: Table, folder: Traversable = SUITES_DIR) -> list[dict[str, Any]]:
     """The suite stored under ``expectations/`` (what runs is what is versioned); the contract's when absent."""
     path = folder / f"{table.name}.json"
     if path.is_file():

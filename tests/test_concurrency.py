@@ -25,7 +25,7 @@ BUSY = "another newsfacts run is writing"
 
 def _cli(src: Path, wh: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "newsfacts.cli", "run", str(src), "--warehouse", str(wh), "--no-ner", *extra],
+        [sys.executable, "-m", "flows.cli", "run", str(src), "--warehouse", str(wh), "--no-ner", *extra],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

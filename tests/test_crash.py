@@ -52,7 +52,7 @@ def _cmd(src: Path, wh: Path) -> list[str]:
     return [
         sys.executable,
         "-m",
-        "newsfacts.cli",
+        "flows.cli",
         "run",
         str(src),
         "--warehouse",

@@ -292,7 +292,7 @@ def test_a_warehouse_path_that_is_a_file_is_one_clear_line(tmp_path: Path) -> No
 def test_the_cli_refuses_a_warehouse_that_is_a_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from newsfacts.cli import main
+    from flows.cli import main
 
     (tmp_path / "wh").write_text("x", encoding="utf-8")
     assert main(["run", str(REPO / "seeds"), "--warehouse", str(tmp_path / "wh")]) == 2
@@ -425,7 +425,7 @@ def test_a_faulty_source_folder_through_the_flow(tmp_path: Path) -> None:
 def test_the_cli_refuses_a_source_root_that_is_not_utf8_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from newsfacts.cli import main
+    from flows.cli import main
 
     root = os.path.join(os.fsencode(tmp_path), b"src\xff")
     os.mkdir(root)

@@ -163,7 +163,7 @@ def test_articles_not_in_russian_are_counted_by_language() -> None:
 
 
 def test_the_cli_summary_shows_articles_not_in_russian() -> None:
-    from newsfacts.cli import format_summary
+    from flows.cli import format_summary
 
     summary = {
         "run_id": "r", "warehouse": "w", "n_inputs": 4, "n_new": 4, "n_skipped": 0, "n_duplicates": 0,
@@ -194,7 +194,7 @@ def test_a_run_labels_languages_and_extracts_only_russian(tmp_path: Path) -> Non
         **os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false",
     }  # fmt: skip
-    cmd = [sys.executable, "-m", "newsfacts.cli", "run", str(src), "--warehouse", str(wh), "--json"]
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(src), "--warehouse", str(wh), "--json"]
     out = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env=env, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     summary = json.loads(out.stdout.strip().splitlines()[-1])

@@ -17,7 +17,7 @@ from tests.conftest import REPO, shared_path
 
 pytestmark = pytest.mark.slow
 
-NEWSFACTS = [sys.executable, "-m", "newsfacts.cli"]
+NEWSFACTS = [sys.executable, "-m", "flows.cli"]
 TABLE_NAMES = [
     "articles",
     "sources",

@@ -90,6 +90,26 @@ def test_stored_suites_are_the_contracts(tmp_path: pytest.TempPathFactory) -> No
         assert json.loads(stored) == json.loads(suite_json(table)), f"run `make suites`: {name} is stale"
 
 
+def test_an_installed_copy_validates_with_the_suites_it_ships(tmp_path: Path) -> None:
+    """The wheel ships expectations/ as newsfacts/expectations (pyproject.toml); a copy of the package laid
+    out so, imported from elsewhere, finds its suites there."""
+    import os
+    import shutil
+    import tomllib
+
+    wheel = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]
+    assert wheel["targets"]["wheel"]["force-include"] == {"expectations": "newsfacts/expectations"}
+    site = tmp_path / "site-packages"
+    shutil.copytree(REPO / "newsfacts", site / "newsfacts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "expectations", site / "newsfacts" / "expectations")
+    code = "from newsfacts.quality import SUITES_DIR; print(SUITES_DIR)"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == str(site / "newsfacts" / "expectations")
+    assert SUITES_DIR == REPO / "expectations"  # a checkout reads (and `make suites` writes) expectations/
+
+
 def test_the_library_never_imports_prefect() -> None:
     code = (
         "import sys, pkgutil, importlib, newsfacts\n"

@@ -116,7 +116,7 @@ def test_query_command(warehouse: Path, fmt: str, check) -> None:  # noqa: ANN00
         [
             sys.executable,
             "-m",
-            "newsfacts.cli",
+            "flows.cli",
             "query",
             "select source_uri, title from articles order by 1",
             "--warehouse",
@@ -137,7 +137,7 @@ def test_query_errors_are_clear(warehouse: Path, tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "newsfacts.cli",
+            "flows.cli",
             "query",
             "select nope from articles",
             "--warehouse",
@@ -149,7 +149,7 @@ def test_query_errors_are_clear(warehouse: Path, tmp_path: Path) -> None:
     )
     assert bad.returncode == 1 and "query failed" in bad.stderr and "nope" in bad.stderr
     missing = subprocess.run(
-        [sys.executable, "-m", "newsfacts.cli", "query", "select 1", "--warehouse", str(tmp_path / "none")],
+        [sys.executable, "-m", "flows.cli", "query", "select 1", "--warehouse", str(tmp_path / "none")],
         capture_output=True,
         text=True,
         timeout=120,

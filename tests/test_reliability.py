@@ -346,7 +346,7 @@ def test_an_extractor_version_bump_re_extracts_in_place(
     assert before["date_mentions"] > 0
 
     monkeypatch.setattr(dates_mod, "VERSION", "dates-bumped")
-    monkeypatch.setattr(nf, "_EXTRACTORS", {})  # the process caches its extractors (and their versions)
+    monkeypatch.setattr(nf.shared, "_EXTRACTORS", {})  # the process caches its extractors (and their versions)
     bumped = flow(source=str(src), warehouse=str(wh), ner=False)
     assert bumped["n_new"] == 3 and bumped["n_skipped"] == 0
     after = {t: q(wh, f"select count(*) from {t}")[0][0] for t in ["articles", "sources", *facts]}

@@ -35,7 +35,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [
             sys.executable,
             "-m",
-            "newsfacts.cli",
+            "flows.cli",
             "report",
             "--warehouse",
             str(wh),

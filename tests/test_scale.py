@@ -44,7 +44,7 @@ def run_cli(src: Path, wh: Path, *extra: str, fault: str | None = None) -> subpr
     env = {k: v for k, v in os.environ.items() if k != FAULT_ENV}
     if fault:
         env[FAULT_ENV] = fault
-    cmd = [sys.executable, "-m", "newsfacts.cli", "run", str(src), "--warehouse", str(wh), "--json", *extra]
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(src), "--warehouse", str(wh), "--json", *extra]
     out, err = wh.parent / f"out-{time.monotonic_ns()}.txt", wh.parent / f"err-{time.monotonic_ns()}.txt"
     wh.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w") as o, err.open("w") as e:
@@ -188,6 +188,25 @@ def test_a_worker_process_extracts_what_this_process_does(tmp_path: Path) -> Non
         pd.testing.assert_frame_equal(a, b, obj=name)
     with pytest.raises(ValueError, match="at least 1"):
         ExtractPool(0, ner=False)
+
+
+def test_one_worker_policy_decides_where_a_run_extracts() -> None:
+    from newsfacts.parallel import RULES_ONLY_POOL_FROM, WorkerPolicy, default_workers
+
+    with_ner = WorkerPolicy.for_run(None, ner=True, batch_size=100)
+    assert with_ner == WorkerPolicy(default_workers(), 100)  # the cores, from two batches
+    rules_only = WorkerPolicy.for_run(None, ner=False, batch_size=100)
+    assert rules_only.pool_from == RULES_ONLY_POOL_FROM  # thrifty: starting workers costs seconds
+    assert WorkerPolicy.for_run(3, ner=False, batch_size=100) == WorkerPolicy(3, 100)  # --workers is honoured
+    two = WorkerPolicy.for_run(2, ner=True, batch_size=100)
+    assert not two.wants_pool(None) and not two.wants_pool(100) and two.wants_pool(101)
+    assert two.extracts_here(None) and two.extracts_here(100) and not two.extracts_here(101)
+    assert two.reported_workers(pool_started=True) == 2 and two.reported_workers(pool_started=False) == 1
+    one = WorkerPolicy.for_run(1, ner=True, batch_size=100)
+    assert not one.wants_pool(10**6) and one.extracts_here(10**6)
+    dask = WorkerPolicy.for_run(4, ner=True, batch_size=100, elsewhere=True)
+    assert dask.workers == 1 and not dask.wants_pool(10**6) and not dask.extracts_here(None)
+    assert dask.reported_workers(pool_started=False) == 0
 
 
 # ---------------------------------------------------------------------------------------------- end to end

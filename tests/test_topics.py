@@ -766,7 +766,7 @@ def test_articles_without_topics_are_counted() -> None:
 
 
 def test_the_cli_summary_shows_articles_without_topics() -> None:
-    from newsfacts.cli import format_summary
+    from flows.cli import format_summary
 
     summary = {
         "run_id": "r", "warehouse": "w", "n_inputs": 2, "n_new": 2, "n_skipped": 0, "n_duplicates": 0,
@@ -789,7 +789,7 @@ def test_a_run_counts_the_articles_without_topics(tmp_path: Path) -> None:
         **os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false",
     }  # fmt: skip
-    cmd = [sys.executable, "-m", "newsfacts.cli", "run", str(src), "--warehouse", str(tmp_path / "wh")]
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(src), "--warehouse", str(tmp_path / "wh")]
     out = subprocess.run([*cmd, "--no-ner", "--json"], cwd=REPO, capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr[-3000:]
     summary = json.loads(out.stdout.strip().splitlines()[-1])

@@ -1,8 +1,9 @@
 """The ``newsfacts`` command.
 
-``newsfacts run`` executes the Prefect flow ``articles-pipeline`` in Prefect's embedded (ephemeral) mode unless
-``PREFECT_API_URL`` points at a server. Prefect is imported only inside that command: the library stays
-Prefect-free.
+The application layer: the command lives with the flows it starts. ``newsfacts run`` executes the Prefect
+flow ``articles-pipeline`` in Prefect's embedded (ephemeral) mode unless ``PREFECT_API_URL`` points at a
+server. Prefect is imported only inside the commands that need it (``run``, ``serve``): the others start fast,
+and the ``newsfacts`` library never imports Prefect.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
             return 2
     if "://" not in args.warehouse:
-        from newsfacts.warehouse import folder_problem
+        from newsfacts.warehouse import folder_problem  # not (yet) exported by newsfacts.storage
 
         if (problem := folder_problem(args.warehouse)) is not None:
             print(f"newsfacts: {problem}", file=sys.stderr)
@@ -82,16 +83,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # Models and GX load in a thread while Prefect's embedded server starts in its subprocess. Started any
     # earlier, the thread would hold the GIL while Prefect imports and spawns the server, delaying both.
-    # Worker processes will run NER when the source holds more than one batch: this process need not load it.
-    from newsfacts.parallel import default_workers
+    # Worker processes (or Dask workers) will run NER when the run's policy says so: this process need not load it.
+    from newsfacts.parallel import WorkerPolicy
     from newsfacts.pipeline import estimate_inputs
 
-    expected = estimate_inputs(args.source)
-    in_process = (args.workers or default_workers()) == 1 or (expected or 0) <= args.batch_size
     ner = not args.no_ner
-    start_api_server(
-        while_starting=lambda: warm_up(ner=ner, load_ner=in_process and args.task_runner == "local")
-    )
+    policy = WorkerPolicy.for_run(args.workers, ner, args.batch_size, elsewhere=args.task_runner != "local")
+    load_ner = policy.extracts_here(estimate_inputs(args.source))
+    start_api_server(while_starting=lambda: warm_up(ner=ner, load_ner=load_ner))
 
     flow_ = articles_pipeline
     if args.task_runner != "local":
@@ -237,7 +236,7 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str, max_rows: int =
 
 def cmd_report(args: argparse.Namespace) -> int:
     from newsfacts.report import write_report
-    from newsfacts.warehouse import is_url
+    from newsfacts.storage import is_url
 
     out = args.out or ("report.html" if is_url(args.warehouse) else str(Path(args.warehouse) / "report.html"))
     try:
