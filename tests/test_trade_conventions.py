@@ -414,3 +414,57 @@ def test_dev_set_floor(tmp_path: Path) -> None:
     assert res["field_agreement"]["value"] >= 0.85, res
     assert res["field_agreement"]["indicator"] >= 0.85, res
     assert res["field_agreement"]["value_kind"] >= 0.85, res
+
+
+# Several sentences of one article -> (indicator, value, reporter, partner, period start year, roles_from) of
+# every fact, in order: roles and periods read across an enumeration and from the statement before.
+PASSAGES = [
+    # an enumeration with parenthesised shares, some listed "соответственно"; the import's origin (the Russian
+    # adjective) is the exporter of the export facts after it (CAT0099)
+    (
+        "Больше всего закупок российского продовольствия в 2016 году приходилось на Китай (10,1% от общего "
+        "объёма экспорта), Турцию (9,2%), а также Египет, Южную Корею и Казахстан (7,9%, 7,8% и 7,1% "
+        "соответственно).",
+        [
+            ("import", 10.1, "CN", "RU", 2016, "sentence"),
+            ("export", 9.2, "RU", "TR", 2016, "context"),
+            ("export", 7.9, "RU", "EG", 2016, "context"),
+            ("export", 7.8, "RU", "KR", 2016, "context"),
+            ("export", 7.1, "RU", "KZ", 2016, "context"),
+        ],
+    ),
+    # the base of a comparison ("по сравнению с предыдущим годом") is not the figure's period: the period
+    # comes from the statement before (CAT0085)
+    (
+        "В 2016 году добыча нефти в России выросла до 547 млн тонн. По сравнению с предыдущим годом уровень "
+        "добычи чёрного золота оказался на 2,5% больше.",
+        [
+            ("production", 547e6, "RU", None, 2016, "sentence"),
+            ("production", 2.5, "RU", None, 2016, "context"),
+        ],
+    ),
+    # an import before an export: the same flow, its roles swapped
+    (
+        "Импорт российской пшеницы в Египет вырос на 5%. Экспорт в Турцию вырос на 7%.",
+        [("import", 5.0, "EG", "RU", None, "sentence"), ("export", 7.0, "RU", "TR", None, "context")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PASSAGES)
+def test_roles_and_periods_across_a_passage(
+    text: str, expected: list[tuple[str, float, str | None, str | None, int | None, str]]
+) -> None:
+    dates = [d for d in extract_dates(text, None) if d.kind == "point"]
+    got = [
+        (
+            f.indicator,
+            f.value,
+            f.reporter_iso2,
+            f.partner_iso2,
+            f.period_start.year if f.period_start else None,
+            f.roles_from,
+        )
+        for f in extract_trade_facts(text, extract_amounts(text), dates)
+    ]
+    assert got == expected

@@ -155,6 +155,14 @@ class Sentences:
         self.text = text
         self.spans: list[tuple[int, int]] = split_sentences(text)
         self.starts = [s for s, _ in self.spans]
+        # the paragraph of each sentence: sentences with a line break between them are in different ones
+        self.paragraphs: list[int] = []
+        para, prev = 0, 0
+        for a, b in self.spans:
+            if text.find("\n", prev, a) >= 0:
+                para += 1
+            self.paragraphs.append(para)
+            prev = b
 
     def index_of(self, pos: int) -> int:
         """The index of the sentence holding character ``pos`` (the nearest one before it between sentences)."""

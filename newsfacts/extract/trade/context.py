@@ -9,27 +9,12 @@ from dataclasses import replace
 from newsfacts.extract.text import Sentences
 from newsfacts.extract.trade.figures import _per_unit
 from newsfacts.extract.trade.lexicon import _lex
-from newsfacts.extract.trade.periods import _OWN_TIME, _PERIOD_REACH, _period
+from newsfacts.extract.trade.periods import _period, _reach
 from newsfacts.extract.trade.roles import _countries, _roles
 from newsfacts.extract.trade.triggers import _direction
 from newsfacts.extract.types import AmountMention, DateMention, TradeFact
 
 _PRONOUN = re.compile(r"(?<!\w)(?:это|он|она|оно|они)(?=\s)")
-
-
-_BREAK_COST = 2  # a paragraph break is as far as this many sentences: context rarely crosses one
-
-
-def _reach(text: str, sents: Sentences) -> list[int]:
-    """The position of each sentence counted in sentences, a line break between two adding ``_BREAK_COST``
-    per newline: a fact's context (the sentence before, a pronoun's fact, a period) is its paragraph's."""
-    out: list[int] = []
-    extra, prev = 0, 0
-    for k, (a, b) in enumerate(sents.spans):
-        extra += text.count("\n", prev, a) * _BREAK_COST
-        out.append(k + extra)
-        prev = b
-    return out
 
 
 def _anaphoric(
@@ -46,7 +31,7 @@ def _anaphoric(
     lex = _lex()
     out = list(facts)
     bounds = sents.spans
-    reach = _reach(text, sents)
+    reach = _reach(sents)
     last_sentence = {}
     for f in facts:
         last_sentence[sents.index_of(f.start_char)] = f
@@ -114,7 +99,6 @@ def _roles_from_context(
     sents: Sentences,
     facts: list[TradeFact],
     named: set[int],
-    dates: list[DateMention],
 ) -> list[TradeFact]:
     """Facts whose own sentence lacks a party take it from the statement before them: a fact in the
     previous few sentences, else the countries of the sentence right before, else the article's main
@@ -122,13 +106,19 @@ def _roles_from_context(
     wheat to Iran is KZ -> IR; "Экспорт нефтепродуктов в США" in an article on Belarus is BY -> US.
     Such facts are marked ``roles_from = "context"``; the others ``"sentence"`` (or None: no parties)."""
     bounds = sents.spans
-    reach = _reach(text, sents)
+    reach = _reach(sents)
     counts = Counter(f.reporter_iso2 for f in facts if f.indicator in _CONTEXT_FILLS and f.reporter_iso2)
     main = [c for c, _ in counts.most_common(2)]  # the article's main reporters
 
     def context(k: int, last: tuple[int, TradeFact] | None, indicator: str) -> list[str | None]:
         if last is not None and reach[k] - reach[last[0]] <= _CONTEXT_SENTENCES:
-            return [last[1].reporter_iso2, last[1].partner_iso2]
+            r, p = last[1].reporter_iso2, last[1].partner_iso2
+            if (last[1].indicator == "import") != (indicator == "import") and "turnover" not in (
+                indicator,
+                last[1].indicator,
+            ):
+                r, p = p, r  # an import's reporter is the export's partner: the flow is the same
+            return [r, p]
         if k > 0 and reach[k] - reach[k - 1] == 1:
             s0, s1 = bounds[k - 1]
             countries = [c for c in _countries(text, norm, s0, s1) if c.role != "transit"]
@@ -138,38 +128,8 @@ def _roles_from_context(
 
     out: list[TradeFact] = []
     last: tuple[int, TradeFact] | None = None
-    dated: tuple[int, TradeFact] | None = None
     for n, f in enumerate(facts):
         k = sents.index_of(f.start_char)
-        if f.period_start is not None:
-            dated = (k, f)
-        elif (
-            f.period_granularity is None
-            and dated is not None
-            and reach[k] - reach[dated[0]] <= _PERIOD_REACH
-            and not _OWN_TIME.search(norm, *bounds[k])
-        ):  # "уровень добычи оказался на 2,5% больше" right after "в 2016 году добыча ...": the same period
-            d = dated[1]
-            f = replace(
-                f,
-                period_start=d.period_start,
-                period_end=d.period_end,
-                period_granularity=d.period_granularity,
-            )
-        elif (
-            f.period_granularity is None
-            and k > 0
-            and reach[k] - reach[k - 1] == 1
-            and not _OWN_TIME.search(norm, *bounds[k])
-        ):
-            before = [
-                m for m in dates if bounds[k - 1][0] <= m.start_char < bounds[k - 1][1] and m.start_date
-            ]
-            if before:  # "В 2016 году ... . Экспорт вырос на 5%.": the date of the sentence before
-                m = before[-1]
-                f = replace(
-                    f, period_start=m.start_date, period_end=m.end_date, period_granularity=m.granularity
-                )
         own = f.roles_from or ("sentence" if (f.reporter_iso2 or f.partner_iso2) else None)
         fills = _CONTEXT_FILLS.get(f.indicator)
         reporter, partner = f.reporter_iso2, f.partner_iso2

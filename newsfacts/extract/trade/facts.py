@@ -23,7 +23,7 @@ from newsfacts.extract.trade.figures import (
 )
 from newsfacts.extract.trade.goods import _commodities, _SentenceRoutes
 from newsfacts.extract.trade.lexicon import _WORD, _Lex, _lex, _Rule
-from newsfacts.extract.trade.periods import _in_context_year, _period
+from newsfacts.extract.trade.periods import _in_context_year, _period, _periods_from_context
 from newsfacts.extract.trade.roles import (
     _TRANSIT_WORD,
     _adjacent_countries,
@@ -108,7 +108,8 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     if not facts:
         return facts
     facts = _anaphoric(text, norm, sents, facts, amounts, dates)
-    return _roles_from_context(text, norm, sents, facts, named, dates)
+    facts = _periods_from_context(norm, sents, facts, dates)
+    return _roles_from_context(text, norm, sents, facts, named)
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,11 @@ def _facts_for(
     ):
         return []
     countries = countries_of()
+    reach = max((a.start_char for _, a in linked if a.start_char > trig.end), default=hi)
+    if reach > hi:  # a figure after the share's end is still this trigger's, and so is a country before it
+        countries = countries + [
+            c for c in share.countries.all() if hi <= c.start < reach and c.role != "pair"
+        ]
     if not has_figure:
         if change is None and comms and any(c.role == "transit" for c in countries):
             change = "none"  # a named flow along its route: "экспорт казахской нефти через территорию Азербайджана"
@@ -221,7 +227,7 @@ def _facts_for(
         ]
     comparison = next((name for name, pat in lex.comparison if pat.search(norm, lo, hi)), None)
     adjacent = _adjacent_countries(text, linked, countries)
-    adjacent.update(_respective(norm, linked, countries, adjacent))
+    adjacent.update(_respective(norm, linked, countries))
     reporter, partner, transit = _roles(
         trig.indicator, [c for c in countries if c not in adjacent.values()], trig.start
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from dataclasses import replace
 from datetime import date
 
-from newsfacts.extract.types import DateMention
+from newsfacts.extract.text import Sentences
+from newsfacts.extract.types import DateMention, TradeFact
 
 _COMPARED = re.compile(
-    r"(?:по\s+сравнению\s+с(?:о)?|чем|против|относительно|рекорд\w*|уровн\w+|показател\w+)(?:\s+\w+){0,2}\s*$"
+    r"(?:по\s+сравнению(?:\s+со?)?|в\s+сравнении(?:\s+со?)?|чем|против|относительно|рекорд\w*|уровн\w+|показател\w+)(?:\s+\w+){0,2}\s*$"
 )
 
 
@@ -61,3 +63,48 @@ _OWN_TIME = re.compile(
     r"(?<!\w)(?:ранее|раньше|сейчас|сегодня|теперь|тогда|по\s+итогам\s+года|в\s+будущем|в\s+перспективе|"
     r"в\s+случае|если)(?!\w)"
 )
+
+
+_BREAK_COST = 3  # a paragraph break is as far as this many more sentences: context rarely crosses one
+
+
+def _reach(sents: Sentences) -> list[int]:
+    """The position of each sentence counted in sentences, a paragraph break adding ``_BREAK_COST``: how far
+    a fact's context (the sentence before, a pronoun's fact, a period) may lie."""
+    return [k + _BREAK_COST * p for k, p in enumerate(sents.paragraphs)]
+
+
+def _periods_from_context(
+    norm: str, sents: Sentences, facts: list[TradeFact], dates: list[DateMention]
+) -> list[TradeFact]:
+    """Facts whose own sentence dates nothing take the period of the statement before them: a dated fact at
+    most ``_PERIOD_REACH`` sentences before ("уровень добычи оказался на 2,5% больше" right after "в 2016 году
+    добыча ..."), else the last date of the sentence right before ("В 2016 году ... . Экспорт вырос на 5%."),
+    unless the sentence sets a time of its own the date extractor leaves undated ("ранее", "если")."""
+    bounds = sents.spans
+    reach = _reach(sents)
+    out: list[TradeFact] = []
+    dated: tuple[int, TradeFact] | None = None
+    for f in facts:
+        k = sents.index_of(f.start_char)
+        if f.period_start is not None:
+            dated = (k, f)
+        elif f.period_granularity is None and not _OWN_TIME.search(norm, *bounds[k]):
+            if dated is not None and reach[k] - reach[dated[0]] <= _PERIOD_REACH:
+                d = dated[1]
+                f = replace(
+                    f,
+                    period_start=d.period_start,
+                    period_end=d.period_end,
+                    period_granularity=d.period_granularity,
+                )
+            elif k > 0 and reach[k] - reach[k - 1] == 1:
+                s0, s1 = bounds[k - 1]
+                before = [m for m in dates if s0 <= m.start_char < s1 and m.start_date]
+                if before:
+                    m = before[-1]
+                    f = replace(
+                        f, period_start=m.start_date, period_end=m.end_date, period_granularity=m.granularity
+                    )
+        out.append(f)
+    return out

@@ -62,7 +62,9 @@ def _indirect_object(name: str) -> bool:
     return bool(cases) and cases <= {"datv", "accs"}
 
 
-_ENUMERATION = re.compile(r"\s*(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?")
+_ENUMERATION = re.compile(
+    r"\s*(?:\([^()]{0,60}\)\s*)?(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?"
+)
 
 
 _TRANSIT_WORD = re.compile(r"(?<!\w)через(?!\w)")
@@ -151,20 +153,29 @@ _RESPECTIVELY = re.compile(r"(?<!\w)соответственно(?!\w)")
 
 
 def _respective(
-    norm: str, linked: list[tuple[int, AmountMention]], countries: list[_Country], taken: dict[int, _Country]
+    norm: str, linked: list[tuple[int, AmountMention]], countries: list[_Country]
 ) -> dict[int, _Country]:
-    """Amount index -> partner for "Египет, Южную Корею и Казахстан (7,9%, 7,8% и 7,1% соответственно)": as
-    many partner countries written before the figures as there are figures, paired in order."""
-    if len(linked) < 2 or taken:
+    """Amount index -> partner for "Египет, Южную Корею и Казахстан (7,9%, 7,8% и 7,1% соответственно)": the
+    figures listed right before "соответственно" and as many partner countries written before them, paired in
+    order (also after other figures with their own partner: "на Китай (10,1%), Турцию (9,2%), а также ...")."""
+    if len(linked) < 2 or not _RESPECTIVELY.search(norm, linked[-1][1].end_char, linked[-1][1].end_char + 40):
         return {}
-    first = linked[0][1].start_char
-    if not _RESPECTIVELY.search(norm, linked[-1][1].end_char, linked[-1][1].end_char + 40):
+    group = [linked[-1]]
+    for item in reversed(linked[:-1]):
+        if not _LISTED_FIGURES.fullmatch(norm, item[1].end_char, group[0][1].start_char):
+            break
+        group.insert(0, item)
+    if len(group) < 2:
         return {}
+    first = group[0][1].start_char
     listed = [c for c in countries if c.iso2 and c.end <= first and c.role in ("destination", "subject")]
-    listed = listed[-len(linked) :]
-    if len(listed) != len(linked) or len({c.iso2 for c in listed}) != len(listed):
+    listed = listed[-len(group) :]
+    if len(listed) != len(group) or len({c.iso2 for c in listed}) != len(listed):
         return {}
-    return {idx: c for (idx, _), c in zip(linked, listed, strict=True)}
+    return {idx: c for (idx, _), c in zip(group, listed, strict=True)}
+
+
+_LISTED_FIGURES = re.compile(r"\s*(?:,|и|;)\s*")  # between the figures of one list ("7,9%, 7,8% и 7,1%")
 
 
 def _enumerated_partners(
