@@ -468,3 +468,79 @@ def test_roles_and_periods_across_a_passage(
         for f in extract_trade_facts(text, extract_amounts(text), dates)
     ]
     assert got == expected
+
+
+# (text, indicator, reporter, partner, transit, period_start, period_end) of the first fact with a figure or,
+# without one, the first fact: transit tariffs and periods as CONVENTIONS.md codes them (CAT0108, CAT0109)
+TARIFFS_AND_PERIODS = [
+    # a transit tariff: the country that charges it is the transit, not the reporter
+    (
+        "То есть сейчас Белоруссия повышает тарифы на транзит нефти именно для того, чтобы выбить уступки.",
+        "price",
+        None,
+        None,
+        "BY",
+        None,
+        None,
+    ),
+    (
+        "С 1 января 2017 года транзит российской нефти через белорусскую территорию будет обходиться на 20,5% "
+        "дороже.",
+        "transit",
+        "RU",
+        None,
+        "BY",
+        date(2017, 1, 1),
+        date(2017, 1, 1),
+    ),
+    # a target's end of year is the year itself
+    (
+        "Эксперты ожидают, что до конца 2016 года цены на нефть будут колебаться в диапазоне $50—60 за баррель.",
+        "price",
+        None,
+        None,
+        None,
+        date(2016, 1, 1),
+        date(2016, 12, 31),
+    ),
+    # a quarter without a year is in the year the context makes clear
+    (
+        "В 2016 году Россия сократила поставки нефти в Белоруссию. Всего за III квартал в республику было "
+        "поставлено 2,25 млн тонн нефти.",
+        "supply",
+        None,
+        None,
+        None,
+        date(2016, 7, 1),
+        date(2016, 9, 30),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator", "reporter", "partner", "transit", "start", "end"), TARIFFS_AND_PERIODS
+)
+def test_tariffs_and_periods(
+    text: str,
+    indicator: str,
+    reporter: str | None,
+    partner: str | None,
+    transit: str | None,
+    start: date | None,
+    end: date | None,
+) -> None:
+    dates = [d for d in extract_dates(text, None) if d.kind == "point"]
+    facts = extract_trade_facts(text, extract_amounts(text), dates)
+    f = next((f for f in facts if f.value is not None), facts[0])
+    if indicator == "supply":  # the quarter's figure, in the second sentence
+        f = next(f for f in facts if f.value == 2.25e6)
+        assert (f.indicator, f.period_start, f.period_end) == (indicator, start, end)
+        return
+    assert (f.indicator, f.reporter_iso2, f.partner_iso2, f.transit_iso2, f.period_start, f.period_end) == (
+        indicator,
+        reporter,
+        partner,
+        transit,
+        start,
+        end,
+    )

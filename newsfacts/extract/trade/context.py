@@ -9,7 +9,7 @@ from dataclasses import replace
 from newsfacts.extract.text import Sentences
 from newsfacts.extract.trade.figures import _per_unit
 from newsfacts.extract.trade.lexicon import _lex
-from newsfacts.extract.trade.periods import _period, _reach
+from newsfacts.extract.trade.periods import _dated, _period, _reach
 from newsfacts.extract.trade.roles import _countries, _roles
 from newsfacts.extract.trade.triggers import _direction
 from newsfacts.extract.types import AmountMention, DateMention, TradeFact
@@ -50,6 +50,15 @@ def _anaphoric(
         for i, a in mine:
             start = m.start()
             period = _period(norm, dates, s0, s1, s0, s1, a.start_char)
+            p_start, p_end, granularity = (
+                _dated(period, dates)
+                if period
+                else (
+                    f.period_start,
+                    f.period_end,
+                    f.period_granularity,
+                )
+            )
             out.append(
                 replace(
                     f,
@@ -62,9 +71,9 @@ def _anaphoric(
                     qualifier=a.qualifier,
                     direction=_direction(norm, a.start_char, s0, s1),
                     comparison=next((n for n, pat in lex.comparison if pat.search(norm, s0, s1)), None),
-                    period_start=period.start_date if period else f.period_start,
-                    period_end=period.end_date if period else f.period_end,
-                    period_granularity=period.granularity if period else f.period_granularity,
+                    period_start=p_start,
+                    period_end=p_end,
+                    period_granularity=granularity,
                     amount_index=i,
                     per_unit=_per_unit(norm, a) if a.unit in lex.money_units else None,
                     roles_from="context" if (f.reporter_iso2 or f.partner_iso2) else None,
@@ -80,6 +89,9 @@ _CONTEXT_SENTENCES = 3  # a fact's parties may come from a fact this many senten
 # countries is the rule for imports, supplies, turnover and transit, while exports and production are mostly
 # stated for their exporter/producer alone): "both" fills a missing reporter or partner, "reporter" only a
 # missing reporter, "pair" only a fact with no party at all; market prices (Brent, gold) take none.
+_TRANSIT_TARIFF = re.compile(
+    r"(?<!\w)(?:тариф|пошлин|став|цен|стоимост)\w*\s+(?:на|за)\s+(?:транзит|перекачк|прокачк)"
+)
 _CONTEXT_FILLS: dict[str, str] = {
     "import": "both",
     "supply": "both",
@@ -132,6 +144,8 @@ def _roles_from_context(
         k = sents.index_of(f.start_char)
         own = f.roles_from or ("sentence" if (f.reporter_iso2 or f.partner_iso2) else None)
         fills = _CONTEXT_FILLS.get(f.indicator)
+        if f.indicator == "price" and _TRANSIT_TARIFF.search(norm, f.start_char, f.end_char):
+            fills = "reporter"  # a transit tariff's reporter is the goods' origin, often named before
         reporter, partner = f.reporter_iso2, f.partner_iso2
         wanted = (
             fills == "both"
@@ -146,7 +160,7 @@ def _roles_from_context(
             if own and fills:
                 last = (k, f)
             continue
-        ctx = context(k, last, f.indicator)
+        ctx = [c if c != f.transit_iso2 else None for c in context(k, last, f.indicator)]
         if fills == "reporter":
             reporter = next((c for c in ctx if c and c != partner), None)
         elif not reporter and not partner:

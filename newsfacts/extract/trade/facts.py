@@ -23,7 +23,7 @@ from newsfacts.extract.trade.figures import (
 )
 from newsfacts.extract.trade.goods import _commodities, _SentenceRoutes
 from newsfacts.extract.trade.lexicon import _WORD, _Lex, _lex, _Rule
-from newsfacts.extract.trade.periods import _in_context_year, _period, _periods_from_context
+from newsfacts.extract.trade.periods import _dated, _period, _periods_from_context
 from newsfacts.extract.trade.roles import (
     _TRANSIT_WORD,
     _adjacent_countries,
@@ -148,6 +148,15 @@ def _needs_met(
     return "country" in rule.needs and bool(countries_of())
 
 
+def _tariff_roles(countries: list[_Country]) -> tuple[str | None, str | None, str | None]:
+    """(reporter, partner, transit) of a transit tariff (CONVENTIONS.md): the goods' origin ("российской
+    нефти", "из России") is the reporter, the country that charges it ("Белоруссия повышает тарифы на
+    транзит", "по территории республики") the transit; no partner."""
+    origin = next((c.iso2 for c in countries if c.role in ("adjective", "origin") and c.iso2), None)
+    charging = next((c.iso2 for c in countries if c.iso2 and c.iso2 != origin), None)
+    return origin, None, charging
+
+
 def _facts_for(
     text: str,
     norm: str,
@@ -231,6 +240,8 @@ def _facts_for(
     reporter, partner, transit = _roles(
         trig.indicator, [c for c in countries if c not in adjacent.values()], trig.start
     )
+    if trig.flow == "transit":
+        reporter, partner, transit = _tariff_roles(countries)
     reporter, partner, transit = reporter or None, partner or None, transit or None
     out: list[TradeFact] = []
     values: list[tuple[int | None, AmountMention | None]] = list(linked) or [(None, None)]
@@ -264,9 +275,7 @@ def _facts_for(
             start, end = min(start, comm[0]), max(end, comm[0] + 1)
             end = max(end, _WORD.match(norm, comm[0]).end())  # type: ignore[union-attr]
         period = _period(norm, dates, lo, hi, share.sentence[0], share.sentence[1], start)
-        span = (period.start_date, period.end_date) if period else (None, None)
-        if period is not None and span[0] is None:
-            span = _in_context_year(period, dates) or span
+        p_start, p_end, granularity = _dated(period, dates)
         out.append(
             TradeFact(
                 indicator=indicator,
@@ -284,9 +293,9 @@ def _facts_for(
                 qualifier=qualifier,
                 direction=direction,
                 comparison=comparison,
-                period_start=span[0],
-                period_end=span[1],
-                period_granularity=period.granularity if period else None,
+                period_start=p_start,
+                period_end=p_end,
+                period_granularity=granularity,
                 amount_index=idx if idx is not None and idx >= 0 else None,
                 route=route_of(),
                 per_unit=per_unit,

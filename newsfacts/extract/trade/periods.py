@@ -35,23 +35,54 @@ def _period(
 
 
 def _in_context_year(d: DateMention, dates: list[DateMention]) -> tuple[date, date] | None:
-    """A month or day without a year ("11 сентября", "в сентябре") in the year the context makes clear: the
-    year of the nearest dated mention before it (CONVENTIONS.md); None when there is none or it is relative."""
-    if d.start_date is not None or d.is_relative or d.month is None:
+    """A day, month, month range, quarter or half without a year ("11 сентября", "в июне-августе", "за III
+    квартал", "в первом полугодии") in the year the context makes clear: the year of the nearest dated mention
+    before it (CONVENTIONS.md); None when there is none or it is relative."""
+    if d.start_date is not None or d.is_relative:
+        return None
+    part = _part_of_year(d)
+    if part is None:
         return None
     before = [e for e in dates if e.end_char <= d.start_char and e.year_known and e.start_date is not None]
     if not before:
         return None
     year = max(before, key=lambda e: e.end_char).start_date.year  # type: ignore[union-attr]
-    if d.granularity == "day" and d.day is not None:
+    first, last, day = part
+    if day is not None:
         try:
-            day = date(year, d.month, d.day)
+            return date(year, first, day), date(year, first, day)
         except ValueError:
             return None
-        return day, day
-    if d.granularity == "month":
-        last = monthrange(year, d.month)[1]
-        return date(year, d.month, 1), date(year, d.month, last)
+    return date(year, first, 1), date(year, last, monthrange(year, last)[1])
+
+
+_QUARTER = re.compile(
+    r"(?<!\w)(?:(iv|i{1,3})|([1-4])(?:-?[а-я]+)?|(перв|втор|трет|четв[её]рт)[а-я]*)\s+квартал"
+)
+_HALF = re.compile(r"(?<!\w)(?:(перв|втор)[а-я]*|([12])(?:-?[а-я]+)?)\s+полугоди")
+_ORDINALS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "перв": 1, "втор": 2, "трет": 3, "четверт": 4, "четвёрт": 4}
+_MONTH_RANGE_END = re.compile(r"\s*[-—–]\s*([а-яё]+)")
+
+
+def _part_of_year(d: DateMention) -> tuple[int, int, int | None] | None:
+    """(first month, last month, day) of a yearless mention, from its parts and its words."""
+    low = d.text.lower()
+    if d.granularity == "day" and d.month is not None and d.day is not None:
+        return d.month, d.month, d.day
+    if d.granularity == "month" and d.month is not None:
+        last = d.month
+        from newsfacts.extract.dates_lexicon import lexicon
+
+        months = lexicon().months
+        for end in _MONTH_RANGE_END.finditer(low):  # "в июне-августе": to the last month named
+            last = months.get(end.group(1), last)
+        return d.month, max(last, d.month), None
+    if d.granularity == "quarter" and (m := _QUARTER.search(low)) is not None:
+        q = _ORDINALS.get(m.group(1) or m.group(3) or "") or int(m.group(2) or 0)
+        return (3 * q - 2, 3 * q, None) if q else None
+    if d.granularity == "half" and (m := _HALF.search(low)) is not None:
+        h = _ORDINALS.get(m.group(1) or "") or int(m.group(2) or 0)
+        return (6 * h - 5, 6 * h, None) if h else None
     return None
 
 
@@ -72,6 +103,26 @@ def _reach(sents: Sentences) -> list[int]:
     """The position of each sentence counted in sentences, a paragraph break adding ``_BREAK_COST``: how far
     a fact's context (the sentence before, a pronoun's fact, a period) may lie."""
     return [k + _BREAK_COST * p for k, p in enumerate(sents.paragraphs)]
+
+
+_TARGET_END = re.compile(r"(?:до|к)\s+конц\w*\s")  # "до конца 2016 года", "к концу 2016 года": a target
+
+
+def _dated(
+    period: DateMention | None, dates: list[DateMention]
+) -> tuple[date | None, date | None, str | None]:
+    """(start, end, granularity) of a fact's governing date: a target's end of year is the year itself
+    ("до конца 2016 года" -> 2016, as "к 2030 году" -> 2030, CONVENTIONS.md); a yearless one in the context's
+    year."""
+    if period is None:
+        return None, None, None
+    if period.start_date is None:
+        span = _in_context_year(period, dates)
+        return (span[0], span[1], period.granularity) if span else (None, None, period.granularity)
+    if period.year_known and _TARGET_END.match(period.text.lower()):
+        year = period.start_date.year
+        return date(year, 1, 1), date(year, 12, 31), "year"
+    return period.start_date, period.end_date, period.granularity
 
 
 def _periods_from_context(

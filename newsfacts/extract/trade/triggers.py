@@ -14,6 +14,7 @@ class _Trigger:
     start: int
     end: int
     rule: _Rule
+    flow: str | None = None  # a price of a flow ("тариф на транзит"): that flow's indicator
 
     @property
     def indicator(self) -> str:
@@ -68,9 +69,8 @@ def _triggers(norm: str) -> list[_Trigger]:
         rule = lex.rules[i]
         prev = found[-1] if found else None
         if prev and prev.indicator == "price" and _OF_FLOW.fullmatch(norm, prev.end, start):
-            found[-1] = _Trigger(
-                prev.start, end, prev.rule
-            )  # "тариф на транзит", "пошлины на экспорт": a price
+            # "тариф на транзит", "пошлины на экспорт": a price, of that flow
+            found[-1] = _Trigger(prev.start, end, prev.rule, rule.indicator)
             continue
         if prev and prev.indicator == rule.indicator and not norm[prev.end : start].strip(" -"):
             # "транзитных грузоперевозок": one trigger, with the weaker needs of the two
