@@ -443,6 +443,13 @@ PASSAGES = [
             ("production", 2.5, "RU", None, 2016, "context"),
         ],
     ),
+    # a producer group's figure is no country's: nothing from the sentence before (CAT0109)
+    (
+        "Долгосрочные контракты на американское сырьё марки WTI торговались на уровне $49 за баррель. Мировые "
+        "сырьевые биржи отыгрывают позитивные новости из Вены, где 30 ноября 2016 года страны ОПЕК договорились о "
+        "сокращении уровня добычи нефти внутри картеля до 32,5 млн баррелей в сутки.",
+        [("price", 49.0, None, "US", None, "sentence"), ("production", 32.5e6, None, None, 2016, None)],
+    ),
     # an import before an export: the same flow, its roles swapped
     (
         "Импорт российской пшеницы в Египет вырос на 5%. Экспорт в Турцию вырос на 7%.",

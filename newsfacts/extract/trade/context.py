@@ -117,6 +117,7 @@ def _roles_from_context(
     reporters (the most frequent reporters of its facts). "Поставки увеличились на 12%" after a sentence about Kazakh
     wheat to Iran is KZ -> IR; "Экспорт нефтепродуктов в США" in an article on Belarus is BY -> US.
     Such facts are marked ``roles_from = "context"``; the others ``"sentence"`` (or None: no parties)."""
+    lex = _lex()
     bounds = sents.spans
     reach = _reach(sents)
     counts = Counter(f.reporter_iso2 for f in facts if f.indicator in _CONTEXT_FILLS and f.reporter_iso2)
@@ -155,6 +156,8 @@ def _roles_from_context(
             or fills == "pair"
             and not (reporter or partner)
         )
+        if wanted and not reporter and lex.multilateral_re.search(norm, *bounds[k]):
+            wanted = False  # "страны ОПЕК договорились о сокращении добычи": a group's figure, no country's
         if not wanted or (n in named and not partner):
             out.append(replace(f, roles_from=own))
             if own and fills:

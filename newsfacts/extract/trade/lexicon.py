@@ -51,6 +51,7 @@ class _Lex:
     per_unit: tuple[tuple[str, re.Pattern[str]], ...]
     party_re: re.Pattern[str]  # national companies and capitals, one group p<i> per country
     party_iso2: tuple[str, ...]
+    multilateral_re: re.Pattern[str]  # the parties of no country: lenders of several, producer groups (OPEC)
     comparison: tuple[tuple[str, re.Pattern[str]], ...]
     rank_re: re.Pattern[str]
     roles: tuple[tuple[str, re.Pattern[str]], ...]
@@ -120,6 +121,10 @@ def _money_units() -> frozenset[str]:
     return frozenset(codes | {str(v) for v in units["prefix_units"].values()})
 
 
+def _patterns(pats: str | list[str]) -> list[str]:
+    return [pats] if isinstance(pats, str) else list(pats)
+
+
 def _words(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
 
@@ -172,6 +177,7 @@ def _lex() -> _Lex:
             )
         ),
         party_iso2=tuple(str(k) for k in parties),
+        multilateral_re=_words("|".join(_patterns(parties.get(_MULTILATERAL, [])))),
         comparison=tuple((k, _words(v)) for k, v in data["comparison"].items()),
         rank_re=_words(data["rank"]),
         roles=tuple((k, re.compile(rf"(?<!\w)(?:{v})\s+$")) for k, v in data["roles"].items()),
