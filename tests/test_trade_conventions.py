@@ -551,3 +551,25 @@ def test_tariffs_and_periods(
         start,
         end,
     )
+
+
+# A price stated with no trigger word: a money figure per unit of named goods (CAT0108); negatives name no goods
+UNIT_PRICES = [
+    (
+        "Проще говоря, официальный Минск не смог договориться о том, чтобы получать российский газ по $73 за "
+        "тысячу кубометров или хотя бы по $100 вместо нынешних $132.",
+        [
+            (73.0, "1000 m3", "natural gas"),
+            (100.0, "1000 m3", "natural gas"),
+            (132.0, "1000 m3", "natural gas"),
+        ],
+    ),
+    ("Средняя зарплата в регионе составила $500 в месяц.", []),
+    ("Билеты на концерт продавались по $50 за штуку.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNIT_PRICES)
+def test_prices_without_a_trigger_word(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    got = [(f.value, f.per_unit, f.commodity) for f in _facts(text) if f.indicator == "price"]
+    assert got == expected

@@ -141,7 +141,7 @@ def _roles_from_context(
 
     out: list[TradeFact] = []
     last: tuple[int, TradeFact] | None = None
-    for n, f in enumerate(facts):
+    for f in facts:
         k = sents.index_of(f.start_char)
         own = f.roles_from or ("sentence" if (f.reporter_iso2 or f.partner_iso2) else None)
         fills = _CONTEXT_FILLS.get(f.indicator)
@@ -158,7 +158,7 @@ def _roles_from_context(
         )
         if wanted and not reporter and lex.multilateral_re.search(norm, *bounds[k]):
             wanted = False  # "страны ОПЕК договорились о сокращении добычи": a group's figure, no country's
-        if not wanted or (n in named and not partner):
+        if not wanted or (k in named and not partner):
             out.append(replace(f, roles_from=own))
             if own and fills:
                 last = (k, f)

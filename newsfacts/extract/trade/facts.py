@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from newsfacts.extract.numbers import normalise
-from newsfacts.extract.text import sentences
+from newsfacts.extract.text import Sentences, sentences
 from newsfacts.extract.trade.context import _anaphoric, _roles_from_context
 from newsfacts.extract.trade.figures import (
     _COUNTED,
@@ -54,14 +54,16 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     """Trade statements in ``text``; ``amounts``/``dates`` are the article's extracted mentions."""
     norm = normalise(text)
     triggers = _triggers(norm)
-    if not triggers:
-        return []
     lex = _lex()
+    if not triggers and not any(a.unit in lex.money_units and _per_unit(norm, a) for a in amounts):
+        return []  # no trigger and no price per unit: no trade statement (most articles stop here)
     facts: list[TradeFact] = []
-    named: set[int] = set()  # facts whose sentence names a pair ("между A и B") of another fact: no context
+    named: set[int] = (
+        set()
+    )  # sentences naming the pair ("между A и B") of a fact: their facts take no context
     a_starts = [a.start_char for a in amounts]  # extract_amounts gives them in text order
     sents = sentences(text)
-    for s0, s1, here in _by_sentence(sents.spans, triggers):
+    for s0, s1, here in _by_sentence(sents.spans, triggers) if triggers else ():
         sentence = _SentenceCountries(text, norm, s0, s1)
         i0, i1 = bisect_left(a_starts, s0), bisect_left(a_starts, s1)
         figures_here = _SentenceFigures(
@@ -104,7 +106,8 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
             facts.extend(_facts_for(text, norm, o_trig, o_share, o_mine, o_route, dates, lex))
             owner = (o_trig, o_share, o_mine, o_route, o_at)
         if len(facts) > first and any(c.role == "pair" for c in sentence.all()):
-            named.update(range(first, len(facts)))  # the sentence's pair is its turnover's, not the context's
+            named.add(sents.index_of(s0))  # the sentence's pair is its turnover's, not the context's
+    facts = _merge(facts, _unit_prices(text, norm, sents, triggers, facts, amounts, dates))
     if not facts:
         return facts
     facts = _anaphoric(text, norm, sents, facts, amounts, dates)
@@ -146,6 +149,77 @@ def _needs_met(
     if any(met.get(n, False) for n in rule.needs):
         return True
     return "country" in rule.needs and bool(countries_of())
+
+
+def _merge(facts: list[TradeFact], more: list[TradeFact]) -> list[TradeFact]:
+    return sorted(facts + more, key=lambda f: f.start_char) if more else facts
+
+
+def _unit_prices(
+    text: str,
+    norm: str,
+    sents: Sentences,
+    triggers: list[_Trigger],
+    facts: list[TradeFact],
+    amounts: list[AmountMention],
+    dates: list[DateMention],
+) -> list[TradeFact]:
+    """Prices a sentence states with no trigger word: a money figure per unit of goods ("получать российский
+    газ по $73 за тысячу кубометров или хотя бы по $100"), a fact of its commodity and of the countries
+    written right at it (as a price trigger's)."""
+    lex = _lex()
+    taken = {f.amount_index for f in facts}
+    with_trigger = {sents.index_of(t.start) for t in triggers}
+    out: list[TradeFact] = []
+    priced: tuple[int, str | None, str] | None = None  # (sentence, unit, per unit) of the last price
+    for i, a in enumerate(amounts):
+        k = sents.index_of(a.start_char)
+        if i in taken or a.unit not in lex.money_units or k in with_trigger:
+            continue
+        per_unit = _per_unit(norm, a)
+        if per_unit is None and priced is not None and priced[:2] == (k, a.unit):
+            per_unit = priced[2]  # "по $73 за тысячу кубометров или хотя бы по $100": the same per unit
+        if per_unit is None:
+            continue
+        priced = (k, a.unit, per_unit)
+        s0, s1 = sents.bounds_of(a.start_char)
+        comms = _commodities(norm, s0, s1)
+        if not comms:
+            continue  # "$5 за штуку": no goods named, no trade
+        countries = [
+            c
+            for c in _SentenceCountries(text, norm, s0, s1).all()
+            if _close(norm, min(c.end, a.end_char), max(c.start, a.start_char), 6)
+        ]
+        reporter, partner, transit = _roles("price", countries, a.start_char)
+        comm = min(comms, key=lambda c: abs(c[0] - a.start_char))
+        period = _period(norm, dates, s0, s1, s0, s1, a.start_char)
+        p_start, p_end, granularity = _dated(period, dates)
+        out.append(
+            TradeFact(
+                indicator="price",
+                start_char=a.start_char,
+                end_char=a.end_char,
+                text=text[a.start_char : a.end_char],
+                reporter_iso2=reporter or None,
+                partner_iso2=partner or None,
+                transit_iso2=transit or None,
+                commodity=comm[1],
+                hs_code=comm[2],
+                value=a.value,
+                unit=a.unit,
+                value_kind=a.value_kind,
+                qualifier=a.qualifier,
+                direction=_direction(norm, a.start_char, s0, s1),
+                comparison=next((name for name, pat in lex.comparison if pat.search(norm, s0, s1)), None),
+                period_start=p_start,
+                period_end=p_end,
+                period_granularity=granularity,
+                amount_index=i,
+                per_unit=per_unit,
+            )
+        )
+    return out
 
 
 def _tariff_roles(countries: list[_Country]) -> tuple[str | None, str | None, str | None]:
