@@ -50,10 +50,11 @@ FIGURES = [
         "decrease",
     ),
     (
+        # what a country pays: the payer is the reporter, the seller the partner (CONVENTIONS.md: BY <- RU)
         "Белоруссия начала платить за российский газ не $132 за тысячу кубометров.",
         "price",
+        "BY",
         "RU",
-        None,
         132.0,
         "USD",
         "1000 m3",

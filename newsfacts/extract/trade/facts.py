@@ -192,6 +192,9 @@ def _unit_prices(
             if _close(norm, min(c.end, a.end_char), max(c.start, a.start_char), 6)
         ]
         reporter, partner, transit = _roles("price", countries, a.start_char)
+        reporter, partner = _payer(
+            norm, (s0, s1), _SentenceCountries(text, norm, s0, s1).all(), reporter, partner
+        )
         comm = min(comms, key=lambda c: abs(c[0] - a.start_char))
         period = _period(norm, dates, s0, s1, s0, s1, a.start_char)
         p_start, p_end, granularity = _dated(period, dates)
@@ -220,6 +223,22 @@ def _unit_prices(
             )
         )
     return out
+
+
+def _payer(
+    norm: str, sentence: tuple[int, int], countries: list[_Country], reporter: str | None, partner: str | None
+) -> tuple[str | None, str | None]:
+    """A price a country pays ("Белоруссия начала платить за российский газ $73", "официальный Минск ...
+    получать российский газ по $73"): the payer, the sentence's subject before the verb, is the reporter and
+    the seller (the price's reporter so far: the goods' origin) the partner (CONVENTIONS.md)."""
+    verb = _lex().pays_re.search(norm, *sentence)
+    if verb is None or not reporter or partner:
+        return reporter, partner
+    payer = next(
+        (c.iso2 for c in reversed(countries) if c.end <= verb.start() and c.role == "subject" and c.iso2),
+        None,
+    )
+    return (payer, reporter) if payer and payer != reporter else (reporter, partner)
 
 
 def _tariff_roles(countries: list[_Country]) -> tuple[str | None, str | None, str | None]:
@@ -316,6 +335,8 @@ def _facts_for(
     )
     if trig.flow == "transit":
         reporter, partner, transit = _tariff_roles(countries)
+    elif trig.indicator == "price" or any(per_units.values()):
+        reporter, partner = _payer(norm, share.sentence, share.countries.all(), reporter, partner)
     reporter, partner, transit = reporter or None, partner or None, transit or None
     out: list[TradeFact] = []
     values: list[tuple[int | None, AmountMention | None]] = list(linked) or [(None, None)]

@@ -43,6 +43,7 @@ class _Lex:
     change_decrease_re: re.Pattern[str]
     change_reach: int
     modal_re: re.Pattern[str]
+    pays_re: re.Pattern[str]  # a country pays / gets goods at a price: it is the price's reporter
     count_not_before_re: re.Pattern[str]
     top_re: re.Pattern[str]
     top_words: dict[str, float]
@@ -164,6 +165,7 @@ def _lex() -> _Lex:
         change_decrease_re=_words(data["change"]["decrease"]),
         change_reach=int(data["change_reach"]),
         modal_re=_words(data["modal"]),
+        pays_re=_words(data["pays"]),
         count_not_before_re=re.compile(rf"\s*(?:{data['count_not_before']})(?!\w)"),
         top_re=_words(data["top"]),
         top_words={str(k): float(v) for k, v in data["top_words"].items()},
