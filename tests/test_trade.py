@@ -224,7 +224,7 @@ def test_whole_seed_articles() -> None:
     assert {f.commodity for f in facts} == {"crude oil", "uranium", "wheat", "grain"}
     for f in facts:
         assert text[f.start_char : f.end_char] == f.text
-    assert VERSION == "trade-3"
+    assert VERSION == "trade-4"
 
 
 # --- real sentences from the regional news corpora (RT Central Asia subset, Tengrinews) -------------------
@@ -357,3 +357,68 @@ def test_scraped_text_with_glued_sentences() -> None:
     assert [(f.indicator, f.partner_iso2, f.commodity, f.value) for f in facts] == [
         ("supply", "DE", "crude oil", 300000.0)
     ]
+
+
+# The one sentence splitter (newsfacts.extract.text) as trade reads it: razdel's rules plus line breaks, stops
+# glued to the next sentence and "2017 г." ending a sentence. Sentences from the development articles.
+SPLITS = [
+    (
+        "страна значительно нарастила товарооборот с Россией в 2017 г. Москва вернула себе статус партнёра.",
+        [
+            "страна значительно нарастила товарооборот с Россией в 2017 г.",
+            "Москва вернула себе статус партнёра.",
+        ],
+    ),
+    (
+        "Это на 139,9% больше показателей 2016 г. К примеру, Украина",
+        ["Это на 139,9% больше показателей 2016 г.", "К примеру, Украина"],
+    ),
+    # a sentence that opens with its date goes on after "г."
+    ("В ноябре 2017 г. Министерство экономического развития Украины", None),
+    ("Как заявил осенью 2016 г. Пётр Порошенко, «закрытие Россией своего рынка", None),
+    # abbreviations and initials razdel knows
+    ("Харьковское конструкторское бюро по машиностроению имени А.А. Морозова", None),
+    (
+        "вероятная сумма сделки — $3 млрд. Как подтвердил вице-премьер",
+        ["вероятная сумма сделки — $3 млрд.", "Как подтвердил вице-премьер"],
+    ),
+    ("экспорт 300 тыс. т. зерна в т.ч. пшеницы", None),
+    # a headline or paragraph without a final stop ends at its line break
+    (
+        "Нефтяной союз\n\n«Экономики России и Саудовской Аравии",
+        ["Нефтяной союз", "«Экономики России и Саудовской Аравии"],
+    ),
+    # scraped text: a stop glued to the next sentence
+    (
+        "передает корреспондентTengrinews.kz.Как сообщили",
+        ["передает корреспондентTengrinews.kz.", "Как сообщили"],
+    ),
+    ("на территории.В акции участвуют", ["на территории.", "В акции участвуют"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPLITS)
+def test_sentences(text: str, expected: list[str] | None) -> None:
+    from newsfacts.extract.text import sentences
+
+    got = [text[a:b] for a, b in sentences(text).spans]
+    assert got == (expected if expected is not None else [text])
+
+
+def test_sentences_keep_razdels_decisions_on_real_articles() -> None:
+    """The fast path through razdel's rules cuts exactly where razdel's ``sentenize`` does."""
+    from razdel import sentenize
+
+    from newsfacts.extract.text import _razdel_cuts
+
+    root = Path(__file__).resolve().parents[2] / "shared"
+    files = sorted((root / "gold" / "trade" / "articles").glob("*.txt"))
+    files += sorted((root / "corpus" / "rured").glob("*.txt"))[:100]
+    if not files:
+        pytest.skip("../shared is absent")
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        cuts = [0, *_razdel_cuts(text), len(text)]
+        mine = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+        mine = [(a + len(text[a:b]) - len(text[a:b].lstrip()), a + len(text[a:b].rstrip())) for a, b in mine]
+        assert mine == [(s.start, s.stop) for s in sentenize(text) if s.stop > s.start], path.name

@@ -29,62 +29,141 @@ FIGURES = [
     # prices: a money figure per unit is a price, with what it is per
     (
         "Сначала стоимость голубого топлива увеличится на $125 за 1000 куб. м.",
-        "price", None, None, 125.0, "USD", "1000 m3", "absolute", "increase",
+        "price",
+        None,
+        None,
+        125.0,
+        "USD",
+        "1000 m3",
+        "absolute",
+        "increase",
     ),
     (
         "Цены на золото снизились на торгах Лондонской биржи до $1284 за тройскую унцию.",
-        "price", None, None, 1284.0, "USD", "oz", "absolute", "decrease",
+        "price",
+        None,
+        None,
+        1284.0,
+        "USD",
+        "oz",
+        "absolute",
+        "decrease",
     ),
     (
+        # what a country pays: the payer is the reporter, the seller the partner (CONVENTIONS.md: BY <- RU)
         "Белоруссия начала платить за российский газ не $132 за тысячу кубометров.",
-        "price", "RU", None, 132.0, "USD", "1000 m3", "absolute", "none",
+        "price",
+        "BY",
+        "RU",
+        132.0,
+        "USD",
+        "1000 m3",
+        "absolute",
+        "none",
     ),
     # capacity
     (
         "Мощность трубопровода составит 55 млрд куб. м в год.",
-        "capacity", None, None, 55e9, "m3", None, "absolute", "none",
+        "capacity",
+        None,
+        None,
+        55e9,
+        "m3",
+        None,
+        "absolute",
+        "none",
     ),
     # investment: money given, lent or raised
     (
         "В 2016 году для финансирования первых четырёх проектов в Бангладеш было выделено $509 млн.",
-        "investment", None, "BD", 509e6, "USD", None, "absolute", "none",
+        "investment",
+        None,
+        "BD",
+        509e6,
+        "USD",
+        None,
+        "absolute",
+        "none",
     ),
     (
         "Примерно 45% инвестпортфеля приходится на Казахстан.",
-        "investment", None, "KZ", 45.0, "percent", None, "share_pct", "none",
+        "investment",
+        None,
+        "KZ",
+        45.0,
+        "percent",
+        None,
+        "share_pct",
+        "none",
     ),
     # export by a verb, a capital standing for its country
     ("Киев продал вооружений на $528 млн.", "export", "UA", None, 528e6, "USD", None, "absolute", "none"),
     # import by a verb, the origin after "у"
     (
         "В 2016/17 отчётном году Белоруссия закупила у ЕС 99,2 тыс. тонн нектаринов.",
-        "import", "BY", "EU", 99200.0, "t", None, "absolute", "none",
+        "import",
+        "BY",
+        "EU",
+        99200.0,
+        "t",
+        None,
+        "absolute",
+        "none",
     ),
     # a national company is its country
     (
         "Уровень поставок газа «Газпромом» достиг 179,3 млрд куб. м.",
-        "supply", "RU", None, 179.3e9, "m3", None, "absolute", "none",
+        "supply",
+        "RU",
+        None,
+        179.3e9,
+        "m3",
+        None,
+        "absolute",
+        "none",
     ),
     # losses from sanctions (named in the sentence before): other
     (
         "Европейские санкции и российские контрсанкции привели к потере 400 тыс. рабочих мест в ЕС. "
         "Германия в 2015 году потеряла €6 млрд, Франция — €1,6 млрд.",
-        "other", "DE", "RU", 6e9, "EUR", None, "absolute", "none",  # RU from the sentence before
+        "other",
+        "DE",
+        "RU",
+        6e9,
+        "EUR",
+        None,
+        "absolute",
+        "none",  # RU from the sentence before
     ),
     # a rank: "топ-20" is rank 20, up to
     (
         "Белоруссия на протяжении последних лет уверенно входит в топ-20 мировых экспортёров вооружения.",
-        "export", "BY", None, 20.0, "rank", None, "rank", "none",
+        "export",
+        "BY",
+        None,
+        20.0,
+        "rank",
+        None,
+        "rank",
+        "none",
     ),
     (
         "Китай был крупнейшим торговым партнёром Сирии до кризиса.",
-        "turnover", "CN", "SY", 1.0, "rank", None, "rank", "none",
+        "turnover",
+        "CN",
+        "SY",
+        1.0,
+        "rank",
+        None,
+        "rank",
+        "none",
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("sentence", "indicator", "reporter", "partner", "value", "unit", "per_unit", "kind", "direction"), FIGURES
+    ("sentence", "indicator", "reporter", "partner", "value", "unit", "per_unit", "kind", "direction"),
+    FIGURES,
 )
 def test_figures(
     sentence: str,
@@ -121,13 +200,23 @@ def test_national_companies_and_capitals_stand_for_their_countries(sentence: str
 @pytest.mark.parametrize(
     ("sentence", "indicator", "rank"),
     [
-        ("Турция является вторым по объёмам взаимного товарооборота партнёром Азербайджана.", "turnover", 2.0),
+        (
+            "Турция является вторым по объёмам взаимного товарооборота партнёром Азербайджана.",
+            "turnover",
+            2.0,
+        ),
         ("Это сделало страну 11-м по величине экспортёром оружия в мире.", "export", 11.0),
     ],
 )
 def test_ordinal_ranks_are_exact(sentence: str, indicator: str, rank: float) -> None:
     (f,) = _facts(sentence)
-    assert (f.indicator, f.value, f.unit, f.value_kind, f.qualifier) == (indicator, rank, "rank", "rank", "exact")
+    assert (f.indicator, f.value, f.unit, f.value_kind, f.qualifier) == (
+        indicator,
+        rank,
+        "rank",
+        "rank",
+        "exact",
+    )
 
 
 def test_one_fact_per_figure() -> None:
@@ -144,7 +233,11 @@ def test_each_figure_of_an_elliptic_clause_is_a_fact() -> None:
 def test_stop_of_a_named_flow_is_a_figureless_fact() -> None:
     (f,) = _facts("В 2010 году реверсные поставки нефти в Белоруссию были остановлены.")
     assert (f.indicator, f.partner_iso2, f.commodity, f.value_kind, f.direction) == (
-        "supply", "BY", "crude oil", "none", "decrease",
+        "supply",
+        "BY",
+        "crude oil",
+        "none",
+        "decrease",
     )
 
 
@@ -161,7 +254,13 @@ def test_roles_from_the_previous_sentence() -> None:
 
 def test_counts_of_traded_things_are_figures() -> None:
     (f,) = _facts("В период с 1992 по 2012 год украинские предприятия поставили за рубеж 1412 танков.")
-    assert (f.indicator, f.reporter_iso2, f.value, f.unit, f.value_kind) == ("supply", "UA", 1412.0, None, "absolute")
+    assert (f.indicator, f.reporter_iso2, f.value, f.unit, f.value_kind) == (
+        "supply",
+        "UA",
+        1412.0,
+        None,
+        "absolute",
+    )
     assert (f.commodity, f.hs_code) == ("tanks", "8710")
     assert f.text.endswith("1412 танков")
 
@@ -186,7 +285,9 @@ def test_several_partners_of_one_figure_are_joined() -> None:
 def test_a_ranked_enumeration_is_one_fact_per_partner_and_a_multilateral_lender_has_no_country() -> None:
     facts = _facts("Азиатский банк развития больше всего вложился в Индию, Китай и Азербайджан.")
     assert [(f.reporter_iso2, f.partner_iso2, f.value_kind) for f in facts] == [
-        (None, "IN", "rank"), (None, "CN", "rank"), (None, "AZ", "rank"),
+        (None, "IN", "rank"),
+        (None, "CN", "rank"),
+        (None, "AZ", "rank"),
     ]
 
 
@@ -255,14 +356,14 @@ def test_not_trade_facts(sentence: str) -> None:
 def test_every_trigger_has_a_literal_prefix() -> None:
     """Triggers are found through an Aho-Corasick automaton over their patterns' literal prefixes; a pattern
     starting with a group would silently fall back to one slow regex over the whole text."""
-    from newsfacts.extract.trade import _lex
+    from newsfacts.extract.trade.lexicon import _lex
 
     assert _lex().trigger_ac is not None
 
 
 def test_every_trigger_indicator_is_in_the_contract() -> None:
     """A lexicon edit cannot mint an indicator the trade_facts contract (and so its GX suite) rejects."""
-    from newsfacts.extract.trade import _lex
+    from newsfacts.extract.trade.lexicon import _lex
     from newsfacts.tables import TRADE_INDICATORS
 
     assert {r.indicator for r in _lex().rules} <= set(TRADE_INDICATORS)
@@ -291,14 +392,22 @@ def test_dev_set_floor(tmp_path: Path) -> None:
     wh = tmp_path / "wh"
     run = subprocess.run(
         [str(REPO / ".venv" / "bin" / "newsfacts"), "run", str(articles), "--warehouse", str(wh), "--no-ner"],
-        capture_output=True, text=True, timeout=600, env={**os.environ}, cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ},
+        cwd=REPO,
     )
     assert run.returncode == 0, run.stderr[-3000:]
     rows = ds.dataset(str(wh / "trade_facts"), format="parquet").to_table(columns=["per_unit", "roles_from"])
     assert "1000 m3" in rows.column("per_unit").to_pylist()
     assert "context" in rows.column("roles_from").to_pylist()
     out = subprocess.run(
-        [sys.executable, str(scorer), str(wh), "--json"], capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, str(scorer), str(wh), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     res = json.loads(out.stdout.strip().splitlines()[-1])
     assert res["recall"] >= 0.75, res
@@ -306,3 +415,162 @@ def test_dev_set_floor(tmp_path: Path) -> None:
     assert res["field_agreement"]["value"] >= 0.85, res
     assert res["field_agreement"]["indicator"] >= 0.85, res
     assert res["field_agreement"]["value_kind"] >= 0.85, res
+
+
+# Several sentences of one article -> (indicator, value, reporter, partner, period start year, roles_from) of
+# every fact, in order: roles and periods read across an enumeration and from the statement before.
+PASSAGES = [
+    # an enumeration with parenthesised shares, some listed "соответственно"; the import's origin (the Russian
+    # adjective) is the exporter of the export facts after it (CAT0099)
+    (
+        "Больше всего закупок российского продовольствия в 2016 году приходилось на Китай (10,1% от общего "
+        "объёма экспорта), Турцию (9,2%), а также Египет, Южную Корею и Казахстан (7,9%, 7,8% и 7,1% "
+        "соответственно).",
+        [
+            ("import", 10.1, "CN", "RU", 2016, "sentence"),
+            ("export", 9.2, "RU", "TR", 2016, "context"),
+            ("export", 7.9, "RU", "EG", 2016, "context"),
+            ("export", 7.8, "RU", "KR", 2016, "context"),
+            ("export", 7.1, "RU", "KZ", 2016, "context"),
+        ],
+    ),
+    # the base of a comparison ("по сравнению с предыдущим годом") is not the figure's period: the period
+    # comes from the statement before (CAT0085)
+    (
+        "В 2016 году добыча нефти в России выросла до 547 млн тонн. По сравнению с предыдущим годом уровень "
+        "добычи чёрного золота оказался на 2,5% больше.",
+        [
+            ("production", 547e6, "RU", None, 2016, "sentence"),
+            ("production", 2.5, "RU", None, 2016, "context"),
+        ],
+    ),
+    # a producer group's figure is no country's: nothing from the sentence before (CAT0109)
+    (
+        "Долгосрочные контракты на американское сырьё марки WTI торговались на уровне $49 за баррель. Мировые "
+        "сырьевые биржи отыгрывают позитивные новости из Вены, где 30 ноября 2016 года страны ОПЕК договорились о "
+        "сокращении уровня добычи нефти внутри картеля до 32,5 млн баррелей в сутки.",
+        [("price", 49.0, None, "US", None, "sentence"), ("production", 32.5e6, None, None, 2016, None)],
+    ),
+    # an import before an export: the same flow, its roles swapped
+    (
+        "Импорт российской пшеницы в Египет вырос на 5%. Экспорт в Турцию вырос на 7%.",
+        [("import", 5.0, "EG", "RU", None, "sentence"), ("export", 7.0, "RU", "TR", None, "context")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PASSAGES)
+def test_roles_and_periods_across_a_passage(
+    text: str, expected: list[tuple[str, float, str | None, str | None, int | None, str]]
+) -> None:
+    dates = [d for d in extract_dates(text, None) if d.kind == "point"]
+    got = [
+        (
+            f.indicator,
+            f.value,
+            f.reporter_iso2,
+            f.partner_iso2,
+            f.period_start.year if f.period_start else None,
+            f.roles_from,
+        )
+        for f in extract_trade_facts(text, extract_amounts(text), dates)
+    ]
+    assert got == expected
+
+
+# (text, indicator, reporter, partner, transit, period_start, period_end) of the first fact with a figure or,
+# without one, the first fact: transit tariffs and periods as CONVENTIONS.md codes them (CAT0108, CAT0109)
+TARIFFS_AND_PERIODS = [
+    # a transit tariff: the country that charges it is the transit, not the reporter
+    (
+        "То есть сейчас Белоруссия повышает тарифы на транзит нефти именно для того, чтобы выбить уступки.",
+        "price",
+        None,
+        None,
+        "BY",
+        None,
+        None,
+    ),
+    (
+        "С 1 января 2017 года транзит российской нефти через белорусскую территорию будет обходиться на 20,5% "
+        "дороже.",
+        "transit",
+        "RU",
+        None,
+        "BY",
+        date(2017, 1, 1),
+        date(2017, 1, 1),
+    ),
+    # a target's end of year is the year itself
+    (
+        "Эксперты ожидают, что до конца 2016 года цены на нефть будут колебаться в диапазоне $50—60 за баррель.",
+        "price",
+        None,
+        None,
+        None,
+        date(2016, 1, 1),
+        date(2016, 12, 31),
+    ),
+    # a quarter without a year is in the year the context makes clear
+    (
+        "В 2016 году Россия сократила поставки нефти в Белоруссию. Всего за III квартал в республику было "
+        "поставлено 2,25 млн тонн нефти.",
+        "supply",
+        None,
+        None,
+        None,
+        date(2016, 7, 1),
+        date(2016, 9, 30),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator", "reporter", "partner", "transit", "start", "end"), TARIFFS_AND_PERIODS
+)
+def test_tariffs_and_periods(
+    text: str,
+    indicator: str,
+    reporter: str | None,
+    partner: str | None,
+    transit: str | None,
+    start: date | None,
+    end: date | None,
+) -> None:
+    dates = [d for d in extract_dates(text, None) if d.kind == "point"]
+    facts = extract_trade_facts(text, extract_amounts(text), dates)
+    f = next((f for f in facts if f.value is not None), facts[0])
+    if indicator == "supply":  # the quarter's figure, in the second sentence
+        f = next(f for f in facts if f.value == 2.25e6)
+        assert (f.indicator, f.period_start, f.period_end) == (indicator, start, end)
+        return
+    assert (f.indicator, f.reporter_iso2, f.partner_iso2, f.transit_iso2, f.period_start, f.period_end) == (
+        indicator,
+        reporter,
+        partner,
+        transit,
+        start,
+        end,
+    )
+
+
+# A price stated with no trigger word: a money figure per unit of named goods (CAT0108); negatives name no goods
+UNIT_PRICES = [
+    (
+        "Проще говоря, официальный Минск не смог договориться о том, чтобы получать российский газ по $73 за "
+        "тысячу кубометров или хотя бы по $100 вместо нынешних $132.",
+        [
+            (73.0, "1000 m3", "natural gas"),
+            (100.0, "1000 m3", "natural gas"),
+            (132.0, "1000 m3", "natural gas"),
+        ],
+    ),
+    ("Средняя зарплата в регионе составила $500 в месяц.", []),
+    ("Билеты на концерт продавались по $50 за штуку.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), UNIT_PRICES)
+def test_prices_without_a_trigger_word(text: str, expected: list[tuple[float, str | None, str]]) -> None:
+    got = [(f.value, f.per_unit, f.commodity) for f in _facts(text) if f.indicator == "price"]
+    assert got == expected

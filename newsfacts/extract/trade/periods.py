@@ -1,0 +1,161 @@
+"""The time a figure is about: the date mention that governs it in its clause or sentence."""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import replace
+from datetime import date
+
+from newsfacts.extract.text import Sentences
+from newsfacts.extract.types import DateMention, TradeFact
+
+_COMPARED = re.compile(
+    r"(?:по\s+сравнению(?:\s+со?)?|в\s+сравнении(?:\s+со?)?|чем|против|относительно|рекорд\w*|уровн\w+|показател\w+)(?:\s+\w+){0,2}\s*$"
+)
+
+
+def _period(
+    norm: str, dates: list[DateMention], lo: int, hi: int, s0: int, s1: int, pos: int
+) -> DateMention | None:
+    """The date that governs a figure at ``pos``: the nearest in its clause share (``lo``..``hi``), else the
+    nearest in its sentence; never the base of a comparison ("на 2,6% больше, чем в 1978 году", "по
+    сравнению с 2015 годом")."""
+    for a, b in ((lo, hi), (s0, s1)):
+        inside = [
+            d
+            for d in dates
+            if d.start_char >= a
+            and d.end_char <= b
+            and not _COMPARED.search(norm, max(s0, d.start_char - 40), d.start_char)
+        ]
+        if inside:
+            return min(inside, key=lambda d: min(abs(d.start_char - pos), abs(d.end_char - pos)))
+    return None
+
+
+def _in_context_year(d: DateMention, dates: list[DateMention]) -> tuple[date, date] | None:
+    """A day, month, month range, quarter or half without a year ("11 сентября", "в июне-августе", "за III
+    квартал", "в первом полугодии") in the year the context makes clear: the year of the nearest dated mention
+    before it (CONVENTIONS.md); None when there is none or it is relative."""
+    if d.start_date is not None or d.is_relative:
+        return None
+    part = _part_of_year(d)
+    if part is None:
+        return None
+    before = [e for e in dates if e.end_char <= d.start_char and e.year_known and e.start_date is not None]
+    if not before:
+        return None
+    year = max(before, key=lambda e: e.end_char).start_date.year  # type: ignore[union-attr]
+    first, last, day = part
+    if day is not None:
+        try:
+            return date(year, first, day), date(year, first, day)
+        except ValueError:
+            return None
+    return date(year, first, 1), date(year, last, monthrange(year, last)[1])
+
+
+_QUARTER = re.compile(
+    r"(?<!\w)(?:(iv|i{1,3})|([1-4])(?:-?[а-я]+)?|(перв|втор|трет|четв[её]рт)[а-я]*)\s+квартал"
+)
+_HALF = re.compile(r"(?<!\w)(?:(перв|втор)[а-я]*|([12])(?:-?[а-я]+)?)\s+полугоди")
+_ORDINALS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "перв": 1, "втор": 2, "трет": 3, "четверт": 4, "четвёрт": 4}
+_MONTH_RANGE_END = re.compile(r"\s*[-—–]\s*([а-яё]+)")
+
+
+def _part_of_year(d: DateMention) -> tuple[int, int, int | None] | None:
+    """(first month, last month, day) of a yearless mention, from its parts and its words."""
+    low = d.text.lower()
+    if d.granularity == "day" and d.month is not None and d.day is not None:
+        return d.month, d.month, d.day
+    if d.granularity == "month" and d.month is not None:
+        last = d.month
+        from newsfacts.extract.dates_lexicon import lexicon
+
+        months = lexicon().months
+        for end in _MONTH_RANGE_END.finditer(low):  # "в июне-августе": to the last month named
+            last = months.get(end.group(1), last)
+        return d.month, max(last, d.month), None
+    if d.granularity == "quarter" and (m := _QUARTER.search(low)) is not None:
+        q = _ORDINALS.get(m.group(1) or m.group(3) or "") or int(m.group(2) or 0)
+        return (3 * q - 2, 3 * q, None) if q else None
+    if d.granularity == "half" and (m := _HALF.search(low)) is not None:
+        h = _ORDINALS.get(m.group(1) or "") or int(m.group(2) or 0)
+        return (6 * h - 5, 6 * h, None) if h else None
+    return None
+
+
+_PERIOD_REACH = 1  # a fact with no date of its own takes the period of a fact this many sentences before
+
+
+# ... unless its sentence sets a time of its own that the date extractor leaves undated, or imagines one
+_OWN_TIME = re.compile(
+    r"(?<!\w)(?:ранее|раньше|сейчас|сегодня|теперь|тогда|по\s+итогам\s+года|в\s+будущем|в\s+перспективе|"
+    r"в\s+случае|если)(?!\w)"
+)
+
+
+_BREAK_COST = 3  # a paragraph break is as far as this many more sentences: context rarely crosses one
+
+
+def _reach(sents: Sentences) -> list[int]:
+    """The position of each sentence counted in sentences, a paragraph break adding ``_BREAK_COST``: how far
+    a fact's context (the sentence before, a pronoun's fact, a period) may lie."""
+    return [k + _BREAK_COST * p for k, p in enumerate(sents.paragraphs)]
+
+
+_TARGET_END = re.compile(r"(?:до|к)\s+конц\w*\s")  # "до конца 2016 года", "к концу 2016 года": a target
+
+
+def _dated(
+    period: DateMention | None, dates: list[DateMention]
+) -> tuple[date | None, date | None, str | None]:
+    """(start, end, granularity) of a fact's governing date: a target's end of year is the year itself
+    ("до конца 2016 года" -> 2016, as "к 2030 году" -> 2030, CONVENTIONS.md); a yearless one in the context's
+    year."""
+    if period is None:
+        return None, None, None
+    if period.start_date is None:
+        span = _in_context_year(period, dates)
+        return (span[0], span[1], period.granularity) if span else (None, None, period.granularity)
+    if period.year_known and _TARGET_END.match(period.text.lower()):
+        year = period.start_date.year
+        return date(year, 1, 1), date(year, 12, 31), "year"
+    return period.start_date, period.end_date, period.granularity
+
+
+def _periods_from_context(
+    norm: str, sents: Sentences, facts: list[TradeFact], dates: list[DateMention]
+) -> list[TradeFact]:
+    """Facts whose own sentence dates nothing take the period of the statement before them: a dated fact at
+    most ``_PERIOD_REACH`` sentences before ("уровень добычи оказался на 2,5% больше" right after "в 2016 году
+    добыча ..."), else the last date of the sentence right before ("В 2016 году ... . Экспорт вырос на 5%."),
+    unless the sentence sets a time of its own the date extractor leaves undated ("ранее", "если")."""
+    bounds = sents.spans
+    reach = _reach(sents)
+    out: list[TradeFact] = []
+    dated: tuple[int, TradeFact] | None = None
+    for f in facts:
+        k = sents.index_of(f.start_char)
+        if f.period_start is not None:
+            dated = (k, f)
+        elif f.period_granularity is None and not _OWN_TIME.search(norm, *bounds[k]):
+            if dated is not None and reach[k] - reach[dated[0]] <= _PERIOD_REACH:
+                d = dated[1]
+                f = replace(
+                    f,
+                    period_start=d.period_start,
+                    period_end=d.period_end,
+                    period_granularity=d.period_granularity,
+                )
+            elif k > 0 and reach[k] - reach[k - 1] == 1:
+                s0, s1 = bounds[k - 1]
+                before = [m for m in dates if s0 <= m.start_char < s1 and m.start_date]
+                if before:
+                    m = before[-1]
+                    f = replace(
+                        f, period_start=m.start_date, period_end=m.end_date, period_granularity=m.granularity
+                    )
+        out.append(f)
+    return out
