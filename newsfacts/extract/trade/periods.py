@@ -7,6 +7,7 @@ from calendar import monthrange
 from dataclasses import replace
 from datetime import date
 
+from newsfacts.extract.dates.lexicon import lexicon as date_lexicon
 from newsfacts.extract.text import Sentences
 from newsfacts.extract.types import DateMention, TradeFact
 
@@ -71,9 +72,7 @@ def _part_of_year(d: DateMention) -> tuple[int, int, int | None] | None:
         return d.month, d.month, d.day
     if d.granularity == "month" and d.month is not None:
         last = d.month
-        from newsfacts.extract.dates_lexicon import lexicon
-
-        months = lexicon().months
+        months = date_lexicon().months
         for end in _MONTH_RANGE_END.finditer(low):  # "в июне-августе": to the last month named
             last = months.get(end.group(1), last)
         return d.month, max(last, d.month), None
