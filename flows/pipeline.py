@@ -32,7 +32,7 @@ from prefect.states import Cancelled
 from newsfacts import pipeline as nf
 from newsfacts.parallel import ExtractPool, default_workers, extract, without_raw
 from newsfacts.quality import prune_data_docs, write_data_docs
-from newsfacts.warehouse import AnyWarehouse, StagingArea, WarehouseBusy, is_url, open_warehouse
+from newsfacts.storage import AnyWarehouse, StagingArea, WarehouseBusy, is_url, open_warehouse
 
 # Called with (percent done, what is happening) as a run progresses; `newsfacts run` draws its progress bar here.
 PROGRESS_LISTENERS: list[Callable[[float, str], None]] = []
@@ -116,7 +116,7 @@ def data_docs(outcome: nf.ValidationOutcome, warehouse: str, run_id: str) -> str
             index = write_data_docs(outcome.tables, folder / run_id, run_id)
             prune_data_docs(folder)  # keep the newest runs' docs only
             return str(index)
-        from newsfacts.objectstore import filesystem_for
+        from newsfacts.storage import filesystem_for
 
         with tempfile.TemporaryDirectory() as tmp:
             write_data_docs(outcome.tables, Path(tmp) / run_id, run_id)

@@ -63,7 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
             return 2
     if "://" not in args.warehouse:
-        from newsfacts.warehouse import folder_problem
+        from newsfacts.storage import folder_problem
 
         if (problem := folder_problem(args.warehouse)) is not None:
             print(f"newsfacts: {problem}", file=sys.stderr)
@@ -237,7 +237,7 @@ def format_rows(columns: list[str], rows: list[tuple], fmt: str, max_rows: int =
 
 def cmd_report(args: argparse.Namespace) -> int:
     from newsfacts.report import write_report
-    from newsfacts.warehouse import is_url
+    from newsfacts.storage import is_url
 
     out = args.out or ("report.html" if is_url(args.warehouse) else str(Path(args.warehouse) / "report.html"))
     try:

@@ -27,8 +27,8 @@ from newsfacts.extract.text import sentences
 from newsfacts.ingest import CleanArticle, RawInput, Rejection, iter_inputs, parse_input, text_sha256
 from newsfacts.ingest.sources import ZIP_ERRORS, readable_name
 from newsfacts.quality import TableValidation, Validator, merge_validations
+from newsfacts.storage import AnyWarehouse, StagingArea, TableChange
 from newsfacts.tables import FACT_TABLES, TABLES
-from newsfacts.warehouse import AnyWarehouse, StagingArea, TableChange
 
 PIPELINE_VERSION = __version__
 INGEST_VERSION = "ingest-1"

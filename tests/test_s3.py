@@ -25,11 +25,11 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.fs as pafs
 import pytest
+from newsfacts.objectstore import CommitConflict, Manifest, ObjectWarehouse
+from newsfacts.warehouse import FAULT_ENV, TableChange, Warehouse, WarehouseBusy
 
 from newsfacts.ingest import RawInput, Rejection, iter_inputs, parse_input
-from newsfacts.objectstore import CommitConflict, Manifest, ObjectWarehouse
 from newsfacts.tables import TABLES
-from newsfacts.warehouse import FAULT_ENV, TableChange, Warehouse, WarehouseBusy
 from tests.conftest import REPO
 from tests.s3util import REGION, S3, article, free_port, mention, rows, source, upload_tree
 
