@@ -107,7 +107,11 @@ class _Plan:
     new_rows: pa.Table  # change rows after de-duplication
     staged: Path | None  # a Parquet file of staged rows, added as they are
     n_staged: int
-    exists: bool
+    base: DeltaTable | None  # the table as planned on (its commits must directly follow it), None: new
+
+    @property
+    def exists(self) -> bool:
+        return self.base is not None
 
     @property
     def changes(self) -> bool:
@@ -390,27 +394,44 @@ class DeltaWarehouse:
                 kept = data.to_table(columns=list(table.key), filter=_not_replaced(replace))
                 known.update(keys_of(kept, table.key))
         new_rows = change.new_rows(table, known)
-        return _Plan(table.name, replace, n_replaced, new_rows, staged, n_staged, dt is not None)
+        return _Plan(table.name, replace, n_replaced, new_rows, staged, n_staged, dt)
 
     def _commit(self, table: Table, plan: _Plan, meta: dict[str, str]) -> int:
-        """Commit one table's plan (a predicate overwrite for the replaced articles, an append for the rest);
-        returns the Delta version reached."""
-        from deltalake import CommitProperties, write_deltalake
+        """Commit one table's plan (a predicate overwrite for the replaced articles, an append for the rest),
+        each commit directly on the version planned on (no retry on top of another writer's); returns the
+        Delta version reached.
 
-        props = CommitProperties(custom_metadata=meta)
+        Raises:
+            CommitConflict: another writer committed this table meanwhile (it wrote without the lock).
+        """
+        from deltalake import CommitProperties, write_deltalake
+        from deltalake.exceptions import CommitFailedError
+
+        props = CommitProperties(custom_metadata=meta, max_commit_retries=0)
         replaced, others = split_replaced(plan.new_rows, plan.replace)
-        uri = self.table_url(table.name)
         opts = self.storage_options
-        if plan.exists and plan.n_replaced and plan.replace is not None:
-            write_deltalake(
-                uri, _reader(table, [replaced], plan.staged), mode="overwrite", predicate=_predicate(plan.replace),
-                storage_options=opts, commit_properties=props if not others.num_rows else None,
-            )  # fmt: skip
-            if others.num_rows:
-                write_deltalake(uri, others, mode="append", storage_options=opts, commit_properties=props)
-        else:
-            rows = _reader(table, [replaced, others], plan.staged)
-            write_deltalake(uri, rows, mode="append", storage_options=opts, commit_properties=props)
+        try:
+            if plan.base is None:  # a new table ("error": someone else creating it is a conflict)
+                rows = _reader(table, [replaced, others], plan.staged)
+                write_deltalake(self.table_url(table.name), rows, mode="error", storage_options=opts,
+                                commit_properties=props)  # fmt: skip
+            elif plan.n_replaced and plan.replace is not None:
+                version = plan.base.version()
+                write_deltalake(
+                    plan.base, _reader(table, [replaced], plan.staged), mode="overwrite",
+                    predicate=_predicate(plan.replace), commit_properties=props,
+                )  # fmt: skip
+                if others.num_rows:
+                    plan.base.load_as_version(version + 1)
+                    write_deltalake(plan.base, others, mode="append", commit_properties=props)
+            else:
+                rows = _reader(table, [replaced, others], plan.staged)
+                write_deltalake(plan.base, rows, mode="append", commit_properties=props)
+        except CommitFailedError as exc:
+            raise CommitConflict(
+                f"another writer committed table {self.table_url(table.name)} while this publish was writing it "
+                f"(a run writing without the lock?); this publish was not recorded: {exc}"
+            ) from exc
         dt = self.delta_table(table.name)
         assert dt is not None
         return dt.version()
