@@ -69,6 +69,9 @@ def moto_server() -> Iterator[S3]:
         stderr=subprocess.DEVNULL,
     )
     s3 = S3(f"http://127.0.0.1:{port}")
+    import s3fs
+
+    s3fs.S3FileSystem.clear_instance_cache()  # s3fs caches clients, with the endpoint of an earlier server
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -81,6 +84,7 @@ def moto_server() -> Iterator[S3]:
                 time.sleep(0.1)
         yield s3
     finally:
+        s3fs.S3FileSystem.clear_instance_cache()
         proc.terminate()
         try:
             proc.wait(timeout=10)
