@@ -64,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
             return 2
     if "://" not in args.warehouse:
-        from newsfacts.warehouse import folder_problem  # not (yet) exported by newsfacts.storage
+        from newsfacts.storage import folder_problem
 
         if (problem := folder_problem(args.warehouse)) is not None:
             print(f"newsfacts: {problem}", file=sys.stderr)

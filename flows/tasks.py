@@ -18,7 +18,7 @@ from prefect.context import get_run_context
 from newsfacts import pipeline as nf
 from newsfacts.parallel import ExtractPool, WorkerPolicy, extract, without_raw
 from newsfacts.quality import prune_data_docs, write_data_docs
-from newsfacts.storage import AnyWarehouse, StagingArea, is_url
+from newsfacts.storage import AnyWarehouse, StagingArea, filesystem_for, is_url
 
 
 @task(name="read-chunk", cache_policy=NO_CACHE)
@@ -58,13 +58,11 @@ def data_docs(outcome: nf.ValidationOutcome, warehouse: str, run_id: str) -> str
             index = write_data_docs(outcome.tables, folder / run_id, run_id)
             prune_data_docs(folder)  # keep the newest runs' docs only
             return str(index)
-        import fsspec  # S3 settings come from the standard AWS environment (see DESIGN.md "Storage")
-
         with tempfile.TemporaryDirectory() as tmp:
             write_data_docs(outcome.tables, Path(tmp) / run_id, run_id)
             url = f"{warehouse.rstrip('/')}/_data_docs/{run_id}"
-            fs, path = fsspec.core.url_to_fs(url, use_listings_cache=False)
-            fs.put(f"{tmp}/{run_id}/", str(path), recursive=True)
+            fs, path = filesystem_for(url)  # S3 settings: the standard AWS environment
+            fs.put(f"{tmp}/{run_id}/", path, recursive=True)
         return f"{warehouse.rstrip('/')}/_data_docs/{run_id}/index.html"
     except Exception as exc:  # the docs are a report: never fail a run over them
         get_run_logger().warning("could not write Data Docs: %s", exc)

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from newsfacts.storage import is_url
 from newsfacts.views import connect
-from newsfacts.warehouse import is_url
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 MAX_TRADE_ROWS = 1000

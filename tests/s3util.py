@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -39,11 +44,53 @@ class S3:
     def client(self) -> Any:
         import boto3
 
-        return boto3.client("s3", endpoint_url=self.endpoint, region_name=REGION)
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     def keys(self, bucket: str, prefix: str = "") -> list[str]:
         pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
         return sorted(o["Key"] for page in pages for o in page.get("Contents", []))
+
+
+@contextlib.contextmanager
+def moto_server() -> Iterator[S3]:
+    """A moto S3 server in its own process (``moto_server``): deltalake's Rust calls that hold the GIL (history,
+    restore) deadlock against a server thread of the same process."""
+    port = free_port()
+    server = Path(sys.executable).with_name("moto_server")
+    proc = subprocess.Popen(
+        [str(server), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    s3 = S3(f"http://127.0.0.1:{port}")
+    import s3fs
+
+    s3fs.S3FileSystem.clear_instance_cache()  # s3fs caches clients, with the endpoint of an earlier server
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                s3.client().list_buckets()
+                break
+            except Exception:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"moto_server did not start on port {port}") from None
+                time.sleep(0.1)
+        yield s3
+    finally:
+        s3fs.S3FileSystem.clear_instance_cache()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def upload_tree(s3: S3, folder: Path, bucket: str, prefix: str) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from newsfacts.storage.local import LOCK, Warehouse
 from newsfacts.tables import TABLES
-from newsfacts.warehouse import LOCK, Warehouse
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

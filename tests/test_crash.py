@@ -3,7 +3,7 @@ each kill, resume with a normal run and compare every table with a clean run's w
 
 Kill points: (a) time-based, at fractions of a clean run's duration (wherever the run happens to be: Prefect
 start-up, reading, extracting, validating, publishing); (b) deterministic points inside the publish, through
-the test hook ``NEWSFACTS_FAULT`` of :mod:`newsfacts.warehouse` (the process SIGKILLs itself there).
+the test hook ``NEWSFACTS_FAULT`` of :mod:`newsfacts.storage` (the process SIGKILLs itself there).
 
 After every kill: every table is readable by DuckDB, no key is duplicated, nothing but complete ``*.parquet``
 files is visible under ``WH/<table>/``. After the resume: the same rows as the clean run (ignoring ``run_id``,
@@ -28,8 +28,9 @@ import duckdb
 import pandas as pd
 import pytest
 
+from newsfacts.storage import FAULT_ENV
+from newsfacts.storage.local import JOURNAL, LOCK, STORE
 from newsfacts.tables import TABLES
-from newsfacts.warehouse import FAULT_ENV, JOURNAL, LOCK, STORE
 from tests.conftest import REPO, shared_path
 
 pytestmark = pytest.mark.slow

@@ -274,7 +274,7 @@ def test_impossible_values_are_rejected_per_unit_kind(
 
 # ---------------------------------------------------------------------------------------------- case 8
 def test_a_warehouse_path_that_is_a_file_is_one_clear_line(tmp_path: Path) -> None:
-    from newsfacts.warehouse import Warehouse, WarehouseError, folder_problem
+    from newsfacts.storage import Warehouse, WarehouseError, folder_problem
 
     (tmp_path / "wh").write_text("not a warehouse", encoding="utf-8")
     problem = f"the warehouse {tmp_path / 'wh'} is a file: give a folder (it is created if missing)"

@@ -12,7 +12,7 @@ import pytest
 
 from newsfacts import pipeline as nf
 from newsfacts.ingest import iter_inputs
-from newsfacts.warehouse import Warehouse
+from newsfacts.storage import Warehouse
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

@@ -7,8 +7,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from newsfacts import pipeline as nf
+from newsfacts.storage import TableChange, Warehouse
 from newsfacts.tables import TABLES
-from newsfacts.warehouse import TableChange, Warehouse
 from tests.conftest import REPO
 
 

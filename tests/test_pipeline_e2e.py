@@ -160,7 +160,7 @@ def test_a_missing_source_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_run_on_a_locked_warehouse_exits_with_a_clear_message(tmp_path: Path) -> None:
-    from newsfacts.warehouse import Warehouse
+    from newsfacts.storage import Warehouse
 
     wh = tmp_path / "wh"
     src = tmp_path / "src"

@@ -11,9 +11,9 @@ import duckdb
 import pytest
 
 from newsfacts import pipeline as nf
+from newsfacts.storage import Warehouse
 from newsfacts.tables import TABLES
 from newsfacts.views import JOINED_VIEWS, query, views_sql
-from newsfacts.warehouse import Warehouse
 from tests.conftest import REPO
 
 ARTICLES = [

@@ -19,8 +19,9 @@ import pytest
 
 from newsfacts import pipeline as nf
 from newsfacts.parallel import ExtractPool
+from newsfacts.storage import FAULT_ENV, TableChange, Warehouse
+from newsfacts.storage.local import STAGING
 from newsfacts.tables import TABLES
-from newsfacts.warehouse import FAULT_ENV, STAGING, TableChange, Warehouse
 from tests.conftest import REPO, date_mention_rows, shared_path
 
 VOLATILE = {"run_id", "ingested_at", "at"}

@@ -11,8 +11,9 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from newsfacts.storage import TableChange, Warehouse, WarehouseBusy, WarehouseError
+from newsfacts.storage.local import JOURNAL
 from newsfacts.tables import TABLES
-from newsfacts.warehouse import JOURNAL, TableChange, Warehouse, WarehouseBusy, WarehouseError
 from tests.conftest import date_mention_rows
 
 AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)

@@ -18,7 +18,7 @@ same rules, streaming: one listing per folder level, each object opened only whe
 cap checked on the listed size before any byte is read. Its ``source_uri``s are full URLs
 (``s3://bucket/prefix/a.txt``, ``s3://bucket/prefix/x.zip/inner.txt``, ``…/e.jsonl#L2``). ``file://`` URLs are
 local paths and take the local walker. S3 settings come from the standard AWS environment (see
-:func:`newsfacts.objectstore.filesystem_for`).
+:func:`newsfacts.storage.objects.filesystem_for`).
 """
 
 from __future__ import annotations
@@ -463,7 +463,7 @@ def _walk_remote(fs: AbstractFileSystem, directory: str, uri: str) -> Iterator[_
 
 
 def _remote_members(url: str) -> Iterator[_Member | Rejection]:
-    from newsfacts.objectstore import filesystem_for
+    from newsfacts.storage import filesystem_for
 
     uri = url.rstrip("/") or url
     try:

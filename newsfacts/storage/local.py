@@ -1,4 +1,4 @@
-"""The only code that reads or writes the warehouse.
+"""The local backend: a folder of plain Parquet tables, published by swapping symlinked generations.
 
 Layout (analysts read ``<root>/<table>/**/*.parquet``)::
 
@@ -24,19 +24,18 @@ import fcntl
 import json
 import os
 import shutil
-import signal
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from newsfacts.storage.base import WarehouseBusy, WarehouseError, fault, stage_fault
+from newsfacts.storage.change import TableChange, concat_in_schema, keys_of, without_replaced
+from newsfacts.storage.docs import documents
 from newsfacts.tables import TABLES, Table
 
 STORE = ".store"
@@ -44,28 +43,6 @@ JOURNAL = ".journal"
 STAGING = ".staging"
 LOCK = ".lock"
 EMPTY_PART = "part-empty.parquet"
-# Test hook for the crash tests (tests/test_crash.py), never set in production: "publish:<point>" makes the
-# process SIGKILL itself at that point of the first publish that adds rows to ``articles``. Points:
-# ``after_stage_<table>`` (that table's generation staged), ``after_journal`` (journal written, nothing
-# swapped), ``after_swap_<table>`` (that table's symlink swapped; tables swap in the order of the publish).
-# "stage:<n>" kills it once the n-th chunk of articles has been streamed to a run's staging area.
-FAULT_ENV = "NEWSFACTS_FAULT"
-
-
-class WarehouseError(RuntimeError):
-    """The warehouse cannot be used as asked (a clear message for the user)."""
-
-
-class WarehouseBusy(WarehouseError):
-    """Another run holds the warehouse lock."""
-
-
-@dataclass
-class TableChange:
-    """New rows for one table, and the articles whose existing rows they replace."""
-
-    rows: pa.Table
-    replace_article_ids: set[str] = field(default_factory=set)
 
 
 class StagedRun:
@@ -95,8 +72,7 @@ class StagedRun:
         self.rows[name] = self.rows.get(name, 0) + rows.num_rows
         if name == "articles":
             self._chunks += 1
-            if os.environ.get(FAULT_ENV) == f"stage:{self._chunks}":
-                os.kill(os.getpid(), signal.SIGKILL)
+            stage_fault(self._chunks)
 
     def finish(self) -> dict[str, Path]:
         """Close every table's file (durably) and return them; no more appends."""
@@ -135,18 +111,16 @@ def write_parquet_atomic(table: pa.Table, dest: Path) -> None:
 
 
 def write_text_atomic(text: str, dest: Path) -> None:
+    write_bytes_atomic(text.encode("utf-8"), dest)
+
+
+def write_bytes_atomic(data: bytes, dest: Path) -> None:
     tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    with open(tmp, "wb") as fh:
+        fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, dest)
-
-
-def _fault(point: str, added: dict[str, int]) -> None:
-    """The crash tests' hook (see ``FAULT_ENV``): SIGKILL this process at ``point`` of an articles publish."""
-    if added.get("articles") and os.environ.get(FAULT_ENV) == f"publish:{point}":
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def folder_problem(root: str | Path) -> str | None:
@@ -255,14 +229,10 @@ class Warehouse:
 
     def write_docs(self) -> None:
         """The column dictionary next to the data: README.md, views.sql and _dictionary/columns.parquet."""
-        from newsfacts.dictionary import dictionary_table, warehouse_readme
-        from newsfacts.views import views_markdown, views_sql
-
         self.root.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(warehouse_readme() + views_markdown(), self.root / "README.md")
-        write_text_atomic(views_sql(), self.root / "views.sql")
         (self.root / "_dictionary").mkdir(exist_ok=True)
-        write_parquet_atomic(dictionary_table(), self.root / "_dictionary" / "columns.parquet")
+        for name, data in documents().items():
+            write_bytes_atomic(data, self.root / name)
 
     def exists(self) -> bool:
         return any(self.table_dir(t).is_symlink() for t in TABLES)
@@ -286,7 +256,24 @@ class Warehouse:
         self, changes: dict[str, TableChange], run_id: str, staged: StagedRun | None = None
     ) -> dict[str, int]:
         """Apply all changes, and the ``staged`` rows, as one publish; returns the rows added per table (after
-        de-duplication of the changes' rows; staged rows are added as they are)."""
+        de-duplication of the changes' rows; staged rows are added as they are).
+
+        Raises:
+            WarehouseError: an I/O error (a full disk, a read-only folder) stopped the publish; the previous
+                publish stays what every reader sees (a journal already written is rolled forward by the next
+                writer's :meth:`recover`).
+        """
+        try:
+            return self._publish(changes, run_id, staged)
+        except OSError as exc:
+            raise WarehouseError(
+                f"publishing run {run_id} to {self.root} failed: {exc.strerror or exc}"
+                f"{f' ({exc.filename})' if exc.filename else ''}; readers still see the previous publish"
+            ) from exc
+
+    def _publish(
+        self, changes: dict[str, TableChange], run_id: str, staged: StagedRun | None = None
+    ) -> dict[str, int]:
         self.root.mkdir(parents=True, exist_ok=True)
         staged_files = staged.finish() if staged is not None else {}
         pending: dict[str, str] = {}
@@ -304,7 +291,7 @@ class Warehouse:
             added[name] = n_added
             if gen_name is not None:
                 pending[name] = gen_name
-            _fault(f"after_stage_{name}", added)
+            fault(f"after_stage_{name}", added)
         if not pending:
             if staged is not None:
                 staged.discard()
@@ -314,8 +301,8 @@ class Warehouse:
         journal = journal_dir / f"{run_id}.json"
         write_text_atomic(json.dumps(pending), journal)
         _fsync_dir(journal_dir)
-        _fault("after_journal", added)
-        self._swap_all(pending, on_swap=lambda name: _fault(f"after_swap_{name}", added))
+        fault("after_journal", added)
+        self._swap_all(pending, on_swap=lambda name: fault(f"after_swap_{name}", added))
         journal.unlink()
         if staged is not None:
             staged.discard()  # its files are hard-linked into the new generations
@@ -327,8 +314,7 @@ class Warehouse:
     ) -> tuple[str | None, int]:
         """Write the table's next generation; None when nothing changes. ``staged`` is a finished Parquet file
         of rows to add as they are, with its row count."""
-        rows = change.rows.select(table.column_names).cast(table.schema)
-        replace_ids = replaced_ids(table, change)
+        replace_ids = change.replaced(table)
         current = self.files(table.name)
         kept: list[tuple[Path, pa.Table | None]] = []  # (file, rewritten rows or None to hard-link)
         existing_keys: set[tuple[object, ...]] = set()
@@ -336,12 +322,12 @@ class Warehouse:
         for f in current:
             part = without_replaced(partial(pq.read_table, f), table, replace_ids)
             changed = changed or part is not None
-            if rows.num_rows:  # only new change rows are checked against the keys the table holds
+            if change.rows.num_rows:  # only new change rows are checked against the keys the table holds
                 keys_src = part if part is not None else pq.read_table(f, columns=list(table.key))
-                existing_keys.update(_keys(keys_src, table.key))
+                existing_keys.update(keys_of(keys_src, table.key))
             if part is None or part.num_rows:  # a file the replacement emptied is dropped
                 kept.append((f, part))
-        new_rows = _drop_known_keys(rows, table.key, existing_keys)
+        new_rows = change.new_rows(table, existing_keys)
         if new_rows.num_rows:
             changed = True
         if not changed and current:
@@ -412,105 +398,3 @@ class Warehouse:
             for g in gens:
                 if g not in keep:
                     shutil.rmtree(g, ignore_errors=True)
-
-
-def _with_columns(part: pa.Table, schema: pa.Schema) -> pa.Table:
-    """``part`` with the contract's columns it lacks (a part written before a column was added) as nulls."""
-    for f in schema:
-        if f.name not in part.column_names:
-            part = part.append_column(f.name, pa.nulls(part.num_rows, f.type))
-    return part
-
-
-def concat_in_schema(name: str, parts: list[pa.Table], columns: list[str] | None = None) -> pa.Table:
-    """Parts of table ``name`` (or of some of its columns) as one Arrow table in contract schema."""
-    schema = TABLES[name].schema
-    if columns is not None:
-        schema = pa.schema([schema.field(c) for c in columns])
-    kept = [_with_columns(p, schema).select(schema.names).cast(schema) for p in parts if p.num_rows]
-    return pa.concat_tables(kept) if kept else schema.empty_table()
-
-
-def replaced_ids(table: Table, change: TableChange) -> pa.Array | None:
-    """The article ids whose existing rows the change replaces, as an Arrow set (None: nothing to replace)."""
-    replace = change.replace_article_ids if "article_id" in table.column_names else set()
-    return pa.array(sorted(replace), pa.string()) if replace else None
-
-
-def without_replaced(
-    read: Callable[..., pa.Table], table: Table, replace_ids: pa.Array | None
-) -> pa.Table | None:
-    """One stored part's rows without those of the replaced articles, or None when it holds none of them (the
-    part is kept as it is). ``read(columns=...)`` reads the part (all columns for None)."""
-    if replace_ids is None:
-        return None
-    mask = pc.is_in(read(columns=["article_id"]).column("article_id"), value_set=replace_ids)
-    if not pc.any(mask).as_py():
-        return None
-    full = read(columns=None).select(table.column_names).cast(table.schema)
-    return full.filter(pc.invert(pc.fill_null(mask, False)))
-
-
-def _keys(table: pa.Table, key: Iterable[str]) -> Iterator[tuple[object, ...]]:
-    cols = [table.column(k).to_pylist() for k in key]
-    return iter(zip(*cols, strict=True))
-
-
-def _drop_known_keys(rows: pa.Table, key: tuple[str, ...], known: set[tuple[object, ...]]) -> pa.Table:
-    """Rows whose key is neither in ``known`` nor repeated earlier in ``rows``."""
-    if not rows.num_rows:
-        return rows
-    seen = set(known)
-    keep: list[bool] = []
-    for k in _keys(rows, key):
-        keep.append(k not in seen)
-        seen.add(k)
-    if all(keep):
-        return rows
-    return rows.filter(pa.array(keep))
-
-
-class StagingArea(Protocol):
-    """A run's rows streamed chunk by chunk before its publish (:class:`StagedRun` or its object-store twin)."""
-
-    rows: dict[str, int]
-
-    def append(self, name: str, rows: pa.Table) -> None: ...
-
-    def discard(self) -> None: ...
-
-
-class AnyWarehouse(Protocol):
-    """What the pipeline needs of a warehouse, on a local disk (:class:`Warehouse`) or in an object store
-    (:class:`newsfacts.objectstore.ObjectWarehouse`)."""
-
-    def lock(self, wait_seconds: float = 0.0) -> contextlib.AbstractContextManager[None]: ...
-
-    def recover(self) -> list[str]: ...
-
-    def initialise(self, run_id: str) -> None: ...
-
-    def write_docs(self) -> None: ...
-
-    def exists(self) -> bool: ...
-
-    def read(self, name: str, columns: list[str] | None = None) -> pa.Table: ...
-
-    def stage(self, run_id: str) -> Any: ...
-
-    def publish(self, changes: dict[str, TableChange], run_id: str, staged: Any = None) -> dict[str, int]: ...
-
-
-def is_url(location: str | Path) -> bool:
-    """Whether ``location`` names an object store (``s3://…``, any fsspec URL but ``file://``)."""
-    text = str(location)
-    return isinstance(location, str) and "://" in text and not text.startswith("file://")
-
-
-def open_warehouse(location: str | Path) -> AnyWarehouse:
-    """The warehouse at ``location``: a folder (a path or a file:// URL) or an object store (s3://…)."""
-    if is_url(location):
-        from newsfacts.objectstore import ObjectWarehouse  # fsspec/s3fs take a second or two to import
-
-        return ObjectWarehouse(str(location))
-    return Warehouse(str(location).removeprefix("file://"))
