@@ -13,6 +13,7 @@ import pyarrow as pa
 from newsfacts.extract.bundle import ArticleFacts, ExtractorSet
 from newsfacts.extract.language import RUSSIAN
 from newsfacts.extract.text import sentences
+from newsfacts.extract.types import TradeFact
 from newsfacts.ingest import text_sha256
 from newsfacts.pipeline.planning import Planned
 from newsfacts.pipeline.shared import PIPELINE_VERSION, now_utc, versions_of
@@ -70,6 +71,23 @@ def _article_row(p: Planned, language: str, versions: str, run_id: str, at: date
     }
 
 
+def trade_fact_ids(aid: str, trade: Sequence[TradeFact]) -> list[str]:
+    """Each trade fact's id: its span, indicator, commodity, linked amount and partner; a fact that shares all of
+    them with an earlier one of its article (figures that are counts, not amounts: "58 БПЛА ..., 35 танков")
+    gets ``:n2``, ``:n3``, ... in text order, so ids stay unique and stable for the same extraction."""
+    seen: dict[str, int] = {}
+    ids: list[str] = []
+    for t in trade:
+        base = (
+            f"{aid}:t:{t.start_char}-{t.end_char}:{t.indicator}:{t.commodity or ''}"
+            + (f":a{t.amount_index}" if t.amount_index is not None else "")
+            + (f":p{t.partner_iso2}" if t.partner_iso2 else "")
+        )
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}:n{seen[base]}")
+    return ids
+
+
 def _fact_rows(
     aid: str,
     text: str,
@@ -124,12 +142,10 @@ def _fact_rows(
                 "extractor_version": versions["amounts"],
             }
         )
-    for t in facts.trade:
+    for t, fact_id in zip(facts.trade, trade_fact_ids(aid, facts.trade), strict=True):
         rows["trade_facts"].append(
             {
-                "fact_id": f"{aid}:t:{t.start_char}-{t.end_char}:{t.indicator}:{t.commodity or ''}"
-                + (f":a{t.amount_index}" if t.amount_index is not None else "")
-                + (f":p{t.partner_iso2}" if t.partner_iso2 else ""),
+                "fact_id": fact_id,
                 "amount_id": amount_ids[t.amount_index] if t.amount_index is not None else None,
                 "indicator": t.indicator,
                 "reporter_iso2": t.reporter_iso2,
