@@ -14,6 +14,8 @@ import threading
 from collections import Counter
 from typing import Any
 
+from newsfacts.extract.text import sentences
+
 VERSION = "language-2"
 
 # The languages an article may be labelled with. Restricting py3langid to the languages of the region and of
@@ -32,7 +34,6 @@ RUSSIAN = "ru"
 PASSAGE_CHARS = 400  # passages of about this many characters: several sentences, one language each
 MIN_LETTERS = 40  # below this many letters in all the text the model is unreliable: read the script instead
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 _NOT_RUSSIAN_LETTERS = re.compile(r"[^а-яёА-ЯЁ]+")
 _OTHER_CYRILLIC = re.compile(r"[\u0400-\u040F\u0450-\u04FF](?<![ёЁ])")  # Cyrillic outside а-я, А-Я, ё, Ё
 _RUSSIAN_ONLY = re.compile(
@@ -57,8 +58,8 @@ def passages(text: str, size: int = PASSAGE_CHARS) -> list[str]:
     """The text's sentences, consecutive ones merged while the passage stays within about ``size`` chars."""
     out: list[str] = []
     current = ""
-    for sentence in _SENTENCE_END.split(text):
-        sentence = sentence.strip()
+    for start, end in sentences(text).spans:
+        sentence = text[start:end].strip()
         if not sentence:
             continue
         if current and len(current) + len(sentence) > size:
