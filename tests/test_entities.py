@@ -227,7 +227,7 @@ def test_nerel_offsets(extractor: EntityExtractor) -> None:
 
 
 def test_version() -> None:
-    assert VERSION == "entities-2"
+    assert VERSION == "entities-3"
 
 
 # real mentions (NEREL dev, NG, the issue) whose lemma needs the first name, patronymic and surname agreed in

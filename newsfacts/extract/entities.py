@@ -31,7 +31,7 @@ from newsfacts.extract.types import EntityMention
 if TYPE_CHECKING:
     from pymorphy3.analyzer import Parse
 
-VERSION = "entities-2"
+VERSION = "entities-3"
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _INITIAL = re.compile(r"^[А-ЯЁA-Z][а-яёa-z]?$")
@@ -127,6 +127,10 @@ _SUFFIX_RULES: tuple[tuple[str, str, str, str, float], ...] = tuple(
 )
 
 _Reading = tuple[str, str, str, float]  # case, gender, nominative form, weight
+# what natasha's NewsMorphTagger says of one word of a mention in its sentence: (case, gender), pymorphy's
+# grammemes, None where it said nothing; one per word of the mention (``_WORD`` matches), () without context
+Hint = tuple[str | None, str | None]
+Hints = tuple[Hint | None, ...]
 
 # the mention's case when the readings tie: the cases of names in news text, commonest first
 _CASE_PRIOR = {c: len(_CASES) - i for i, c in enumerate(("nomn", "gent", "accs", "datv", "ablt", "loct"))}
@@ -184,9 +188,11 @@ def _generic(low: str) -> list[_Reading]:
     if low[-1] in "бвгджзклмнпрстфхцчшщй" or low.endswith("ь"):
         return [("nomn", "masc", low, 0.5), (_ANY, "femn", low, 0.5)]
     if low.endswith("а"):
-        # Байдена, Сандерса (a man's genitive) outnumber Мадонна, Диарра in the news
+        # Байдена, Сандерса (a man's genitive) outnumber Мадонна, Диарра in the news; a man's name in -а is a
+        # nominative too (Диарра, Запата, Кейта: declined like Никита), which only the context tells apart
         return [
             ("nomn", "femn", low, 0.3),
+            ("nomn", "masc", low, 0.2),
             ("gent", "masc", low[:-1], 0.45),
             ("accs", "masc", low[:-1], 0.25),
         ]
@@ -229,9 +235,9 @@ def _readings(word: str) -> tuple[_Reading, ...]:
         for p in parses(word):
             if p.is_known and "NOUN" in p.tag and p.tag.number == "sing" and p.tag.case and p.tag.gender:
                 nom = inflect(p, frozenset({"nomn", "sing"}))
-                if nom:
+                if nom:  # a common noun keeps its own gender: "Доктора Лизу" -> Доктор Лиза
                     case = _CASE_OF.get(str(p.tag.case), str(p.tag.case))
-                    out.append((case, str(p.tag.gender), nom, float(p.score)))
+                    out.append((case, "None", nom, float(p.score)))
     rules = [r for r in _SUFFIX_RULES if low.endswith(r[0])]
     if rules:
         longest = max(len(r[0]) for r in rules)
@@ -251,36 +257,61 @@ def _person_words(text: str) -> list[str]:
     return [m.group() for m in _WORD.finditer(text)]
 
 
+def _word_hints(text: str, hints: Hints) -> dict[str, Hint]:
+    """Word -> the tagger's (case, gender) for it, from per-word hints aligned with ``_person_words``."""
+    if not hints:
+        return {}
+    words = _person_words(text)
+    if len(words) != len(hints):
+        return {}
+    return {w: h for w, h in zip(words, hints, strict=True) if h is not None}
+
+
 @lru_cache(maxsize=100_000)
-def normalize_person(text: str) -> str:
+def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> str:
     """Nominative form of a person name span ("Касым-Жомарта Токаева" -> "Касым-Жомарт Токаев").
 
-    The case and gender that most words of the span agree on win; then the likelier readings (weights: the
-    dictionary's, the ending rules'), then the commoner case, then the masculine ("Касым-Жомарта Токаева" is far
-    likelier a genitive than a woman's name in the news; "Юлию" an accusative, "Юлия", than a dative).
+    The case and gender that most words of the span agree on win; then the ones natasha's NewsMorphTagger
+    gave the words in their sentence (``hints``: "Кейта заявил" is a nominative, "у Кейта" is not), then the
+    likelier readings (weights: the dictionary's, the ending rules'), then the commoner case, then the masculine
+    ("Касым-Жомарта Токаева" is far likelier a genitive than a woman's name in the news; "Юлию" an accusative,
+    "Юлия", than a dative). ``candidates``: instead, the normals the words' agreement alone leaves open, one a
+    line (more than one: the sentence's morphology decides).
     """
     words = [w for w in _person_words(text) if not _INITIAL.match(w) and not _keep(w)]
     if not words:
         return _squash(text)
     readings = {w: _readings(w) for w in words}
+    tagged = _word_hints(text, hints)
 
-    def score(key: tuple[str, str]) -> tuple[int, float, int, int]:
+    def score(key: tuple[str, str]) -> tuple[float, int, float, int, int]:
         case, gender = key
         fits = [[r[3] for r in readings[w] if _fits(r, case, gender)] for w in words]
         weight = sum(max(f) for f in fits if f)
-        return sum(1 for f in fits if f), round(weight, 6), _CASE_PRIOR[case], int(gender == "masc")
+        agree = sum(
+            (h[0] == case) + 0.5 * (h[1] == gender)
+            for w, f in zip(words, fits, strict=True)
+            if f and (h := tagged.get(w))
+        )
+        return agree, sum(1 for f in fits if f), round(weight, 6), _CASE_PRIOR[case], int(gender == "masc")
 
-    case, gender = max(((c, g) for c in _CASES for g in ("masc", "femn")), key=score)
+    def normal(case: str, gender: str) -> str:
+        def fix(word: str) -> str:
+            if word not in readings:
+                return word
+            fitting = [r for r in readings[word] if _fits(r, case, gender)]
+            if not fitting:
+                return word
+            return _match_case(max(fitting, key=lambda r: r[3])[2], word)
 
-    def fix(word: str) -> str:
-        if word not in readings:
-            return word
-        fitting = [r for r in readings[word] if _fits(r, case, gender)]
-        if not fitting:
-            return word
-        return _match_case(max(fitting, key=lambda r: r[3])[2], word)
+        return _rebuild(text, fix)
 
-    return _rebuild(text, fix)
+    keys = [(c, g) for c in _CASES for g in ("masc", "femn")]
+    if candidates:  # the distinct normals of the readings most words agree on
+        scores = {k: score(k) for k in keys}
+        top = max(s[1] for s in scores.values())
+        return "\n".join(sorted({normal(*k) for k in keys if scores[k][1] == top}))
+    return normal(*max(keys, key=score))
 
 
 # ---------------------------------------------------------------- organisations and places
@@ -295,8 +326,11 @@ def _agrees(adj: Parse, head: Parse) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def normalize_phrase(text: str) -> str:
-    """Nominative form of an ORG/LOC span: words up to the head noun inflected, dependants kept."""
+def normalize_phrase(text: str, hints: Hints = ()) -> str:
+    """Nominative form of an ORG/LOC span: words up to the head noun inflected, dependants kept.
+
+    A head the dictionary does not know ("Портапике", "Металлоинвеста") is read in the case natasha's tagger
+    gave it in its sentence (``hints``), when there is one; without, it is taken as written."""
     matches = list(_WORD.finditer(text))
     if not matches or text.lstrip()[:1] in "\"«'":
         return _squash(text)
@@ -314,10 +348,20 @@ def normalize_phrase(text: str) -> str:
     adjs = words[:head_i]
     if any(_keep(a) for a in adjs):
         return _squash(text)
-    # a head that can be a nominative singular is taken as one ("Даунинг-стрит", "Спитфайр" stay as written)
+    # a head that can be a nominative singular is taken as one ("Даунинг-стрит", "Спитфайр" stay as written);
+    # an unknown one in the case the tagger gave it
+    hint = hints[head_i] if len(hints) == len(words) else None
+    guessed = not any(p.is_known for p in parses(words[head_i]))
+    hint_case = hint[0] if hint and guessed else None
+    if hint_case == "nomn":
+        return _squash(text)
     head_parses = sorted(
         (p for p in parses(words[head_i]) if "NOUN" in p.tag),
-        key=lambda p: (p.tag.case, p.tag.number) != ("nomn", "sing"),
+        key=lambda p: (
+            hint_case is not None and _CASE_OF.get(str(p.tag.case), str(p.tag.case)) != hint_case,
+            hint_case is not None and "Name" in p.tag,
+            (p.tag.case, p.tag.number) != ("nomn", "sing"),
+        ),
     )
     chosen: tuple[Parse, list[Parse]] | None = None
     for head in head_parses:
@@ -336,7 +380,7 @@ def normalize_phrase(text: str) -> str:
         return _squash(text)
     head, adj_parses = chosen
     if head.tag.case == "nomn" or (
-        not head.is_known and re.search(r"[бвгджзклмнпрстфхцчшщь]$", words[head_i])
+        not head.is_known and hint_case is None and re.search(r"[бвгджзклмнпрстфхцчшщь]$", words[head_i])
     ):
         return _squash(
             text
@@ -447,16 +491,83 @@ def _resolve_persons(people: list[_Person]) -> dict[int, str]:
     return out
 
 
+# ---------------------------------------------------------------- context: natasha's morphology tagger
+
+_UD_CASE = {
+    "Nom": "nomn",
+    "Gen": "gent",
+    "Par": "gent",
+    "Dat": "datv",
+    "Acc": "accs",
+    "Ins": "ablt",
+    "Loc": "loct",
+}
+_UD_GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
+_LEFT, _RIGHT = 40, 25  # characters of context each side (a few words), cut at the sentence's end
+
+
+def needs_context(kind: str, surface: str) -> bool:
+    """Whether a mention's normal is in doubt without its sentence: a person whose words agree on more than one
+    reading ("Кейта": Кейта or Кейт's genitive), an organisation or place with a word the dictionary does not
+    know ("Портапике")."""
+    if kind == "PER":
+        return "\n" in normalize_person(surface, candidates=True)
+    return any(
+        not (_keep(w) or _INITIAL.match(w)) and not any(p.is_known for p in parses(w.split("-")[-1]))
+        for w in _WORD.findall(surface)
+    )
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(c, max(0, start - _LEFT), start) for c in ".!?\n")
+    left = left + 1 if left >= 0 else max(0, start - _LEFT)
+    ends = [i for c in ".!?\n" if (i := text.find(c, end, end + _RIGHT)) >= 0]
+    return left, (min(ends) + 1 if ends else min(len(text), end + _RIGHT))
+
+
+class ContextTagger:
+    """natasha's NewsMorphTagger on the few words around the mentions whose case is in doubt; ``hints`` gives
+    each mention's per-word (case, gender) for ``mention_normal``."""
+
+    def __init__(self, embedding: Any = None) -> None:
+        from natasha import NewsEmbedding, NewsMorphTagger
+
+        self._tagger = NewsMorphTagger(embedding or NewsEmbedding())
+
+    def hints(self, text: str, spans: list[tuple[str, int, int]]) -> list[Hints]:
+        """Per (kind, start, end) span of ``text``: its words' hints, () where the case is not in doubt."""
+        from razdel import tokenize
+
+        out: list[Hints] = [() for _ in spans]
+        todo = [i for i, (kind, s, e) in enumerate(spans) if needs_context(kind, text[s:e])]
+        windows = [_window(text, spans[i][1], spans[i][2]) for i in todo]
+        tokens = [list(tokenize(text[a:b])) for a, b in windows]
+        markups = self._tagger.map([[t.text for t in toks] for toks in tokens]) if todo else []
+        for i, (a, _b), toks, markup in zip(todo, windows, tokens, markups, strict=True):
+            feats = {a + t.start: m.feats for t, m in zip(toks, markup.tokens, strict=True)}
+            _kind, s, e = spans[i]
+            got: list[Hint | None] = []
+            for m in _WORD.finditer(text[s:e]):
+                f = feats.get(s + m.start())
+                got.append(
+                    (_UD_CASE.get(f.get("Case", "")), _UD_GENDER.get(f.get("Gender", ""))) if f else None
+                )
+            out[i] = tuple(got)
+        return out
+
+
 # ---------------------------------------------------------------- the extractor
 
 
 class EntityExtractor:
     """natasha's NER spans with pymorphy3 normalisation; load once, call ``extract`` per article."""
 
-    def __init__(self) -> None:
+    def __init__(self, context: bool = True) -> None:
         from natasha import NewsEmbedding, NewsNERTagger
 
-        self._ner = NewsNERTagger(NewsEmbedding())
+        embedding = NewsEmbedding()
+        self._ner = NewsNERTagger(embedding)
+        self._context = ContextTagger(embedding) if context else None
 
     def extract(self, text: str) -> list[EntityMention]:
         """One EntityMention per NER span of ``text`` (exact offsets)."""
@@ -474,9 +585,10 @@ class EntityExtractor:
 
     def _mentions(self, text: str, spans: Iterable[Any]) -> list[EntityMention]:
         raw: list[tuple[str, int, int, str, str | None]] = []
-        for span in spans:
-            start, end, kind = int(span.start), int(span.stop), str(span.type)
-            found = mention_normal(kind, text[start:end])
+        found_spans = [(str(span.type), int(span.start), int(span.stop)) for span in spans]
+        hints = self._context.hints(text, found_spans) if self._context else [() for _ in found_spans]
+        for (kind, start, end), hint in zip(found_spans, hints, strict=True):
+            found = mention_normal(kind, text[start:end], hint)
             if found is not None:
                 raw.append((kind, start, end, *found))
         people = [_person(i, text[r[1] : r[2]], r[3]) for i, r in enumerate(raw) if r[0] == "PER"]
@@ -494,12 +606,13 @@ class EntityExtractor:
         ]
 
 
-def mention_normal(kind: str, surface: str) -> tuple[str, str | None] | None:
+def mention_normal(kind: str, surface: str, hints: Hints = ()) -> tuple[str, str | None] | None:
     """One mention's canonical name and country code, before the article's persons are linked; None for a
-    LOC that is only a country adjective ("казахстанский")."""
+    LOC that is only a country adjective ("казахстанский"). ``hints``: ``ContextTagger.hints`` of the mention
+    (or () without its sentence)."""
     if kind == "PER":
-        return normalize_person(surface), None
-    normal = normalize_phrase(surface)
+        return normalize_person(surface, hints), None
+    normal = normalize_phrase(surface, hints)
     if kind != "LOC":
         return normal, None
     country = country_iso2(surface, ambiguous=True)
