@@ -335,9 +335,17 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
     if not matches or text.lstrip()[:1] in "\"«'":
         return _squash(text)
     words = [m.group() for m in matches]
+    abbr = _ABBR_CASE.match(words[0])
+    if len(words) == 1 and abbr:  # an abbreviation with a case ending: "ВГИКе", "МИДа" -> ВГИК, МИД
+        return _squash(text.replace(words[0], abbr.group(1), 1))
     head_i = None
     for i, word in enumerate(words):
+        if i and word.lower() in _CONJ:  # "Западноафриканского экономического и валютного союза"
+            continue
         if _keep(word):
+            # adjectives before an abbreviation: "Королевских ВВС", "Чернобыльской АЭС"
+            if i and _is_abbr(word):
+                return _before_abbreviation(text, matches, i)
             break
         tags = [set(p.tag.grammemes) for p in parses(word)]
         if any("NOUN" in t for t in tags) and not any({"ADJF", "PRTF"} & t for t in tags):
@@ -345,7 +353,10 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
             break
     if head_i is None:
         return _squash(text)
-    adjs = words[:head_i]
+    adj_at = [
+        i for i, w in enumerate(words[:head_i]) if w.lower() not in _CONJ
+    ]  # "экономического и валютного"
+    adjs = [words[i] for i in adj_at]
     if any(_keep(a) for a in adjs):
         return _squash(text)
     # a head that can be a nominative singular is taken as one ("Даунинг-стрит", "Спитфайр" stay as written);
@@ -361,6 +372,10 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
             hint_case is not None and _CASE_OF.get(str(p.tag.case), str(p.tag.case)) != hint_case,
             hint_case is not None and "Name" in p.tag,
             (p.tag.case, p.tag.number) != ("nomn", "sing"),
+            # a place the gazetteer knows, then a place name of the dictionary, before a person's name
+            place_iso2(p.normal_form) is None and country_iso2(p.normal_form) is None,
+            not (p.is_known and "Geox" in p.tag),
+            bool({"Name", "ms-f"} & set(p.tag.grammemes)),
         ),
     )
     chosen: tuple[Parse, list[Parse]] | None = None
@@ -388,20 +403,58 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
     number = str(head.tag.number or "sing")
     new_words = list(words)
     new_words[head_i] = _inflect_word(words[head_i], head, frozenset({"nomn", number}))
-    for i, p in enumerate(adj_parses):
+    for i, p in zip(adj_at, adj_parses, strict=True):
         agree = {"nomn", number} | ({str(head.tag.gender)} if number == "sing" and head.tag.gender else set())
         if "inan" in head.tag or "anim" in head.tag:
             agree.add("inan" if "inan" in head.tag else "anim")
         new_words[i] = _inflect_word(words[i], p, frozenset(agree - {"inan", "anim"}))
-    replacements = iter(new_words[: head_i + 1])
+    return _replace_words(text, matches, new_words[: head_i + 1])
+
+
+def _replace_words(text: str, matches: list[re.Match[str]], new_words: list[str]) -> str:
+    """``text`` with its first ``len(new_words)`` words replaced."""
     out: list[str] = []
     last = 0
     for i, m in enumerate(matches):
         out.append(text[last : m.start()])
-        out.append(next(replacements) if i <= head_i else m.group())
+        out.append(new_words[i] if i < len(new_words) else m.group())
         last = m.end()
     out.append(text[last:])
     return _squash("".join(out))
+
+
+_ABBR_CASE = re.compile(r"^([А-ЯЁ]{2,})(?:а|у|ом|е|ой|ы|и)$")
+_CONJ = frozenset({"и", "или"})
+
+
+def _is_abbr(word: str) -> bool:
+    return word.isupper() and len(word) > 1
+
+
+def _before_abbreviation(text: str, matches: list[re.Match[str]], abbr_i: int) -> str:
+    """The adjectives before an abbreviation to the nominative, in the number and gender of the first one that
+    is not a nominative: the abbreviation's own ("Королевских ВВС" -> Королевские ВВС)."""
+    words = [m.group() for m in matches[:abbr_i]]
+    chosen: list[Parse] = []
+    for w in words:
+        if w.lower() in _CONJ:
+            chosen.append(parses(w)[0])
+            continue
+        adj = [p for p in parses(w) if "ADJF" in p.tag and p.tag.case != "nomn"]
+        if chosen:
+            first = next(c for c in chosen if "ADJF" in c.tag)
+            adj = [p for p in adj if (p.tag.number, p.tag.gender) == (first.tag.number, first.tag.gender)]
+        if not adj or any("ADJF" in p.tag and p.tag.case == "nomn" for p in parses(w)[:1]):
+            return _squash(text)
+        chosen.append(adj[0])
+    new_words = []
+    for w, p in zip(words, chosen, strict=True):
+        if w.lower() in _CONJ:
+            new_words.append(w)
+            continue
+        grammemes = {"nomn", str(p.tag.number)} | ({str(p.tag.gender)} if p.tag.number == "sing" else set())
+        new_words.append(_inflect_word(w, p, frozenset(grammemes)))
+    return _replace_words(text, matches, new_words)
 
 
 def _squash(text: str) -> str:
