@@ -12,6 +12,12 @@ broken on Python 3.11) is re-implemented on pymorphy3 (``newsfacts.extract.morph
   dependants after the head stay as written ("Центра анализа международных отношений" -> "Центр анализа
   международных отношений"). A LOC that is a country gets the country's canonical name and code
   ("Азербайджаном" -> "Азербайджан", AZ); a known city gets its country's code (geo.place_iso2).
+  Abbreviations stay as written, a case ending dropped ("ВГИКе", "КрАЗа"), adjectives before one to the
+  nominative ("Чернобыльской АЭС" -> "Чернобыльская АЭС").
+- Context: a mention whose normal the words alone leave open (``needs_context``: "Диарра" a nominative or
+  Диарр's genitive; an unknown place "Портапике") gets per-word case and gender hints from natasha's
+  NewsMorphTagger on a few words around it (``ContextTagger``; only those mentions, ~12% of them on NEREL dev,
+  so ~5% more CPU per article: ``bench/eval_names.py --throughput``).
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ def _match_case(new: str, original: str) -> str:
         new = new.replace("ё", "е").replace("Ё", "Е")
     if original.isupper() and len(original) > 1:
         return new.upper()
-    if original[:1].isupper():
+    if any(part[:1].isupper() for part in original.split("-")):  # "аль-Джубейр" too
         old_parts, new_parts = original.split("-"), new.split("-")
         if len(old_parts) != len(new_parts):
             return "-".join(p[:1].upper() + p[1:] for p in new_parts)
@@ -60,8 +66,13 @@ def _inflect_word(word: str, parse: Parse, grammemes: frozenset[str]) -> str:
 
 
 def _keep(word: str) -> bool:
-    """Abbreviations, Latin words and single letters stay as written."""
-    return (word.isupper() and len(word) > 1) or not re.search("[а-яё]", word.lower()) or len(word) < 2
+    """Abbreviations (also in mixed case: "КрАЗ"), Latin words and single letters stay as written."""
+    return (
+        (word.isupper() and len(word) > 1)
+        or any(any(c.isupper() for c in part[1:]) for part in word.split("-"))
+        or not re.search("[а-яё]", word.lower())
+        or len(word) < 2
+    )
 
 
 # ---------------------------------------------------------------- persons
@@ -423,7 +434,8 @@ def _replace_words(text: str, matches: list[re.Match[str]], new_words: list[str]
     return _squash("".join(out))
 
 
-_ABBR_CASE = re.compile(r"^([А-ЯЁ]{2,})(?:а|у|ом|е|ой|ы|и)$")
+# an abbreviation with a case ending: its stem in capitals, or mixed case ending in one ("ВГИКе", "КрАЗа")
+_ABBR_CASE = re.compile(r"^([А-ЯЁ][А-ЯЁа-яё]*[А-ЯЁ])(?:а|у|ом|е|ой|ы|и)$")
 _CONJ = frozenset({"и", "или"})
 
 
