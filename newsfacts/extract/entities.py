@@ -568,7 +568,7 @@ _UD_CASE = {
     "Loc": "loct",
 }
 _UD_GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
-_LEFT, _RIGHT = 40, 25  # characters of context each side (a few words), cut at the sentence's end
+_LEFT, _RIGHT = 30, 20  # characters of context each side (a few words), cut at the sentence's end
 
 
 def needs_context(kind: str, surface: str) -> bool:
@@ -598,6 +598,7 @@ class ContextTagger:
         from natasha import NewsEmbedding, NewsMorphTagger
 
         self._tagger = NewsMorphTagger(embedding or NewsEmbedding())
+        self._tagger.batch_size = 64  # an article's windows in one pass: short, of like length
 
     def hints(self, text: str, spans: list[tuple[str, int, int]]) -> list[Hints]:
         """Per (kind, start, end) span of ``text``: its words' hints, () where the case is not in doubt."""
