@@ -62,6 +62,8 @@ def _match_case(new: str, original: str) -> str:
 
 def _inflect_word(word: str, parse: Parse, grammemes: frozenset[str]) -> str:
     form = inflect(parse, grammemes)
+    if form is None and "NOUN" in parse.tag and grammemes == {"nomn", "sing"}:
+        form = parse.normal_form  # a guessed word pymorphy3 will not inflect: its normal form is that one
     return _match_case(form, word) if form else word
 
 
@@ -292,8 +294,14 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
     words = [w for w in _person_words(text) if not _INITIAL.match(w) and not _keep(w)]
     if not words:
         return _squash(text)
-    readings = {w: _readings(w) for w in words}
     tagged = _word_hints(text, hints)
+    readings = {w: _readings(w) for w in words}
+    for w, h in tagged.items():
+        # an unknown word the sentence puts in a case none of its readings has is indeclinable there
+        # ("святилище богини Аматэрасу": no genitive in -у), so it stays as written
+        unknown = w in readings and h[0] and not any(p.is_known for p in parses(w))
+        if unknown and not any(r[0] in (h[0], _ANY) for r in readings[w]):
+            readings[w] = (*readings[w], (_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
 
     def score(key: tuple[str, str]) -> tuple[float, int, float, int, int]:
         case, gender = key
@@ -358,7 +366,8 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
             if i and _is_abbr(word):
                 return _before_abbreviation(text, matches, i)
             break
-        tags = [set(p.tag.grammemes) for p in parses(word)]
+        # pymorphy3's guess of an unknown word as an indeclinable adjective ("Портапике") is no adjective
+        tags = [set(p.tag.grammemes) for p in parses(word) if p.is_known or "Fixd" not in p.tag]
         if any("NOUN" in t for t in tags) and not any({"ADJF", "PRTF"} & t for t in tags):
             head_i = i
             break
