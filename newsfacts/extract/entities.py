@@ -610,11 +610,22 @@ class ContextTagger:
         self._tagger.batch_size = 64  # an article's windows in one pass: short, of like length
 
     def hints(self, text: str, spans: list[tuple[str, int, int]]) -> list[Hints]:
-        """Per (kind, start, end) span of ``text``: its words' hints, () where the case is not in doubt."""
+        """Per (kind, start, end) span of ``text``: its words' hints, () where the case is not in doubt.
+
+        Only the first mention of each written form is tagged; the others of the article get its hints, so
+        the same lemma ("Кейта" five times is one man, in whatever case the first sentence puts it): the cost
+        grows with the distinct doubtful forms of an article, not with its mentions."""
         from razdel import tokenize
 
         out: list[Hints] = [() for _ in spans]
-        todo = [i for i, (kind, s, e) in enumerate(spans) if needs_context(kind, text[s:e])]
+        first: dict[tuple[str, str], int] = {}
+        for i, (kind, s, e) in enumerate(spans):
+            first.setdefault((kind, text[s:e]), i)
+        todo = [
+            i
+            for i, (kind, s, e) in enumerate(spans)
+            if first[kind, text[s:e]] == i and needs_context(kind, text[s:e])
+        ]
         windows = [_window(text, spans[i][1], spans[i][2]) for i in todo]
         tokens = [list(tokenize(text[a:b])) for a, b in windows]
         markups = self._tagger.map([[t.text for t in toks] for toks in tokens]) if todo else []
@@ -628,7 +639,7 @@ class ContextTagger:
                     (_UD_CASE.get(f.get("Case", "")), _UD_GENDER.get(f.get("Gender", ""))) if f else None
                 )
             out[i] = tuple(got)
-        return out
+        return [out[first[kind, text[s:e]]] for kind, s, e in spans]
 
 
 # ---------------------------------------------------------------- the extractor
