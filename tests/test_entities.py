@@ -424,3 +424,11 @@ def test_canonical_names_in_context(context_tagger: ContextTagger, table: str, f
         hints = context_tagger.hints(r["quote"], [(r["type"], start, start + len(r["mention"]))])[0]
         right += (mention_normal(r["type"], r["mention"], hints) or ("",))[0] == r["expected"]
     assert right / len(rows) >= floor
+
+
+def test_context_tagged_once_per_form(context_tagger: ContextTagger) -> None:
+    text = "Как пишут СМИ, Диарра имел амбиции. Позже у Диарра не было шансов."
+    spans = [("PER", m.start(), m.end()) for m in re.finditer("Диарра", text)]
+    hints = context_tagger.hints(text, spans)
+    assert len(hints) == 2 and hints[0] and hints[0] == hints[1]
+    assert context_tagger.hints("Владимир Путин заявил.", [("PER", 0, 14)]) == [()]
