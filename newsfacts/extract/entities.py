@@ -16,8 +16,10 @@ broken on Python 3.11) is re-implemented on pymorphy3 (``newsfacts.extract.morph
   nominative ("Чернобыльской АЭС" -> "Чернобыльская АЭС").
 - Context: a mention whose normal the words alone leave open (``needs_context``: "Диарра" a nominative or
   Диарр's genitive; an unknown place "Портапике") gets per-word case and gender hints from natasha's
-  NewsMorphTagger on a few words around it (``ContextTagger``; only those mentions, ~12% of them on NEREL dev,
-  so ~5% more CPU per article: ``bench/eval_names.py --throughput``).
+  NewsMorphTagger on a few words around it (``ContextTagger``; only the first mention of each such form of an
+  article: ~12% of the mentions of NEREL dev; CPU per article +8% on RT news, +5..16% on NEREL dev over
+  entities-2, the machine being shared: ``bench/eval_names.py --throughput``). ``EntityExtractor(context=False)``
+  leaves it out.
 """
 
 from __future__ import annotations
