@@ -368,6 +368,8 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
             if i and _is_abbr(word):
                 return _before_abbreviation(text, matches, i)
             break
+        if i + 1 < len(words) and _adjective_surname(word):  # "Никитинского суда": an adjective here
+            continue
         # pymorphy3's guess of an unknown word as an indeclinable adjective ("Портапике") is no adjective
         tags = [set(p.tag.grammemes) for p in parses(word) if p.is_known or "Fixd" not in p.tag]
         if any("NOUN" in t for t in tags) and not any({"ADJF", "PRTF"} & t for t in tags):
@@ -404,8 +406,12 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
     for head in head_parses:
         adj_parses: list[Parse] = []
         for a in adjs:
+            surname = _adjective_surname(a)
             ok = [
-                p for p in parses(a) if ({"ADJF", "PRTF", "NUMR"} & set(p.tag.grammemes)) and _agrees(p, head)
+                p
+                for p in parses(a)
+                if ({"ADJF", "PRTF", "NUMR"} & set(p.tag.grammemes) or (surname and "Surn" in p.tag))
+                and _agrees(p, head)
             ]
             if not ok:
                 break
@@ -431,6 +437,16 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
             agree.add("inan" if "inan" in head.tag else "anim")
         new_words[i] = _inflect_word(words[i], p, frozenset(agree - {"inan", "anim"}))
     return _replace_words(text, matches, new_words[: head_i + 1])
+
+
+_ADJ_ENDING = re.compile(r"(?:ск|цк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими)$")
+
+
+def _adjective_surname(word: str) -> bool:
+    """A word the dictionary knows only as a surname in -ский before another word of an organisation or place
+    ("Никитинского суда", "Мариинского театра"): an adjective there."""
+    nouns = [p for p in parses(word) if "NOUN" in p.tag]
+    return bool(_ADJ_ENDING.search(word.lower())) and bool(nouns) and all("Surn" in p.tag for p in nouns)
 
 
 def _replace_words(text: str, matches: list[re.Match[str]], new_words: list[str]) -> str:
