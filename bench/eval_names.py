@@ -2,11 +2,13 @@
 real mentions with their expected lemma (``tests/data/entity_lemmas.tsv``, from NEREL dev).
 
 natasha gets its full pipeline on each mention's quote (Segmenter, NewsMorphTagger, the mention as a DocSpan,
-``span.normalize(MorphVocab)``); newsfacts the mention alone (``mention_normal``: no context, before the
-article's persons are linked). natasha's MorphVocab needs pymorphy2's dictionaries, found here without
+``span.normalize(MorphVocab)``); newsfacts (``ours``) ``mention_normal`` with the hints ``EntityExtractor``
+gives it (``ContextTagger`` on the quote: NewsMorphTagger on the words around a mention whose case is in
+doubt), before the article's persons are linked; ``ours-alone`` the mention without its quote.
+natasha's MorphVocab needs pymorphy2's dictionaries, found here without
 ``pkg_resources``. Also times both per mention.
 
-Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/eval_names.py [--show]``; writes
+Run: ``OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/eval_names.py [--show] [--table PATH] [--throughput N]``; writes
 ``bench/results/eval_names.json``.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import statistics
 import sys
 import time
 from collections import Counter
@@ -56,24 +59,65 @@ def natasha_normals(rows: list[dict[str, str]]) -> tuple[list[str | None], float
     return out, time.perf_counter() - t0
 
 
-def ours_normals(rows: list[dict[str, str]]) -> tuple[list[str | None], float]:
-    from newsfacts.extract.entities import mention_normal
+def ours_normals(rows: list[dict[str, str]], context: bool = True) -> tuple[list[str | None], float]:
+    """``mention_normal`` on each mention, with the hints ``EntityExtractor`` gives it (``ContextTagger`` on
+    the mention's quote, as on its article) or, ``context=False``, alone."""
+    from newsfacts.extract.entities import ContextTagger, mention_normal
 
+    tagger = ContextTagger() if context else None
     t0 = time.perf_counter()
     out = []
     for row in rows:
-        found = mention_normal(row["type"], row["mention"])
+        quote, mention = row["quote"], row["mention"]
+        start = quote.find(mention)
+        hints = tagger.hints(quote, [(row["type"], start, start + len(mention))])[0] if tagger else ()
+        found = mention_normal(row["type"], mention, hints)
         out.append(found[0] if found else None)
     return out, time.perf_counter() - t0
+
+
+def throughput(limit: int, repeats: int) -> dict[str, float]:
+    """CPU ms per NEREL dev article of ``EntityExtractor.extract`` without and with the context tagger
+    (median of ``repeats`` interleaved passes over the first ``limit`` articles; caches warmed by a first pass)."""
+    from newsfacts.extract.entities import EntityExtractor
+
+    docs = sorted((ROOT.parent / "shared" / "corpus" / "nerel").rglob("*.txt"))
+    docs = [d for d in docs if "dev" in str(d)][:limit]
+    texts = [d.read_text(encoding="utf-8") for d in docs]
+    systems = {"without_context": EntityExtractor(context=False), "with_context": EntityExtractor()}
+    times: dict[str, list[float]] = {k: [] for k in systems}
+    for ex in systems.values():
+        for text in texts:
+            ex.extract(text)
+    for _ in range(repeats):
+        for name, ex in systems.items():
+            t0 = time.process_time()  # CPU time: the machine is shared, wall time swings with its load
+            for text in texts:
+                ex.extract(text)
+            times[name].append((time.process_time() - t0) / len(texts))
+    out = {k: round(statistics.median(v) * 1000, 2) for k, v in times.items()}
+    print(f"CPU ms per article (median of {repeats}, {len(texts)} NEREL dev articles): {out}")
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print every miss")
+    parser.add_argument(
+        "--table", type=Path, default=TABLE, help="the table of mentions (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--throughput", type=int, default=0, help="also time extract() on N NEREL dev articles"
+    )
     args = parser.parse_args()
-    rows = read_table()
+    rows = read_table(args.table)
     result: dict[str, object] = {"mentions": len(rows), "by_type": dict(Counter(r["type"] for r in rows))}
-    for system, run in (("ours", ours_normals), ("natasha", natasha_normals)):
+    systems = (
+        ("ours", ours_normals),
+        ("ours-alone", lambda rows: ours_normals(rows, context=False)),
+        ("natasha", natasha_normals),
+    )
+    for system, run in systems:
         normals, seconds = run(rows)
         right = [n == r["expected"] for n, r in zip(normals, rows, strict=True)]
         per_type = {
@@ -92,9 +136,12 @@ def main() -> None:
             for n, r, ok in zip(normals, rows, right, strict=True):
                 if not ok:
                     print(f"   {r['type']} {r['mention']!r} -> {n!r}, expected {r['expected']!r}")
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"wrote {OUT}")
+    if args.throughput:
+        result["cpu_ms_per_article"] = throughput(args.throughput, repeats=7)
+    out = OUT if args.table == TABLE else OUT.with_name(f"eval_names_{args.table.stem}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

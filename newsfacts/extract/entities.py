@@ -12,6 +12,14 @@ broken on Python 3.11) is re-implemented on pymorphy3 (``newsfacts.extract.morph
   dependants after the head stay as written ("Центра анализа международных отношений" -> "Центр анализа
   международных отношений"). A LOC that is a country gets the country's canonical name and code
   ("Азербайджаном" -> "Азербайджан", AZ); a known city gets its country's code (geo.place_iso2).
+  Abbreviations stay as written, a case ending dropped ("ВГИКе", "КрАЗа"), adjectives before one to the
+  nominative ("Чернобыльской АЭС" -> "Чернобыльская АЭС").
+- Context: a mention whose normal the words alone leave open (``needs_context``: "Диарра" a nominative or
+  Диарр's genitive; an unknown place "Портапике") gets per-word case and gender hints from natasha's
+  NewsMorphTagger on a few words around it (``ContextTagger``; only the first mention of each such form of an
+  article: ~12% of the mentions of NEREL dev; CPU per article +8% on RT news, +5..16% on NEREL dev over
+  entities-2, the machine being shared: ``bench/eval_names.py --throughput``). ``EntityExtractor(context=False)``
+  leaves it out.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from newsfacts.extract.types import EntityMention
 if TYPE_CHECKING:
     from pymorphy3.analyzer import Parse
 
-VERSION = "entities-2"
+VERSION = "entities-3"
 
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _INITIAL = re.compile(r"^[А-ЯЁA-Z][а-яёa-z]?$")
@@ -44,7 +52,7 @@ def _match_case(new: str, original: str) -> str:
         new = new.replace("ё", "е").replace("Ё", "Е")
     if original.isupper() and len(original) > 1:
         return new.upper()
-    if original[:1].isupper():
+    if any(part[:1].isupper() for part in original.split("-")):  # "аль-Джубейр" too
         old_parts, new_parts = original.split("-"), new.split("-")
         if len(old_parts) != len(new_parts):
             return "-".join(p[:1].upper() + p[1:] for p in new_parts)
@@ -56,12 +64,19 @@ def _match_case(new: str, original: str) -> str:
 
 def _inflect_word(word: str, parse: Parse, grammemes: frozenset[str]) -> str:
     form = inflect(parse, grammemes)
+    if form is None and "NOUN" in parse.tag and grammemes == {"nomn", "sing"}:
+        form = parse.normal_form  # a guessed word pymorphy3 will not inflect: its normal form is that one
     return _match_case(form, word) if form else word
 
 
 def _keep(word: str) -> bool:
-    """Abbreviations, Latin words and single letters stay as written."""
-    return (word.isupper() and len(word) > 1) or not re.search("[а-яё]", word.lower()) or len(word) < 2
+    """Abbreviations (also in mixed case: "КрАЗ"), Latin words and single letters stay as written."""
+    return (
+        (word.isupper() and len(word) > 1)
+        or any(any(c.isupper() for c in part[1:]) for part in word.split("-"))
+        or not re.search("[а-яё]", word.lower())
+        or len(word) < 2
+    )
 
 
 # ---------------------------------------------------------------- persons
@@ -127,6 +142,10 @@ _SUFFIX_RULES: tuple[tuple[str, str, str, str, float], ...] = tuple(
 )
 
 _Reading = tuple[str, str, str, float]  # case, gender, nominative form, weight
+# what natasha's NewsMorphTagger says of one word of a mention in its sentence: (case, gender), pymorphy's
+# grammemes, None where it said nothing; one per word of the mention (``_WORD`` matches), () without context
+Hint = tuple[str | None, str | None]
+Hints = tuple[Hint | None, ...]
 
 # the mention's case when the readings tie: the cases of names in news text, commonest first
 _CASE_PRIOR = {c: len(_CASES) - i for i, c in enumerate(("nomn", "gent", "accs", "datv", "ablt", "loct"))}
@@ -184,9 +203,11 @@ def _generic(low: str) -> list[_Reading]:
     if low[-1] in "бвгджзклмнпрстфхцчшщй" or low.endswith("ь"):
         return [("nomn", "masc", low, 0.5), (_ANY, "femn", low, 0.5)]
     if low.endswith("а"):
-        # Байдена, Сандерса (a man's genitive) outnumber Мадонна, Диарра in the news
+        # Байдена, Сандерса (a man's genitive) outnumber Мадонна, Диарра in the news; a man's name in -а is a
+        # nominative too (Диарра, Запата, Кейта: declined like Никита), which only the context tells apart
         return [
             ("nomn", "femn", low, 0.3),
+            ("nomn", "masc", low, 0.2),
             ("gent", "masc", low[:-1], 0.45),
             ("accs", "masc", low[:-1], 0.25),
         ]
@@ -229,9 +250,9 @@ def _readings(word: str) -> tuple[_Reading, ...]:
         for p in parses(word):
             if p.is_known and "NOUN" in p.tag and p.tag.number == "sing" and p.tag.case and p.tag.gender:
                 nom = inflect(p, frozenset({"nomn", "sing"}))
-                if nom:
+                if nom:  # a common noun keeps its own gender: "Доктора Лизу" -> Доктор Лиза
                     case = _CASE_OF.get(str(p.tag.case), str(p.tag.case))
-                    out.append((case, str(p.tag.gender), nom, float(p.score)))
+                    out.append((case, "None", nom, float(p.score)))
     rules = [r for r in _SUFFIX_RULES if low.endswith(r[0])]
     if rules:
         longest = max(len(r[0]) for r in rules)
@@ -251,36 +272,67 @@ def _person_words(text: str) -> list[str]:
     return [m.group() for m in _WORD.finditer(text)]
 
 
+def _word_hints(text: str, hints: Hints) -> dict[str, Hint]:
+    """Word -> the tagger's (case, gender) for it, from per-word hints aligned with ``_person_words``."""
+    if not hints:
+        return {}
+    words = _person_words(text)
+    if len(words) != len(hints):
+        return {}
+    return {w: h for w, h in zip(words, hints, strict=True) if h is not None}
+
+
 @lru_cache(maxsize=100_000)
-def normalize_person(text: str) -> str:
+def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> str:
     """Nominative form of a person name span ("Касым-Жомарта Токаева" -> "Касым-Жомарт Токаев").
 
-    The case and gender that most words of the span agree on win; then the likelier readings (weights: the
-    dictionary's, the ending rules'), then the commoner case, then the masculine ("Касым-Жомарта Токаева" is far
-    likelier a genitive than a woman's name in the news; "Юлию" an accusative, "Юлия", than a dative).
+    The case and gender that most words of the span agree on win; then the ones natasha's NewsMorphTagger
+    gave the words in their sentence (``hints``: "Кейта заявил" is a nominative, "у Кейта" is not), then the
+    likelier readings (weights: the dictionary's, the ending rules'), then the commoner case, then the masculine
+    ("Касым-Жомарта Токаева" is far likelier a genitive than a woman's name in the news; "Юлию" an accusative,
+    "Юлия", than a dative). ``candidates``: instead, the normals the words' agreement alone leaves open, one a
+    line (more than one: the sentence's morphology decides).
     """
     words = [w for w in _person_words(text) if not _INITIAL.match(w) and not _keep(w)]
     if not words:
         return _squash(text)
+    tagged = _word_hints(text, hints)
     readings = {w: _readings(w) for w in words}
+    for w, h in tagged.items():
+        # an unknown word the sentence puts in a case none of its readings has is indeclinable there
+        # ("святилище богини Аматэрасу": no genitive in -у), so it stays as written
+        unknown = w in readings and h[0] and not any(p.is_known for p in parses(w))
+        if unknown and not any(r[0] in (h[0], _ANY) for r in readings[w]):
+            readings[w] = (*readings[w], (_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
 
-    def score(key: tuple[str, str]) -> tuple[int, float, int, int]:
+    def score(key: tuple[str, str]) -> tuple[float, int, float, int, int]:
         case, gender = key
         fits = [[r[3] for r in readings[w] if _fits(r, case, gender)] for w in words]
         weight = sum(max(f) for f in fits if f)
-        return sum(1 for f in fits if f), round(weight, 6), _CASE_PRIOR[case], int(gender == "masc")
+        agree = sum(
+            (h[0] == case) + 0.5 * (h[1] == gender)
+            for w, f in zip(words, fits, strict=True)
+            if f and (h := tagged.get(w))
+        )
+        return agree, sum(1 for f in fits if f), round(weight, 6), _CASE_PRIOR[case], int(gender == "masc")
 
-    case, gender = max(((c, g) for c in _CASES for g in ("masc", "femn")), key=score)
+    def normal(case: str, gender: str) -> str:
+        def fix(word: str) -> str:
+            if word not in readings:
+                return word
+            fitting = [r for r in readings[word] if _fits(r, case, gender)]
+            if not fitting:
+                return word
+            return _match_case(max(fitting, key=lambda r: r[3])[2], word)
 
-    def fix(word: str) -> str:
-        if word not in readings:
-            return word
-        fitting = [r for r in readings[word] if _fits(r, case, gender)]
-        if not fitting:
-            return word
-        return _match_case(max(fitting, key=lambda r: r[3])[2], word)
+        return _rebuild(text, fix)
 
-    return _rebuild(text, fix)
+    keys = [(c, g) for c in _CASES for g in ("masc", "femn")]
+    if candidates:  # the distinct normals of the readings most words agree on
+        scores = {k: score(k) for k in keys}
+        top = max(s[1] for s in scores.values())
+        return "\n".join(sorted({normal(*k) for k in keys if scores[k][1] == top}))
+    return normal(*max(keys, key=score))
 
 
 # ---------------------------------------------------------------- organisations and places
@@ -295,36 +347,71 @@ def _agrees(adj: Parse, head: Parse) -> bool:
 
 
 @lru_cache(maxsize=100_000)
-def normalize_phrase(text: str) -> str:
-    """Nominative form of an ORG/LOC span: words up to the head noun inflected, dependants kept."""
+def normalize_phrase(text: str, hints: Hints = ()) -> str:
+    """Nominative form of an ORG/LOC span: words up to the head noun inflected, dependants kept.
+
+    A head the dictionary does not know ("Портапике", "Металлоинвеста") is read in the case natasha's tagger
+    gave it in its sentence (``hints``), when there is one; without, it is taken as written."""
     matches = list(_WORD.finditer(text))
     if not matches or text.lstrip()[:1] in "\"«'":
         return _squash(text)
     words = [m.group() for m in matches]
+    abbr = _ABBR_CASE.match(words[0])
+    if len(words) == 1 and abbr:  # an abbreviation with a case ending: "ВГИКе", "МИДа" -> ВГИК, МИД
+        return _squash(text.replace(words[0], abbr.group(1), 1))
     head_i = None
     for i, word in enumerate(words):
+        if i and word.lower() in _CONJ:  # "Западноафриканского экономического и валютного союза"
+            continue
         if _keep(word):
+            # adjectives before an abbreviation: "Королевских ВВС", "Чернобыльской АЭС"
+            if i and _is_abbr(word):
+                return _before_abbreviation(text, matches, i)
             break
-        tags = [set(p.tag.grammemes) for p in parses(word)]
+        if i + 1 < len(words) and _adjective_surname(word):  # "Никитинского суда": an adjective here
+            continue
+        # pymorphy3's guess of an unknown word as an indeclinable adjective ("Портапике") is no adjective
+        tags = [set(p.tag.grammemes) for p in parses(word) if p.is_known or "Fixd" not in p.tag]
         if any("NOUN" in t for t in tags) and not any({"ADJF", "PRTF"} & t for t in tags):
             head_i = i
             break
     if head_i is None:
         return _squash(text)
-    adjs = words[:head_i]
+    adj_at = [
+        i for i, w in enumerate(words[:head_i]) if w.lower() not in _CONJ
+    ]  # "экономического и валютного"
+    adjs = [words[i] for i in adj_at]
     if any(_keep(a) for a in adjs):
         return _squash(text)
-    # a head that can be a nominative singular is taken as one ("Даунинг-стрит", "Спитфайр" stay as written)
+    # a head that can be a nominative singular is taken as one ("Даунинг-стрит", "Спитфайр" stay as written);
+    # an unknown one in the case the tagger gave it
+    hint = hints[head_i] if len(hints) == len(words) else None
+    guessed = not any(p.is_known for p in parses(words[head_i]))
+    hint_case = hint[0] if hint and guessed else None
+    if hint_case == "nomn":
+        return _squash(text)
     head_parses = sorted(
         (p for p in parses(words[head_i]) if "NOUN" in p.tag),
-        key=lambda p: (p.tag.case, p.tag.number) != ("nomn", "sing"),
+        key=lambda p: (
+            hint_case is not None and _CASE_OF.get(str(p.tag.case), str(p.tag.case)) != hint_case,
+            hint_case is not None and "Name" in p.tag,
+            (p.tag.case, p.tag.number) != ("nomn", "sing"),
+            # a place the gazetteer knows, then a place name of the dictionary, before a person's name
+            place_iso2(p.normal_form) is None and country_iso2(p.normal_form) is None,
+            not (p.is_known and "Geox" in p.tag),
+            bool({"Name", "ms-f"} & set(p.tag.grammemes)),
+        ),
     )
     chosen: tuple[Parse, list[Parse]] | None = None
     for head in head_parses:
         adj_parses: list[Parse] = []
         for a in adjs:
+            surname = _adjective_surname(a)
             ok = [
-                p for p in parses(a) if ({"ADJF", "PRTF", "NUMR"} & set(p.tag.grammemes)) and _agrees(p, head)
+                p
+                for p in parses(a)
+                if ({"ADJF", "PRTF", "NUMR"} & set(p.tag.grammemes) or (surname and "Surn" in p.tag))
+                and _agrees(p, head)
             ]
             if not ok:
                 break
@@ -336,7 +423,7 @@ def normalize_phrase(text: str) -> str:
         return _squash(text)
     head, adj_parses = chosen
     if head.tag.case == "nomn" or (
-        not head.is_known and re.search(r"[бвгджзклмнпрстфхцчшщь]$", words[head_i])
+        not head.is_known and hint_case is None and re.search(r"[бвгджзклмнпрстфхцчшщь]$", words[head_i])
     ):
         return _squash(
             text
@@ -344,20 +431,69 @@ def normalize_phrase(text: str) -> str:
     number = str(head.tag.number or "sing")
     new_words = list(words)
     new_words[head_i] = _inflect_word(words[head_i], head, frozenset({"nomn", number}))
-    for i, p in enumerate(adj_parses):
+    for i, p in zip(adj_at, adj_parses, strict=True):
         agree = {"nomn", number} | ({str(head.tag.gender)} if number == "sing" and head.tag.gender else set())
         if "inan" in head.tag or "anim" in head.tag:
             agree.add("inan" if "inan" in head.tag else "anim")
         new_words[i] = _inflect_word(words[i], p, frozenset(agree - {"inan", "anim"}))
-    replacements = iter(new_words[: head_i + 1])
+    return _replace_words(text, matches, new_words[: head_i + 1])
+
+
+_ADJ_ENDING = re.compile(r"(?:ск|цк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими)$")
+
+
+def _adjective_surname(word: str) -> bool:
+    """A word the dictionary knows only as a surname in -ский before another word of an organisation or place
+    ("Никитинского суда", "Мариинского театра"): an adjective there."""
+    nouns = [p for p in parses(word) if "NOUN" in p.tag]
+    return bool(_ADJ_ENDING.search(word.lower())) and bool(nouns) and all("Surn" in p.tag for p in nouns)
+
+
+def _replace_words(text: str, matches: list[re.Match[str]], new_words: list[str]) -> str:
+    """``text`` with its first ``len(new_words)`` words replaced."""
     out: list[str] = []
     last = 0
     for i, m in enumerate(matches):
         out.append(text[last : m.start()])
-        out.append(next(replacements) if i <= head_i else m.group())
+        out.append(new_words[i] if i < len(new_words) else m.group())
         last = m.end()
     out.append(text[last:])
     return _squash("".join(out))
+
+
+# an abbreviation with a case ending: its stem in capitals, or mixed case ending in one ("ВГИКе", "КрАЗа")
+_ABBR_CASE = re.compile(r"^([А-ЯЁ][А-ЯЁа-яё]*[А-ЯЁ])(?:а|у|ом|е|ой|ы|и)$")
+_CONJ = frozenset({"и", "или"})
+
+
+def _is_abbr(word: str) -> bool:
+    return word.isupper() and len(word) > 1
+
+
+def _before_abbreviation(text: str, matches: list[re.Match[str]], abbr_i: int) -> str:
+    """The adjectives before an abbreviation to the nominative, in the number and gender of the first one that
+    is not a nominative: the abbreviation's own ("Королевских ВВС" -> Королевские ВВС)."""
+    words = [m.group() for m in matches[:abbr_i]]
+    chosen: list[Parse] = []
+    for w in words:
+        if w.lower() in _CONJ:
+            chosen.append(parses(w)[0])
+            continue
+        adj = [p for p in parses(w) if "ADJF" in p.tag and p.tag.case != "nomn"]
+        if chosen:
+            first = next(c for c in chosen if "ADJF" in c.tag)
+            adj = [p for p in adj if (p.tag.number, p.tag.gender) == (first.tag.number, first.tag.gender)]
+        if not adj or any("ADJF" in p.tag and p.tag.case == "nomn" for p in parses(w)[:1]):
+            return _squash(text)
+        chosen.append(adj[0])
+    new_words = []
+    for w, p in zip(words, chosen, strict=True):
+        if w.lower() in _CONJ:
+            new_words.append(w)
+            continue
+        grammemes = {"nomn", str(p.tag.number)} | ({str(p.tag.gender)} if p.tag.number == "sing" else set())
+        new_words.append(_inflect_word(w, p, frozenset(grammemes)))
+    return _replace_words(text, matches, new_words)
 
 
 def _squash(text: str) -> str:
@@ -447,16 +583,95 @@ def _resolve_persons(people: list[_Person]) -> dict[int, str]:
     return out
 
 
+# ---------------------------------------------------------------- context: natasha's morphology tagger
+
+_UD_CASE = {
+    "Nom": "nomn",
+    "Gen": "gent",
+    "Par": "gent",
+    "Dat": "datv",
+    "Acc": "accs",
+    "Ins": "ablt",
+    "Loc": "loct",
+}
+_UD_GENDER = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
+_LEFT, _RIGHT = 30, 20  # characters of context each side (a few words), cut at the sentence's end
+
+
+def needs_context(kind: str, surface: str) -> bool:
+    """Whether a mention's normal is in doubt without its sentence: a person whose words agree on more than one
+    reading ("Кейта": Кейта or Кейт's genitive), an organisation or place with a word the dictionary does not
+    know ("Портапике")."""
+    if kind == "PER":
+        return "\n" in normalize_person(surface, candidates=True)
+    return any(
+        not (_keep(w) or _INITIAL.match(w)) and not any(p.is_known for p in parses(w.split("-")[-1]))
+        for w in _WORD.findall(surface)
+    )
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(c, max(0, start - _LEFT), start) for c in ".!?\n")
+    left = left + 1 if left >= 0 else max(0, start - _LEFT)
+    ends = [i for c in ".!?\n" if (i := text.find(c, end, end + _RIGHT)) >= 0]
+    return left, (min(ends) + 1 if ends else min(len(text), end + _RIGHT))
+
+
+class ContextTagger:
+    """natasha's NewsMorphTagger on the few words around the mentions whose case is in doubt; ``hints`` gives
+    each mention's per-word (case, gender) for ``mention_normal``."""
+
+    def __init__(self, embedding: Any = None) -> None:
+        from natasha import NewsEmbedding, NewsMorphTagger
+
+        self._tagger = NewsMorphTagger(embedding or NewsEmbedding())
+        self._tagger.batch_size = 64  # an article's windows in one pass: short, of like length
+
+    def hints(self, text: str, spans: list[tuple[str, int, int]]) -> list[Hints]:
+        """Per (kind, start, end) span of ``text``: its words' hints, () where the case is not in doubt.
+
+        Only the first mention of each written form is tagged; the others of the article get its hints, so
+        the same lemma ("Кейта" five times is one man, in whatever case the first sentence puts it): the cost
+        grows with the distinct doubtful forms of an article, not with its mentions."""
+        from razdel import tokenize
+
+        out: list[Hints] = [() for _ in spans]
+        first: dict[tuple[str, str], int] = {}
+        for i, (kind, s, e) in enumerate(spans):
+            first.setdefault((kind, text[s:e]), i)
+        todo = [
+            i
+            for i, (kind, s, e) in enumerate(spans)
+            if first[kind, text[s:e]] == i and needs_context(kind, text[s:e])
+        ]
+        windows = [_window(text, spans[i][1], spans[i][2]) for i in todo]
+        tokens = [list(tokenize(text[a:b])) for a, b in windows]
+        markups = self._tagger.map([[t.text for t in toks] for toks in tokens]) if todo else []
+        for i, (a, _b), toks, markup in zip(todo, windows, tokens, markups, strict=True):
+            feats = {a + t.start: m.feats for t, m in zip(toks, markup.tokens, strict=True)}
+            _kind, s, e = spans[i]
+            got: list[Hint | None] = []
+            for m in _WORD.finditer(text[s:e]):
+                f = feats.get(s + m.start())
+                got.append(
+                    (_UD_CASE.get(f.get("Case", "")), _UD_GENDER.get(f.get("Gender", ""))) if f else None
+                )
+            out[i] = tuple(got)
+        return [out[first[kind, text[s:e]]] for kind, s, e in spans]
+
+
 # ---------------------------------------------------------------- the extractor
 
 
 class EntityExtractor:
     """natasha's NER spans with pymorphy3 normalisation; load once, call ``extract`` per article."""
 
-    def __init__(self) -> None:
+    def __init__(self, context: bool = True) -> None:
         from natasha import NewsEmbedding, NewsNERTagger
 
-        self._ner = NewsNERTagger(NewsEmbedding())
+        embedding = NewsEmbedding()
+        self._ner = NewsNERTagger(embedding)
+        self._context = ContextTagger(embedding) if context else None
 
     def extract(self, text: str) -> list[EntityMention]:
         """One EntityMention per NER span of ``text`` (exact offsets)."""
@@ -474,9 +689,10 @@ class EntityExtractor:
 
     def _mentions(self, text: str, spans: Iterable[Any]) -> list[EntityMention]:
         raw: list[tuple[str, int, int, str, str | None]] = []
-        for span in spans:
-            start, end, kind = int(span.start), int(span.stop), str(span.type)
-            found = mention_normal(kind, text[start:end])
+        found_spans = [(str(span.type), int(span.start), int(span.stop)) for span in spans]
+        hints = self._context.hints(text, found_spans) if self._context else [() for _ in found_spans]
+        for (kind, start, end), hint in zip(found_spans, hints, strict=True):
+            found = mention_normal(kind, text[start:end], hint)
             if found is not None:
                 raw.append((kind, start, end, *found))
         people = [_person(i, text[r[1] : r[2]], r[3]) for i, r in enumerate(raw) if r[0] == "PER"]
@@ -494,12 +710,13 @@ class EntityExtractor:
         ]
 
 
-def mention_normal(kind: str, surface: str) -> tuple[str, str | None] | None:
+def mention_normal(kind: str, surface: str, hints: Hints = ()) -> tuple[str, str | None] | None:
     """One mention's canonical name and country code, before the article's persons are linked; None for a
-    LOC that is only a country adjective ("казахстанский")."""
+    LOC that is only a country adjective ("казахстанский"). ``hints``: ``ContextTagger.hints`` of the mention
+    (or () without its sentence)."""
     if kind == "PER":
-        return normalize_person(surface), None
-    normal = normalize_phrase(surface)
+        return normalize_person(surface, hints), None
+    normal = normalize_phrase(surface, hints)
     if kind != "LOC":
         return normal, None
     country = country_iso2(surface, ambiguous=True)
