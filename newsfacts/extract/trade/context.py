@@ -11,7 +11,7 @@ from newsfacts.extract.trade.figures import _per_unit
 from newsfacts.extract.trade.lexicon import _lex
 from newsfacts.extract.trade.periods import _dated, _period, _reach
 from newsfacts.extract.trade.roles import _countries, _roles
-from newsfacts.extract.trade.triggers import _direction
+from newsfacts.extract.trade.triggers import _figure_fields
 from newsfacts.extract.types import AmountMention, DateMention, TradeFact
 
 _PRONOUN = re.compile(r"(?<!\w)(?:это|он|она|оно|они)(?=\s)")
@@ -65,16 +65,10 @@ def _anaphoric(
                     start_char=start,
                     end_char=a.end_char,
                     text=text[start : a.end_char],
-                    value=a.value,
-                    unit=a.unit,
-                    value_kind=a.value_kind,
-                    qualifier=a.qualifier,
-                    direction=_direction(norm, a.start_char, s0, s1),
-                    comparison=next((n for n, pat in lex.comparison if pat.search(norm, s0, s1)), None),
                     period_start=p_start,
                     period_end=p_end,
                     period_granularity=granularity,
-                    amount_index=i,
+                    **_figure_fields(norm, a, i, s0, s1),
                     per_unit=_per_unit(norm, a) if a.unit in lex.money_units else None,
                     roles_from="context" if (f.reporter_iso2 or f.partner_iso2) else None,
                 )

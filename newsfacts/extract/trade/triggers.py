@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from newsfacts.extract.trade.lexicon import _Lex, _lex, _Rule
+from newsfacts.extract.types import AmountMention
 
 
 @dataclass(frozen=True)
@@ -138,3 +140,18 @@ def _change(norm: str, trig: _Trigger, lo: int, hi: int) -> str | None:
     if not found:
         return None
     return min(found, key=lambda md: abs(md[0].start() - trig.start))[1]
+
+
+def _figure_fields(norm: str, a: AmountMention, index: int, s0: int, s1: int) -> dict[str, Any]:
+    """The fields a fact takes from its figure ``a`` (the article's amount ``index``) in the sentence
+    ``norm[s0:s1]``: value, unit, kind, qualifier, the direction and comparison words around it."""
+    lex = _lex()
+    return {
+        "value": a.value,
+        "unit": a.unit,
+        "value_kind": a.value_kind,
+        "qualifier": a.qualifier,
+        "direction": _direction(norm, a.start_char, s0, s1),
+        "comparison": next((name for name, pat in lex.comparison if pat.search(norm, s0, s1)), None),
+        "amount_index": index,
+    }
