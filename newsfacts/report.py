@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from newsfacts.views import connect
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 MAX_TRADE_ROWS = 1000
 MAX_EVENT_ROWS = 300
+MAX_FIGURE_ROWS = 500
 TOP_TOPICS = 8
 TOP_PAIRS = 20
 
@@ -34,7 +35,7 @@ white-space:nowrap}mark{background:#ffe89a;padding:0 1px}.cards{display:flex;fle
 .card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;background:#fff;min-width:110px}
 .card b{display:block;font-size:20px}.card span{color:#666;font-size:12px}
 svg text{font-family:inherit;font-size:11px;fill:#333}.scroll{max-height:640px;overflow:auto}
-nav a{color:#fff;margin-right:14px;font-size:13px}
+nav a{color:#fff;margin-right:14px;font-size:13px}tr.conflict td{background:#fde2e1}
 """
 
 
@@ -49,6 +50,9 @@ class ReportData:
     events: list[dict[str, Any]]
     trade: list[dict[str, Any]]
     pairs: list[tuple[str, str, int, int]]  # reporter, partner, facts, articles
+    figures: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # trade_figures of several stories or conflicting
 
 
 def _rows(con: Any, sql: str) -> list[dict[str, Any]]:
@@ -109,6 +113,14 @@ def collect(warehouse: str | Path) -> ReportData:
             "sentence, source_uri from trade_facts_enriched "
             f"order by published_date nulls last, article_id, start_char limit {MAX_TRADE_ROWS}",
         )
+        figures = _rows(
+            con,
+            "select indicator, partners, commodity, period_start, period_end, value, unit, per_unit, value_kind, "
+            "change_direction, n_articles, n_stories, first_published, last_published, example_sentence, "
+            "conflicting, conflicting_values from trade_figures where n_stories > 1 or conflicting "
+            "order by conflicting desc, n_stories desc, n_articles desc, indicator, partners, value "
+            f"limit {MAX_FIGURE_ROWS}",
+        )
         pairs = [
             (r[0], r[1], int(r[2]), int(r[3]))
             for r in con.execute(
@@ -130,6 +142,7 @@ def collect(warehouse: str | Path) -> ReportData:
         events=events,
         trade=trade,
         pairs=pairs,
+        figures=figures,
     )
 
 
@@ -371,6 +384,7 @@ def render_html(data: ReportData) -> str:
         for r, p, n, a in data.pairs
     )
     events_svg = timeline_chart(data.events)
+    figures_html = _figures_table(data.figures)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>newsfacts report</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>
@@ -378,7 +392,7 @@ def render_html(data: ReportData) -> str:
 <p>Warehouse <code>{_e(data.warehouse)}</code> · generated {data.generated_at:%Y-%m-%d %H:%M} UTC ·
 articles published {_e(lo) or "?"} to {_e(hi) or "?"} ({data.n_undated_articles} without a publication date)</p>
 <nav><a href="#topics">Topic trends</a><a href="#timeline">Timeline</a><a href="#trade">Trade facts</a>
-<a href="#pairs">Country pairs</a></nav></header>
+<a href="#figures">Figures</a><a href="#pairs">Country pairs</a></nav></header>
 <main>
 <section id="overview"><h2>Overview</h2><div class="cards">{cards}</div></section>
 <section id="topics"><h2>Topic trends over time</h2>
@@ -394,12 +408,42 @@ date.</p>{events_svg}
 </p><div class="scroll"><table><thead><tr><th>published</th><th>indicator</th><th>countries</th>
 <th>commodity</th><th>value</th><th>direction</th><th>period</th><th>evidence</th><th>article</th></tr></thead>
 <tbody>{trade_rows}</tbody></table></div></section>
+<section id="figures"><h2>Figures reported by several sources</h2><p class="note">One row per distinct trade
+figure (<code>trade_figures</code>) stated by more than one story (near-duplicate copies are one story), or
+conflicting: another source states the same indicator, countries, commodity, period and unit with a value more than
+5% away (highlighted).</p>{figures_html}</section>
 <section id="pairs"><h2>Trade facts by country pair</h2><p class="note">reporter → partner ('?' = not stated);
 top {min(len(data.pairs), TOP_PAIRS)} pairs.</p>{pairs_svg}
 <table><thead><tr><th>reporter</th><th>partner</th><th>facts</th><th>articles</th></tr></thead>
 <tbody>{pair_rows}</tbody></table></section>
 </main></body></html>
 """
+
+
+def _figures_table(figures: Sequence[dict[str, Any]]) -> str:
+    """The "Figures reported by several sources" table: conflicting rows highlighted, with the other values."""
+    if not figures:
+        return '<p class="note">No figure is stated by several stories, and none conflicts.</p>'
+    rows = []
+    for f in figures:
+        cls = ' class="conflict"' if f["conflicting"] else ""
+        others = ", ".join(_fmt_value(v) for v in f["conflicting_values"] or [])
+        period = _e(f["period_start"]) + ("–" + _e(f["period_end"]) if f["period_end"] else "")
+        published = _e(f["first_published"]) + ("–" + _e(f["last_published"]) if f["last_published"] else "")
+        per = " / " + _e(f["per_unit"]) if f["per_unit"] else ""
+        rows.append(
+            f"<tr{cls}><td>{_e(f['indicator'])}</td><td>{_e(f['partners'] or '?')}</td>"
+            f"<td>{_e(f['commodity'])}</td><td>{period}</td>"
+            f"<td class='num'>{_e(_fmt_value(f['value']))} {_e(f['unit'])}{per} <small>{_e(f['value_kind'])}"
+            f"</small></td><td class='num'>{f['n_articles']}</td><td class='num'>{f['n_stories']}</td>"
+            f"<td>{published}</td><td>{'conflict: ' + _e(others) if f['conflicting'] else ''}</td>"
+            f"<td>{_e(f['example_sentence'])}</td></tr>"
+        )
+    return (
+        '<div class="scroll"><table><thead><tr><th>indicator</th><th>countries</th><th>commodity</th>'
+        "<th>period</th><th>value</th><th>articles</th><th>stories</th><th>published</th><th>other values</th>"
+        f"<th>example</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def write_report(warehouse: str | Path, out: str | Path) -> Path:

@@ -204,6 +204,22 @@ ARTICLES = Table(
             "Versions of all extractors applied to the article; a change re-extracts it.",
             nullable=False,
         ),
+        _c(
+            "story_id",
+            pa.string(),
+            "The article's story: near-duplicate copies of one text (new headline, reworded sentence, tagline) "
+            "share it; the article_id of the story's first article (newsfacts/stories.py: MinHash of 5-word "
+            "shingles, estimated Jaccard >= 0.5). Never changes once written.",
+            nullable=False,
+            regex=r"^[0-9a-f]{16}$",
+        ),
+        _c(
+            "story_signature",
+            pa.binary(),
+            "MinHash signature of the cleaned text, 512 bytes: 128 little-endian uint32 values, scheme "
+            "minhash-affine32-p128-s17-w5-stories-1 (newsfacts.stories.SIGNATURE_SCHEME); all 0xFF: no token.",
+            nullable=False,
+        ),
     ),
 )
 

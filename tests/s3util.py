@@ -116,6 +116,8 @@ def _default(t: pa.DataType) -> object:
         return date(2024, 4, 12)
     if pa.types.is_timestamp(t):
         return datetime(2024, 4, 12, tzinfo=UTC)
+    if pa.types.is_binary(t):
+        return bytes(512)  # e.g. articles.story_signature
     raise TypeError(t)
 
 

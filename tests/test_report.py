@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newsfacts.report import bar_chart, line_chart, timeline_chart
+from newsfacts.report import ReportData, bar_chart, collect, line_chart, render_html, timeline_chart
 from tests.test_query import build_warehouse
 
 CHROMIUM = next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
@@ -55,7 +55,7 @@ def test_the_report_is_self_contained(report: Path) -> None:
     doc = report.read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", doc)  # nothing fetched from the internet
     assert "<script" not in doc and "@import" not in doc
-    for section in ("topics", "timeline", "trade", "pairs"):
+    for section in ("topics", "timeline", "trade", "figures", "pairs"):
         assert f'<section id="{section}">' in doc
     assert doc.count("<svg") >= 3
     assert "Нефть через Каспий" in doc and "<mark>" in doc  # trade facts with their evidence
@@ -113,3 +113,37 @@ def test_the_report_renders_in_headless_chromium(report: Path, tmp_path: Path) -
     assert png.returncode == 0, png.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank page compresses to a few KB
+
+
+def test_figures_of_several_sources_with_conflicts_highlighted(report: Path) -> None:
+    """The "Figures reported by several sources" table: trade_figures rows of several stories or conflicting."""
+    data = collect(report.parent / "wh")
+    assert all(f["n_stories"] > 1 or f["conflicting"] for f in data.figures)
+    base = {k: None for k in ("commodity", "period_start", "period_end", "per_unit", "change_direction")}
+    base |= {"indicator": "turnover", "partners": "AZ;KZ", "unit": "USD", "value_kind": "absolute"}
+    base |= {"first_published": None, "last_published": None, "example_sentence": "Товарооборот составил ..."}
+    figures = [
+        base
+        | {
+            "value": 720e6,
+            "n_articles": 3,
+            "n_stories": 2,
+            "conflicting": True,
+            "conflicting_values": [650e6],
+        },
+        base
+        | {
+            "value": 650e6,
+            "n_articles": 1,
+            "n_stories": 1,
+            "conflicting": True,
+            "conflicting_values": [720e6],
+        },
+        base
+        | {"value": 5e6, "n_articles": 2, "n_stories": 2, "conflicting": False, "conflicting_values": []},
+    ]
+    doc = render_html(ReportData(**{**data.__dict__, "figures": figures}))
+    section = doc[doc.index('<section id="figures">') : doc.index('<section id="pairs">')]
+    assert "Figures reported by several sources" in section
+    assert section.count('<tr class="conflict">') == 2
+    assert "720 000 000 USD" in section and "conflict: 650 000 000" in section

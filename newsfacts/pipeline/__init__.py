@@ -6,8 +6,9 @@ read inputs -> skip what the warehouse holds -> parse (decode, header, clean) ->
 One module per job: :mod:`.reading` (sources -> raw inputs, skipping what the warehouse holds),
 :mod:`.planning` (parse, identify, filter: the chunks a run extracts), :mod:`.frames` (every table's rows,
 straight from the extractors' value objects), :mod:`.validation` (the suites of :mod:`newsfacts.quality`,
-quarantine rows), :mod:`.publishing` (the table changes of a run) and :mod:`.shared` (the process's models,
-versions and clock). Their public names are importable from here.
+quarantine rows), :mod:`.publishing` (the table changes of a run), :mod:`.stories` (the run's story index and
+each chunk's ``story_id``) and :mod:`.shared` (the process's models, versions and clock). Their public names
+are importable from here.
 """
 
 from newsfacts.pipeline.frames import (
@@ -17,6 +18,7 @@ from newsfacts.pipeline.frames import (
     concat_frames,
     extract_frames,
     table_frame,
+    with_stories,
     without_facts_line,
 )
 from newsfacts.pipeline.planning import (
@@ -102,6 +104,7 @@ __all__ = [
     "stage_frames",
     "table_frame",
     "validate_frames",
+    "with_stories",
     "versions_cover",
     "versions_of",
     "warm_up",

@@ -17,6 +17,8 @@ from newsfacts.extract.types import TradeFact
 from newsfacts.ingest import text_sha256
 from newsfacts.pipeline.planning import Planned
 from newsfacts.pipeline.shared import PIPELINE_VERSION, now_utc, versions_of
+from newsfacts.pipeline.stories import assign_stories
+from newsfacts.stories import Signature, StoryIndex
 from newsfacts.tables import FACT_TABLES, TABLES
 
 
@@ -39,7 +41,11 @@ def extract_frames(batch: Sequence[Planned], extractors: ExtractorSet, run_id: s
         art = p.article
         facts = extractors.extract(art.title, art.text, art.published_date, timings=seconds)
         t0 = time.thread_time()
-        rows["articles"].append(_article_row(p, facts.language, versions, run_id, at))
+        signature = Signature.of_text(art.text).to_bytes()  # the story signature, here in the workers
+        t1 = time.thread_time()
+        seconds["signature"] = seconds.get("signature", 0.0) + t1 - t0
+        t0 = t1
+        rows["articles"].append(_article_row(p, facts.language, versions, run_id, at, signature))
         _fact_rows(p.article_id, art.text, facts, extractors.versions, rows)
         seconds["rows"] = seconds.get("rows", 0.0) + time.thread_time() - t0
     t0 = time.thread_time()
@@ -48,7 +54,21 @@ def extract_frames(batch: Sequence[Planned], extractors: ExtractorSet, run_id: s
     return Frames(tables, {p.article_id for p in batch}, seconds)
 
 
-def _article_row(p: Planned, language: str, versions: str, run_id: str, at: datetime) -> dict[str, object]:
+def with_stories(frames: Frames, index: StoryIndex) -> Frames:
+    """A chunk's frames with each article's ``story_id`` from the run's story index (in the flow's process, chunk
+    by chunk in order, after extraction and before validation); see :mod:`newsfacts.pipeline.stories`."""
+    articles = frames.tables.get("articles")
+    if articles is None or not len(articles):
+        return frames
+    t0 = time.thread_time()
+    tables = {**frames.tables, "articles": assign_stories(articles, index)}
+    seconds = {**frames.seconds, "stories": frames.seconds.get("stories", 0.0) + time.thread_time() - t0}
+    return Frames(tables, frames.article_ids, seconds)
+
+
+def _article_row(
+    p: Planned, language: str, versions: str, run_id: str, at: datetime, signature: bytes
+) -> dict[str, object]:
     art = p.article
     return {
         "article_id": p.article_id,
@@ -68,6 +88,8 @@ def _article_row(p: Planned, language: str, versions: str, run_id: str, at: date
         "run_id": run_id,
         "pipeline_version": PIPELINE_VERSION,
         "extractor_versions": versions,
+        "story_id": p.article_id,  # provisional (a story of its own): with_stories assigns it per chunk
+        "story_signature": signature,
     }
 
 

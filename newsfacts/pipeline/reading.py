@@ -10,7 +10,9 @@ from typing import IO
 
 from newsfacts.ingest import RawInput, Rejection, iter_inputs
 from newsfacts.ingest.sources import ZIP_ERRORS
+from newsfacts.pipeline.stories import story_index
 from newsfacts.storage import AnyWarehouse
+from newsfacts.stories import StoryIndex
 
 
 @dataclass
@@ -28,6 +30,7 @@ class KnownState:
     article_of_text: dict[str, str]  # text_sha256 -> article_id
     versions_of_article: dict[str, str]  # article_id -> extractor_versions
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (source_uri, raw_sha256) quarantined inputs
+    stories: StoryIndex = field(default_factory=StoryIndex)  # the stored articles' stories (issue 17)
 
 
 INPUT_STAGES = ("read", "decode", "parse", "clean")
@@ -46,6 +49,7 @@ def known_state(warehouse: AnyWarehouse) -> KnownState:
             for u, h, st in zip(quar["source_uri"], quar["raw_sha256"], quar["stage"], strict=True)
             if h is not None and st in INPUT_STAGES
         },
+        stories=story_index(warehouse),
     )
 
 

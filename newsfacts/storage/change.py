@@ -102,5 +102,10 @@ def concat_in_schema(name: str, parts: list[pa.Table], columns: list[str] | None
     schema = TABLES[name].schema
     if columns is not None:
         schema = pa.schema([schema.field(c) for c in columns])
+    predated = {f.name for p in parts if p.num_rows for f in schema if f.name not in p.column_names}
+    if predated:  # a part written before a not-null column was added: nulls there (articles.story_id, ...)
+        schema = pa.schema(
+            [f.with_nullable(True) if f.name in predated else f for f in schema], schema.metadata
+        )
     kept = [_with_columns(p, schema).select(schema.names).cast(schema) for p in parts if p.num_rows]
     return pa.concat_tables(kept) if kept else schema.empty_table()

@@ -262,7 +262,8 @@ class DeltaWarehouse:
         data = self.dataset(name, publish)
         if data is None:
             return concat_in_schema(name, [], columns)
-        return concat_in_schema(name, [data.to_table(columns=columns)], columns)
+        present = None if columns is None else [c for c in columns if c in data.schema.names]
+        return concat_in_schema(name, [data.to_table(columns=present)], columns)
 
     def files(self, name: str) -> list[str]:
         """URLs of the Parquet files of the table as of the latest publish."""

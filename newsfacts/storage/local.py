@@ -225,7 +225,8 @@ class Warehouse:
 
     def read(self, name: str, columns: list[str] | None = None) -> pa.Table:
         """The whole table (or some columns) as Arrow, in contract schema; empty when never written."""
-        return concat_in_schema(name, [pq.read_table(f, columns=columns) for f in self.files(name)], columns)
+        parts = [pq.read_table(f, columns=_present(f, columns)) for f in self.files(name)]
+        return concat_in_schema(name, parts, columns)  # columns a file predates: nulls
 
     def write_docs(self) -> None:
         """The column dictionary next to the data: README.md, views.sql and _dictionary/columns.parquet."""
@@ -398,3 +399,11 @@ class Warehouse:
             for g in gens:
                 if g not in keep:
                     shutil.rmtree(g, ignore_errors=True)
+
+
+def _present(path: Path, columns: list[str] | None) -> list[str] | None:
+    """The ``columns`` the Parquet file at ``path`` has (a file written before a column was added lacks it)."""
+    if columns is None:
+        return None
+    names = set(pq.read_schema(path).names)
+    return [c for c in columns if c in names]
