@@ -116,19 +116,25 @@ class _Objects:
         except FileNotFoundError:
             return None
 
+    def _s3_if(self, lost: type[OSError], method: str, key: str, **params: Any) -> dict[str, Any] | None:
+        """S3 ``method`` on ``key`` under a condition (IfMatch / IfNoneMatch); its response, or None when the
+        condition failed (a 412, or ``lost``: how s3fs reports the object being there or gone)."""
+        bucket, obj, _ = self.fs.split_path(self.path(key))
+        try:
+            resp: dict[str, Any] = self.fs.call_s3(method, Bucket=bucket, Key=obj, **params)
+        except lost:
+            return None
+        except OSError as exc:
+            if _precondition_failed(exc):
+                return None
+            raise
+        return resp
+
     def create(self, key: str, data: bytes) -> str | None:
         """Write ``key`` only if it does not exist; its ETag, or None when it already existed."""
         if self.s3:
-            bucket, obj, _ = self.fs.split_path(self.path(key))
-            try:
-                resp = self.fs.call_s3("put_object", Bucket=bucket, Key=obj, Body=data, IfNoneMatch="*")
-            except FileExistsError:
-                return None
-            except OSError as exc:
-                if _precondition_failed(exc):
-                    return None
-                raise
-            return str(resp["ETag"])
+            resp = self._s3_if(FileExistsError, "put_object", key, Body=data, IfNoneMatch="*")
+            return None if resp is None else str(resp["ETag"])
         with _EMULATED:
             if self.fs.exists(self.path(key)):
                 return None
@@ -138,16 +144,8 @@ class _Objects:
     def replace(self, key: str, data: bytes, etag: str) -> str | None:
         """Overwrite ``key`` only if its ETag is still ``etag``; the new ETag, or None when it changed."""
         if self.s3:
-            bucket, obj, _ = self.fs.split_path(self.path(key))
-            try:
-                resp = self.fs.call_s3("put_object", Bucket=bucket, Key=obj, Body=data, IfMatch=etag)
-            except FileNotFoundError:
-                return None
-            except OSError as exc:
-                if _precondition_failed(exc):
-                    return None
-                raise
-            return str(resp["ETag"])
+            resp = self._s3_if(FileNotFoundError, "put_object", key, Body=data, IfMatch=etag)
+            return None if resp is None else str(resp["ETag"])
         with _EMULATED:
             current = self.read_tagged(key)
             if current is None or current[1] != etag:
@@ -158,16 +156,7 @@ class _Objects:
     def delete_tagged(self, key: str, etag: str) -> bool:
         """Delete ``key`` only if its ETag is still ``etag``."""
         if self.s3:
-            bucket, obj, _ = self.fs.split_path(self.path(key))
-            try:
-                self.fs.call_s3("delete_object", Bucket=bucket, Key=obj, IfMatch=etag)
-            except FileNotFoundError:
-                return False
-            except OSError as exc:
-                if _precondition_failed(exc):
-                    return False
-                raise
-            return True
+            return self._s3_if(FileNotFoundError, "delete_object", key, IfMatch=etag) is not None
         with _EMULATED:
             current = self.read_tagged(key)
             if current is None or current[1] != etag:
