@@ -40,7 +40,6 @@ from flows.tasks import (
 from newsfacts import pipeline as nf
 from newsfacts.parallel import RULES_ONLY_POOL_FROM, WorkerPolicy
 from newsfacts.storage import AnyWarehouse, StagingArea, WarehouseBusy, open_warehouse
-from newsfacts.stories import StoryIndex
 
 __all__ = [
     "PROGRESS_LISTENERS",
@@ -140,9 +139,7 @@ class Prepared:
     extraction: Extraction
     progress: Progress
     expected: int | None  # the estimated number of the source's inputs (None: unknown)
-    stories: (
-        StoryIndex  # the warehouse's stories, then the run's articles (assigned chunk by chunk, in order)
-    )
+    known: nf.KnownState  # what the warehouse holds; its stories take the run's articles chunk by chunk
 
 
 @dataclass
@@ -187,7 +184,7 @@ def prepare(wh: AnyWarehouse, ctx: RunContext, held: contextlib.ExitStack) -> Pr
     extraction = Extraction(policy, ctx.ner, ctx.batch_size, ctx.run_id, held)
     extraction.start_pool_for(nf.likely_new_inputs(expected, known))
     progress(2.0, "reading inputs")
-    return Prepared(wh, reader, staged, extraction, progress, expected, known.stories)
+    return Prepared(wh, reader, staged, extraction, progress, expected, known)
 
 
 def start_extracting(chunk: nf.Chunk, run: RunState, p: Prepared) -> Extracting:
@@ -201,9 +198,9 @@ def start_extracting(chunk: nf.Chunk, run: RunState, p: Prepared) -> Extracting:
 def validate_and_stage(extracting: Extracting, run: RunState, p: Prepared, ctx: RunContext) -> bool:
     """Collect a chunk's extraction, validate it and stage its rows; False when validation failed."""
     plan = extracting.chunk.plan
-    frames = nf.with_stories(
-        collect(extracting.futures), p.stories
-    )  # the chunk's articles join their stories
+    frames = collect(extracting.futures)
+    if frames.article_ids:  # the chunk's articles join their stories (the index is built on first use)
+        frames = nf.with_stories(frames, p.known.stories)
     run.add_seconds(frames.seconds)
     rejected = nf.input_quarantine_rows(plan.rejections, ctx.run_id)
     if not frames.article_ids and not plan.sources:  # all skipped or rejected: nothing to validate

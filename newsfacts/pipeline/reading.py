@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import IO
 
@@ -30,7 +31,13 @@ class KnownState:
     article_of_text: dict[str, str]  # text_sha256 -> article_id
     versions_of_article: dict[str, str]  # article_id -> extractor_versions
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (source_uri, raw_sha256) quarantined inputs
-    stories: StoryIndex = field(default_factory=StoryIndex)  # the stored articles' stories (issue 17)
+    warehouse: AnyWarehouse | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def stories(self) -> StoryIndex:
+        """The stored articles' stories (issue 17), read and indexed on first use: a run with nothing new to
+        extract never builds it."""
+        return StoryIndex() if self.warehouse is None else story_index(self.warehouse)
 
 
 INPUT_STAGES = ("read", "decode", "parse", "clean")
@@ -49,7 +56,7 @@ def known_state(warehouse: AnyWarehouse) -> KnownState:
             for u, h, st in zip(quar["source_uri"], quar["raw_sha256"], quar["stage"], strict=True)
             if h is not None and st in INPUT_STAGES
         },
-        stories=story_index(warehouse),
+        warehouse=warehouse,
     )
 
 
