@@ -445,12 +445,15 @@ class Warehouse:
         gen_dir.mkdir(parents=True)
         stem = f"part-{run_id}-{uuid.uuid4().hex[:6]}"
         records: list[PartRecord] = []
+        manifests: dict[Path, dict[str, PartRecord]] = {}  # the kept parts' generations' records, read once
         for i, (f, part) in enumerate(kept):
             if f.name == EMPTY_PART:
                 continue
             if part is None:
                 os.link(f, gen_dir / f.name)
-                known = (read_manifest(f.parent) or {}).get(f.name)
+                if f.parent not in manifests:
+                    manifests[f.parent] = read_manifest(f.parent) or {}
+                known = manifests[f.parent].get(f.name)
                 records.append(known if known is not None else record_part(gen_dir / f.name))
             else:
                 records.append(_write_part(part, gen_dir / f"{stem}-r{i}.parquet"))
