@@ -5,6 +5,9 @@ Layout (analysts read ``<root>/<table>/**/*.parquet``)::
     <root>/<table>            -> .store/<table>/g-<generation>     (a symlink, swapped atomically)
     <root>/.store/<table>/g-<generation>/part-*.parquet               (immutable files, hard-linked between
                                                                       generations when unchanged)
+    <root>/.store/<table>/g-<generation>.manifest.json                 (what the publish wrote there: per part
+                                                                      size, rows, checksums, article ids; see
+                                                                      :mod:`~newsfacts.storage.integrity`)
     <root>/.journal/<run_id>.json                                    (a publish in progress: tables -> generation)
     <root>/.staging/<run_id>/<table>.parquet                         (a run's rows, streamed chunk by chunk
                                                                       before its publish; never read by analysts)
@@ -13,7 +16,8 @@ Layout (analysts read ``<root>/<table>/**/*.parquet``)::
 A publish writes every changed table into a fresh generation directory, records the set of new generations in
 a journal, then swaps each table's symlink by ``rename(2)``, which is atomic: a reader sees the old or the new
 generation of a table, never a partial file. A crash before the journal is written leaves the old warehouse
-untouched; a crash after it is rolled forward by the next writer (:meth:`Warehouse.recover`).
+untouched; a crash after it is rolled forward by the next writer (:meth:`Warehouse.recover`). Every run then
+checks the current generations against their manifests (:meth:`Warehouse.verify`) before it writes.
 """
 
 from __future__ import annotations
