@@ -200,12 +200,69 @@ def cmd_query(args: argparse.Namespace) -> int:
     try:
         columns, rows = query(args.warehouse, args.sql)
     except FileNotFoundError as exc:
-        print(f"newsfacts: {exc}", file=sys.stderr)
+        print(_damage_line(args.warehouse) or f"newsfacts: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # duckdb's errors (syntax, unknown column) are the user's to read
-        print(f"newsfacts: query failed: {exc}", file=sys.stderr)
+        print(_damage_line(args.warehouse) or f"newsfacts: query failed: {exc}", file=sys.stderr)
         return 1
     print(format_rows(columns, rows, args.format, args.max_rows))
+    return 0
+
+
+def _damage_line(warehouse: str) -> str | None:
+    """One line naming the damaged table and file of ``warehouse`` and the command that repairs it, or None
+    when the warehouse verifies (the error was something else)."""
+    from newsfacts.storage import open_warehouse
+    from newsfacts.storage.integrity import REPAIR_HINT
+
+    try:
+        found = open_warehouse(warehouse).verify()
+    except Exception:  # not a warehouse at all: the original error says more
+        return None
+    if found.ok:
+        return None
+    more = f" (and {len(found.damages) - 1} more damaged parts)" if len(found.damages) > 1 else ""
+    return (
+        f"newsfacts: the warehouse is damaged: {found.damages[0].line()}{more}; repair it with "
+        f"`{REPAIR_HINT.format(warehouse=warehouse)}`"
+    )
+
+
+def cmd_repair(args: argparse.Namespace) -> int:
+    """Rebuild a damaged warehouse: every part is checked byte by byte, the lost articles whose inputs SOURCE
+    holds are re-extracted, the rows of the others are dropped, and what could not be rebuilt is listed."""
+    if "://" not in args.source and not Path(args.source).exists():
+        print(f"newsfacts: source {args.source!r} does not exist", file=sys.stderr)
+        return 2
+    _prepare_env(args.verbose)
+    from newsfacts.storage import is_url, open_warehouse
+
+    if is_url(args.warehouse):
+        found = open_warehouse(args.warehouse).verify()
+        if found.ok:
+            print(f"newsfacts repair: {args.warehouse} verifies: nothing to repair")
+            return 0
+        print(
+            f"newsfacts repair: {found.report()}: an object-store (Delta) warehouse is not repaired by newsfacts "
+            "yet; restore the table to an earlier Delta version (DeltaTable.restore) or rebuild the warehouse",
+            file=sys.stderr,
+        )
+        return 1
+    from flows.pipeline import articles_pipeline  # Prefect loads here
+
+    state = articles_pipeline(
+        source=args.source, warehouse=args.warehouse, ner=not args.no_ner, repair=True, return_state=True
+    )
+    if not state.is_completed():
+        try:
+            state.result()
+        except Exception as exc:
+            print(f"newsfacts: repair failed: {exc}", file=sys.stderr)
+        else:
+            print(f"newsfacts: repair ended {state.type.value}: {state.message}", file=sys.stderr)
+        return 1
+    summary = state.result()
+    print(f"newsfacts repair: {summary.get('integrity') or f'{args.warehouse} verifies: nothing to repair'}")
     return 0
 
 
@@ -358,6 +415,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="HTML file (default: WAREHOUSE/report.html; ./report.html for an s3:// one)",
     )
     rp.set_defaults(func=cmd_report)
+    rr = sub.add_parser(
+        "repair",
+        help="rebuild a damaged warehouse: re-extract lost articles from SOURCE, drop and list what it cannot",
+    )
+    rr.add_argument("--warehouse", default="warehouse", help="warehouse folder (default: warehouse)")
+    rr.add_argument(
+        "--source", required=True, help="folder or file of the raw articles the warehouse was built from"
+    )
+    rr.add_argument("--no-ner", action="store_true", help="re-extract without named entities")
+    rr.add_argument("-v", "--verbose", action="store_true", help="show Prefect and pipeline logs")
+    rr.set_defaults(func=cmd_repair)
     sv = sub.add_parser(
         "serve",
         help="register and serve the scheduled and ad-hoc deployments against PREFECT_API_URL",

@@ -40,6 +40,7 @@ from flows.tasks import (
 from newsfacts import pipeline as nf
 from newsfacts.parallel import RULES_ONLY_POOL_FROM, WorkerPolicy
 from newsfacts.storage import AnyWarehouse, StagingArea, WarehouseBusy, open_warehouse
+from newsfacts.storage.integrity import Integrity
 
 __all__ = [
     "PROGRESS_LISTENERS",
@@ -67,6 +68,7 @@ def articles_pipeline(
     lock_wait_seconds: float = 0.0,
     published_from: date | None = None,
     published_to: date | None = None,
+    repair: bool = False,
 ) -> dict[str, Any]:
     """Read raw news articles, extract dates, amounts, trade facts, topics and entities, validate, publish.
 
@@ -94,6 +96,8 @@ def articles_pipeline(
             publication date are left out when either bound is set. Left-out inputs are not recorded, so a
             later run without the filter picks them up.
         published_to: Only articles published on or before this date (YYYY-MM-DD).
+        repair: Rebuild a damaged warehouse (``newsfacts repair``): lost articles whose inputs the source
+            holds are re-extracted, the rows of the others are dropped (and listed) instead of refusing.
     """
     ctx = RunContext.start(
         source=source, warehouse=warehouse, reprocess=reprocess, ner=ner, batch_size=batch_size,
@@ -107,7 +111,7 @@ def articles_pipeline(
         if (busy := take_lock(wh, ctx, held)) is not None:
             return busy  # type: ignore[return-value]  # a flow returning a State ends in that state
         # prepare: recover, initialise, plan the reading and the extraction
-        p = prepare(wh, ctx, held)
+        p = prepare(wh, ctx, held, repair)
         # for each chunk: extract (the next chunk extracts while this one is validated), validate, stage
         extracting: Extracting | None = None
         while (chunk := read_chunk(p.reader)) is not None:
@@ -125,7 +129,7 @@ def articles_pipeline(
     elapsed = ctx.elapsed()
     summary_artifact(ctx, run, elapsed, None, docs)
     trade_facts_artifact(run.trade_rows)
-    return run.result(ctx, elapsed, docs, p.extraction.workers)
+    return {**run.result(ctx, elapsed, docs, p.extraction.workers), "integrity": p.note}
 
 
 # ---------------------------------------------------------------------------------------------- steps
@@ -140,6 +144,11 @@ class Prepared:
     progress: Progress
     expected: int | None  # the estimated number of the source's inputs (None: unknown)
     known: nf.KnownState  # what the warehouse holds; its stories take the run's articles chunk by chunk
+    integrity: (
+        Integrity  # what the warehouse's verification found damaged (its lost articles are re-extracted)
+    )
+    repair: bool  # drop what cannot be rebuilt instead of refusing to publish
+    note: str | None = None  # what the run did about damage (the runs row's message and the summary)
 
 
 @dataclass
@@ -161,18 +170,22 @@ def take_lock(wh: AnyWarehouse, ctx: RunContext, held: contextlib.ExitStack) -> 
     return None
 
 
-def prepare(wh: AnyWarehouse, ctx: RunContext, held: contextlib.ExitStack) -> Prepared:
-    """Recover from an interrupted run, initialise the warehouse, open the reader, the staging area (discarded
-    unless published) and the extraction (its pool started early when the source will likely need one: the
-    workers load their models while this process reads)."""
+def prepare(wh: AnyWarehouse, ctx: RunContext, held: contextlib.ExitStack, repair: bool) -> Prepared:
+    """Recover from an interrupted run, verify the warehouse (damaged tables are read healed; their lost
+    articles are to re-extract), initialise it, open the reader, the staging area (discarded unless published)
+    and the extraction (its pool started early when the source will likely need one: the workers load their
+    models while this process reads)."""
     progress = Progress(ctx.run_id)
     recovered = wh.recover()
     if recovered:
         get_run_logger().warning("recovered from an interrupted run: %s", ", ".join(recovered[:20]))
+    integrity = wh.verify(full=repair)
+    if not integrity.ok:
+        get_run_logger().warning("the warehouse is damaged: %s", integrity.report())
     wh.initialise(ctx.run_id)
     wh.write_docs()
     versions = nf.versions_of(nf.shared_extractors(ctx.ner, load_ner=False))
-    known = nf.known_state(wh)
+    known = nf.forget_articles(nf.known_state(wh), integrity.lost_articles)
     expected = nf.estimate_inputs(ctx.source)
     reader = nf.ChunkReader(
         ctx.source, known, versions, ctx.reprocess, int(ctx.max_input_mb * 1_000_000), ctx.chunk_size,
@@ -184,7 +197,7 @@ def prepare(wh: AnyWarehouse, ctx: RunContext, held: contextlib.ExitStack) -> Pr
     extraction = Extraction(policy, ctx.ner, ctx.batch_size, ctx.run_id, held)
     extraction.start_pool_for(nf.likely_new_inputs(expected, known))
     progress(2.0, "reading inputs")
-    return Prepared(wh, reader, staged, extraction, progress, expected, known)
+    return Prepared(wh, reader, staged, extraction, progress, expected, known, integrity, repair)
 
 
 def start_extracting(chunk: nf.Chunk, run: RunState, p: Prepared) -> Extracting:
@@ -232,14 +245,33 @@ def fail(run: RunState, p: Prepared, ctx: RunContext, docs: str | None) -> NoRet
     raise RunFailed(message)
 
 
+def refuse_damaged(run: RunState, p: Prepared, ctx: RunContext, message: str) -> NoReturn:
+    """Refuse to publish over rows the warehouse lost and this run cannot rebuild: record the failed run (unless
+    the runs table is itself damaged), report it and raise :class:`RunFailed` naming the repair command."""
+    if "runs" not in p.integrity.tables():
+        nf.append_run(p.warehouse, ctx.run_row(run.counts, False, "failed", message))
+    summary_artifact(ctx, run, ctx.elapsed(), message, None)
+    p.progress(100.0, "warehouse damaged: nothing published")
+    raise RunFailed(message)
+
+
 def publish_run(run: RunState, p: Prepared, ctx: RunContext) -> None:
-    """Publish the staged rows, sources and quarantine in one atomic swap, then append the run's row."""
+    """Publish the staged rows, sources and quarantine in one atomic swap, then append the run's row (whose
+    message says what the run healed). A run over a damaged warehouse that cannot rebuild its lost rows
+    publishes nothing (unless it is a repair, which drops them)."""
+    healing = nf.Healing.of(p.integrity, run.article_ids)
+    if not healing.complete and not p.repair:
+        refuse_damaged(run, p, ctx, healing.refusal(ctx.warehouse, ctx.source))
+    p.note = healing.note(ctx.source, p.repair)
+    if p.note:
+        get_run_logger().warning("%s", p.note)
     p.progress(95.0, f"publishing {len(run.article_ids)} articles")
     w0 = time.thread_time()
-    added = publish(p.warehouse, p.staged, run.article_ids, run.sources, run.quarantine, ctx.run_id)
+    drop = healing.unrecovered if p.repair else set()
+    added = publish(p.warehouse, p.staged, run.article_ids, run.sources, run.quarantine, ctx.run_id, drop)
     run.add_seconds({"write": time.thread_time() - w0})
     run.add_published(added)
-    nf.append_run(p.warehouse, ctx.run_row(run.counts, True, "completed", None))
+    nf.append_run(p.warehouse, ctx.run_row(run.counts, True, "completed", p.note))
     p.progress(100.0, f"published {run.counts.n_new} articles")
 
 

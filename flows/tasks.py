@@ -77,9 +77,11 @@ def publish(
     sources: list[dict[str, object]],
     quarantine: list[dict[str, object]],
     run_id: str,
+    drop_article_ids: set[str] | None = None,
 ) -> dict[str, int]:
-    """Publish every table atomically: the staged rows, sources and quarantine, in one swap."""
-    return nf.publish_staged(warehouse, staged, article_ids, sources, quarantine, run_id)
+    """Publish every table atomically: the staged rows, sources and quarantine, in one swap (and the rows of
+    lost articles a repair could not rebuild removed)."""
+    return nf.publish_staged(warehouse, staged, article_ids, sources, quarantine, run_id, drop_article_ids)
 
 
 def runs_elsewhere() -> bool:

@@ -28,9 +28,11 @@ from newsfacts.pipeline.planning import (
     Plan,
     Planned,
     filter_by_published,
+    forget_articles,
     parse_and_identify,
 )
 from newsfacts.pipeline.publishing import (
+    Healing,
     RunCounts,
     append_run,
     publish,
@@ -70,6 +72,7 @@ __all__ = [
     "Chunk",
     "ChunkReader",
     "Frames",
+    "Healing",
     "INGEST_VERSION",
     "INPUT_STAGES",
     "Identifier",
@@ -88,6 +91,7 @@ __all__ = [
     "estimate_inputs",
     "extract_frames",
     "filter_by_published",
+    "forget_articles",
     "input_quarantine_rows",
     "iter_input_batches",
     "known_state",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -67,6 +67,15 @@ class Identifier:
             self.scheduled.add(aid)
             plan.articles.append(Planned(aid, item, parsed))
         return plan
+
+
+def forget_articles(known: KnownState, article_ids: set[str]) -> KnownState:
+    """``known`` without the extractions of ``article_ids`` (articles whose rows the warehouse lost): the planner
+    then treats their inputs as new and re-extracts them, with the same ids."""
+    if not article_ids:
+        return known
+    versions = {a: v for a, v in known.versions_of_article.items() if a not in article_ids}
+    return replace(known, versions_of_article=versions)
 
 
 def parse_and_identify(inputs: Sequence[RawInput], known: KnownState, run_id: str) -> Plan:

@@ -12,6 +12,7 @@ from newsfacts.ingest.sources import readable_name
 from newsfacts.pipeline.frames import Frames
 from newsfacts.pipeline.shared import PIPELINE_VERSION, now_utc
 from newsfacts.storage import AnyWarehouse, StagingArea, TableChange
+from newsfacts.storage.integrity import REPAIR_HINT, Damage, Integrity
 from newsfacts.tables import FACT_TABLES, TABLES
 
 
@@ -60,16 +61,20 @@ def publish_staged(
     sources: list[dict[str, object]],
     quarantine: list[dict[str, object]],
     run_id: str,
+    drop_article_ids: set[str] | None = None,
 ) -> dict[str, int]:
     """Publish the staged rows with the sources and quarantine rows as one atomic publish; the rows of
-    ``article_ids`` already in the warehouse are replaced. Returns rows added per table."""
+    ``article_ids`` already in the warehouse are replaced, and every row (sources too) of
+    ``drop_article_ids`` (lost articles ``newsfacts repair`` could not rebuild) is removed. Returns rows
+    added per table."""
+    drop = drop_article_ids or set()
     changes = {
-        name: TableChange(TABLES[name].schema.empty_table(), article_ids)
+        name: TableChange(TABLES[name].schema.empty_table(), article_ids | drop)
         for name in ("articles", *FACT_TABLES)
     }
-    changes["sources"] = TableChange(pa.Table.from_pylist(sources, schema=TABLES["sources"].schema))
+    changes["sources"] = TableChange(pa.Table.from_pylist(sources, schema=TABLES["sources"].schema), drop)
     changes["quarantine"] = TableChange(
-        pa.Table.from_pylist(quarantine, schema=TABLES["quarantine"].schema), article_ids
+        pa.Table.from_pylist(quarantine, schema=TABLES["quarantine"].schema), article_ids | drop
     )
     return warehouse.publish(changes, run_id, staged=staged)
 
@@ -107,3 +112,58 @@ def append_run(warehouse: AnyWarehouse, row: dict[str, object]) -> None:
     warehouse.publish(
         {"runs": TableChange(pa.Table.from_pylist([row], schema=TABLES["runs"].schema))}, str(row["run_id"])
     )
+
+
+@dataclass
+class Healing:
+    """What a run does about the damage its warehouse's verification found: the lost articles it re-extracted
+    (their inputs are in its source), those it could not, and the damaged parts whose rows no article traces."""
+
+    integrity: Integrity
+    reextracted: set[str]
+    unrecovered: set[str]
+    untraced: list[Damage]
+
+    @classmethod
+    def of(cls, integrity: Integrity, extracted: set[str]) -> Healing:
+        lost = integrity.lost_articles
+        return cls(integrity, lost & extracted, lost - extracted, integrity.untraced)
+
+    @property
+    def complete(self) -> bool:
+        """Whether the run rebuilds every lost row (nothing to refuse over)."""
+        return not self.unrecovered and not self.untraced
+
+    def refusal(self, warehouse: str, source: str) -> str:
+        """The one message of a run that refuses to publish over lost rows."""
+        return (
+            f"the warehouse {warehouse} is damaged and this run cannot rebuild it, so it published nothing: "
+            f"{self.integrity.report()}; {self._unrecovered_line(source)}. "
+            f"Repair: {REPAIR_HINT.format(warehouse=warehouse)} (re-extracts the lost articles whose inputs "
+            "SOURCE holds; drops the rows of the others and lists them)"
+        )
+
+    def note(self, source: str, repaired: bool) -> str | None:
+        """What the run did (the ``runs`` row's message and the summary's line), None when nothing was damaged."""
+        if self.integrity.ok:
+            return None
+        done = f"warehouse damage healed: {self.integrity.report()}"
+        if self.reextracted:
+            done += f"; {len(self.reextracted)} lost article(s) re-extracted from {readable_name(source)}"
+        if repaired and not self.complete:
+            done += f"; {self._unrecovered_line(source)}: " + (
+                f"their rows were dropped from every table ({', '.join(sorted(self.unrecovered)[:20])})"
+                if self.unrecovered
+                else "the damaged parts were dropped"
+            )
+        return done
+
+    def _unrecovered_line(self, source: str) -> str:
+        parts = []
+        if self.unrecovered:
+            parts.append(
+                f"{len(self.unrecovered)} lost article(s) whose inputs {readable_name(source)} does not hold"
+            )
+        if self.untraced:
+            parts.append(f"{len(self.untraced)} damaged part(s) whose rows no article traces")
+        return " and ".join(parts) or "nothing left to rebuild"

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from newsfacts.storage.change import TableChange
+from newsfacts.storage.integrity import Integrity
 
 # Test hook for the crash tests (tests/test_crash.py, tests/test_storage_contract.py), never set in production.
 # "publish:<point>" makes the process SIGKILL itself at that point of a publish that adds rows to ``articles``;
@@ -65,6 +66,8 @@ class AnyWarehouse(Protocol):
     def lock(self, wait_seconds: float = 0.0) -> contextlib.AbstractContextManager[None]: ...
 
     def recover(self) -> list[str]: ...
+
+    def verify(self, full: bool = False) -> Integrity: ...
 
     def initialise(self, run_id: str) -> None: ...
 

@@ -5,6 +5,9 @@ Layout (analysts read ``<root>/<table>/**/*.parquet``)::
     <root>/<table>            -> .store/<table>/g-<generation>     (a symlink, swapped atomically)
     <root>/.store/<table>/g-<generation>/part-*.parquet               (immutable files, hard-linked between
                                                                       generations when unchanged)
+    <root>/.store/<table>/g-<generation>.manifest.json                 (what the publish wrote there: per part
+                                                                      size, rows, checksums, article ids; see
+                                                                      :mod:`~newsfacts.storage.integrity`)
     <root>/.journal/<run_id>.json                                    (a publish in progress: tables -> generation)
     <root>/.staging/<run_id>/<table>.parquet                         (a run's rows, streamed chunk by chunk
                                                                       before its publish; never read by analysts)
@@ -13,7 +16,8 @@ Layout (analysts read ``<root>/<table>/**/*.parquet``)::
 A publish writes every changed table into a fresh generation directory, records the set of new generations in
 a journal, then swaps each table's symlink by ``rename(2)``, which is atomic: a reader sees the old or the new
 generation of a table, never a partial file. A crash before the journal is written leaves the old warehouse
-untouched; a crash after it is rolled forward by the next writer (:meth:`Warehouse.recover`).
+untouched; a crash after it is rolled forward by the next writer (:meth:`Warehouse.recover`). Every run then
+checks the current generations against their manifests (:meth:`Warehouse.verify`) before it writes.
 """
 
 from __future__ import annotations
@@ -36,6 +40,18 @@ import pyarrow.parquet as pq
 from newsfacts.storage.base import WarehouseBusy, WarehouseError, fault, stage_fault
 from newsfacts.storage.change import TableChange, concat_in_schema, keys_of, without_replaced
 from newsfacts.storage.docs import documents
+from newsfacts.storage.integrity import (
+    MANIFEST_SUFFIX,
+    Damage,
+    Integrity,
+    PartRecord,
+    check_part,
+    manifest_path,
+    read_manifest,
+    record_part,
+    verify_generation,
+    write_manifest,
+)
 from newsfacts.tables import TABLES, Table
 
 STORE = ".store"
@@ -141,6 +157,9 @@ class Warehouse:
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
+        self._usable: dict[
+            str, list[Path]
+        ] = {}  # tables :meth:`verify` found damaged: the parts read instead
 
     def _make_root(self) -> None:
         """Create the warehouse folder, or raise :class:`WarehouseError` with one clear line."""
@@ -208,6 +227,11 @@ class Warehouse:
     def table_dir(self, name: str) -> Path:
         return self.root / name
 
+    def _link_target(self, name: str) -> Path | None:
+        """The generation the table's symlink names (it may have been deleted), or None without a link."""
+        link = self.table_dir(name)
+        return self.root / os.readlink(link) if link.is_symlink() else None
+
     def _current_generation(self, name: str) -> Path | None:
         link = self.table_dir(name)
         if link.is_symlink():
@@ -220,6 +244,10 @@ class Warehouse:
         return None
 
     def files(self, name: str) -> list[Path]:
+        """The table's Parquet parts: its current generation's, or, for a table :meth:`verify` found damaged,
+        the intact parts it reads instead (until a publish writes the table anew)."""
+        if name in self._usable:
+            return list(self._usable[name])
         gen = self._current_generation(name)
         return sorted(gen.glob("*.parquet")) if gen else []
 
@@ -238,6 +266,86 @@ class Warehouse:
     def exists(self) -> bool:
         return any(self.table_dir(t).is_symlink() for t in TABLES)
 
+    # ------------------------------------------------------------------ integrity
+    def verify(self, full: bool = False) -> Integrity:
+        """Check every table's current generation against what its publish recorded (sizes and footers: a few
+        KB read per part; ``full`` also checksums every byte) and heal what can be healed for reading: a part
+        or a deleted generation is read from an earlier intact generation where one holds it, else left out.
+        From then on :meth:`read` and :meth:`files` see the healed tables, and the next :meth:`publish` writes
+        them anew. Returns every damage (with the articles whose rows it held) and how each table was healed."""
+        found = Integrity()
+        self._usable.clear()
+        for name in TABLES:
+            target = self._link_target(name)
+            if target is None:
+                continue
+            intact, damages = verify_generation(name, target, self.root, full)
+            if not damages:
+                continue
+            if target.is_dir():
+                intact, healed = self._from_earlier(name, target, intact, damages)
+                how = f"{healed} damaged part(s) read from an earlier generation" if healed else None
+            else:
+                intact, damages, how = self._earlier_generation(name, target, damages[0])
+            found.damages += damages
+            if how:
+                found.healed[name] = how
+            self._usable[name] = intact
+        return found
+
+    def _store_generations(self, name: str, before: Path | None = None) -> list[Path]:
+        """The table's generation folders on disk, oldest first (only those written before ``before``'s
+        manifest, when given: never a generation a killed run staged after it)."""
+        folder = self.root / STORE / name
+        gens = sorted((g for g in folder.glob("g-*") if g.is_dir()), key=lambda p: p.stat().st_mtime_ns)
+        cutoff = _mtime(manifest_path(before)) if before is not None else None
+        return [g for g in gens if cutoff is None or g.stat().st_mtime_ns <= cutoff]
+
+    def _from_earlier(
+        self, name: str, target: Path, intact: list[Path], damages: list[Damage]
+    ) -> tuple[list[Path], int]:
+        """The intact parts of ``target`` plus, for each damaged part, an intact copy of it (same name, same
+        record) in another generation (a part hard-linked into both is damaged in both)."""
+        records = read_manifest(target) or {}
+        others = [g for g in self._store_generations(name) if g != target]
+        healed = 0
+        for d in list(damages):
+            part = Path(d.file).name
+            for gen in reversed(others):
+                copy = gen / part
+                if copy.exists() and check_part(copy, records.get(part)) is None:
+                    intact.append(copy)
+                    damages.remove(d)
+                    healed += 1
+                    break
+        return sorted(intact, key=lambda p: p.name), healed
+
+    def _earlier_generation(
+        self, name: str, target: Path, lost: Damage
+    ) -> tuple[list[Path], list[Damage], str | None]:
+        """A deleted current generation: the table read as of the previous intact generation (the one
+        :meth:`_collect_garbage` keeps), its lost articles those whose rows differ between the two (parts one
+        has and the other not); with no such generation, the table is empty and every recorded article lost."""
+        for gen in reversed(self._store_generations(name, before=target)):
+            intact, damages = verify_generation(name, gen, self.root)
+            if damages:
+                continue
+            missing = read_manifest(target)
+            earlier = read_manifest(gen) or {}
+            if missing is None:  # no record of what the deleted generation held: not traceable
+                return intact, [lost], f"earlier generation {gen.name} used"
+            changed = [r for n, r in missing.items() if n not in earlier]
+            changed += [r for n, r in earlier.items() if n not in missing]
+            ids = (
+                None
+                if any(r.article_ids is None for r in changed)
+                else frozenset(a for r in changed for a in r.article_ids or ())
+            )
+            rows = sum(r.rows for n, r in missing.items() if n not in earlier)
+            damage = Damage(name, lost.file, lost.problem, ids, rows)
+            return intact, [damage], f"earlier generation {gen.name} used"
+        return [], [lost], None
+
     # ------------------------------------------------------------------ writing
     def stage(self, run_id: str) -> StagedRun:
         """A staging area for a run's rows, streamed chunk by chunk, published by ``publish(staged=...)``."""
@@ -248,7 +356,8 @@ class Warehouse:
         missing = {
             name: TableChange(TABLES[name].schema.empty_table())
             for name in TABLES
-            if self._current_generation(name) is None
+            if self._link_target(name)
+            is None  # a link to a deleted generation is damage (see verify), not new
         }
         if missing:
             self.publish(missing, run_id)
@@ -304,6 +413,8 @@ class Warehouse:
         _fsync_dir(journal_dir)
         fault("after_journal", added)
         self._swap_all(pending, on_swap=lambda name: fault(f"after_swap_{name}", added))
+        for name in pending:
+            self._usable.pop(name, None)  # written anew from its intact parts: healed
         journal.unlink()
         if staged is not None:
             staged.discard()  # its files are hard-linked into the new generations
@@ -319,7 +430,7 @@ class Warehouse:
         current = self.files(table.name)
         kept: list[tuple[Path, pa.Table | None]] = []  # (file, rewritten rows or None to hard-link)
         existing_keys: set[tuple[object, ...]] = set()
-        changed = staged is not None and staged[1] > 0
+        changed = (staged is not None and staged[1] > 0) or table.name in self._usable  # damaged: write anew
         for f in current:
             part = without_replaced(partial(pq.read_table, f), table, replace_ids)
             changed = changed or part is not None
@@ -337,26 +448,30 @@ class Warehouse:
         gen_dir = self.root / STORE / table.name / gen
         gen_dir.mkdir(parents=True)
         stem = f"part-{run_id}-{uuid.uuid4().hex[:6]}"
-        n_files = 0
+        records: list[PartRecord] = []
+        manifests: dict[Path, dict[str, PartRecord]] = {}  # the kept parts' generations' records, read once
         for i, (f, part) in enumerate(kept):
             if f.name == EMPTY_PART:
                 continue
             if part is None:
                 os.link(f, gen_dir / f.name)
+                if f.parent not in manifests:
+                    manifests[f.parent] = read_manifest(f.parent) or {}
+                known = manifests[f.parent].get(f.name)
+                records.append(known if known is not None else record_part(gen_dir / f.name))
             else:
-                write_parquet_atomic(part, gen_dir / f"{stem}-r{i}.parquet")
-            n_files += 1
+                records.append(_write_part(part, gen_dir / f"{stem}-r{i}.parquet"))
         if new_rows.num_rows:
-            write_parquet_atomic(new_rows, gen_dir / f"{stem}.parquet")
-            n_files += 1
+            records.append(_write_part(new_rows, gen_dir / f"{stem}.parquet"))
         n_staged = 0
         if staged is not None and staged[1] > 0:
             os.link(staged[0], gen_dir / f"{stem}-s.parquet")
-            n_files += 1
+            records.append(record_part(gen_dir / f"{stem}-s.parquet"))
             n_staged = staged[1]
-        if n_files == 0:
-            write_parquet_atomic(table.schema.empty_table(), gen_dir / EMPTY_PART)
+        if not records:
+            records.append(_write_part(table.schema.empty_table(), gen_dir / EMPTY_PART))
         _fsync_dir(gen_dir)
+        write_bytes_atomic(write_manifest(gen_dir, table.name, run_id, records), manifest_path(gen_dir))
         return f"{STORE}/{table.name}/{gen}", new_rows.num_rows + n_staged
 
     def _swap_all(self, pending: dict[str, str], on_swap: Callable[[str], None] | None = None) -> None:
@@ -385,20 +500,47 @@ class Warehouse:
         ]:
             tmp.unlink(missing_ok=True)
         for table_store in store.iterdir():
-            current = self._current_generation(table_store.name) if table_store.name in TABLES else None
+            if not table_store.is_dir():
+                continue
+            target = self._link_target(table_store.name) if table_store.name in TABLES else None
+            current = target if target is not None and target.is_dir() else None
             gens = sorted(
                 (g for g in table_store.iterdir() if g.is_dir()), key=lambda p: p.stat().st_mtime_ns
             )
             keep = {current} if current else set()
-            # the previous generation (a reader may still be listing it) is the newest one staged before the
-            # current; generations staged after it were never published (a killed run's) and go
-            cutoff = current.stat().st_mtime_ns if current else None
+            # the previous generation (a reader may still be listing it, and verify() falls back on it) is the
+            # newest one staged before the current (or before the manifest of a current generation deleted by
+            # hand); generations staged after it were never published (a killed run's) and go
+            cutoff = (
+                current.stat().st_mtime_ns if current else _mtime(manifest_path(target)) if target else None
+            )
             older = [g for g in gens if g != current and (cutoff is None or g.stat().st_mtime_ns <= cutoff)]
             if older:
                 keep.add(older[-1])
             for g in gens:
                 if g not in keep:
                     shutil.rmtree(g, ignore_errors=True)
+            # manifests: of the kept generations, and of a current one deleted by hand (what it held is known
+            # until a publish heals the table)
+            wanted = {manifest_path(g).name for g in keep} | (
+                {manifest_path(target).name} if target else set()
+            )
+            for m in table_store.glob(f"*{MANIFEST_SUFFIX}"):
+                if m.name not in wanted:
+                    m.unlink(missing_ok=True)
+
+
+def _write_part(rows: pa.Table, dest: Path) -> PartRecord:
+    """Write one Parquet part atomically and return its record."""
+    write_parquet_atomic(rows, dest)
+    return record_part(dest, rows)
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 def _present(path: Path, columns: list[str] | None) -> list[str] | None:
