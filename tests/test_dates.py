@@ -612,16 +612,18 @@ def test_natasha_peer_date_cases() -> None:
 
 def test_every_rule_is_a_record_with_an_anchor_and_a_compiled_pattern() -> None:
     from newsfacts.extract.dates.grammar import grammar
-    from newsfacts.extract.dates.rules import MARKERS, RULES
+    from newsfacts.extract.dates.rules import MARKERS, MARKS, RULES
 
     names = [r.name for r in RULES] + [m.name for m in MARKERS]
+    marked = {r.mark for r in RULES if r.mark} | {m.mark for m in MARKERS}
+    assert marked == MARKS, "every mark is made by some rule's or marker's words, and declared"
     assert len(names) == len(set(names)), "rule names are unique"
     g = grammar()
     assert set(g.patterns) == {r.name for r in RULES}
     for rule in RULES:
         assert rule.words or rule.stems or rule.numbers, f"{rule.name}: no anchor, so it is never tried"
         assert not rule.next_letters or "short" in rule.numbers, rule.name
-        assert rule.needs in (None, "unit", "month") and rule.mark in (None, "unit", "month"), rule.name
+        assert rule.needs in (None, *MARKS) and rule.mark in (None, *MARKS), rule.name
 
 
 def test_a_rule_added_as_a_record_is_tried_at_its_anchor_words() -> None:
@@ -641,3 +643,32 @@ def test_a_rule_added_as_a_record_is_tried_at_its_anchor_words() -> None:
     assert found == [("test_rule", 5)]
     # "испытания" matches the pattern but is not an anchor word: the rule is not tried there
     assert not [c for c in g.scan("День испытания прошел") if c.kind == "test_rule"]
+
+
+# rules tried only with the unit they need in reach (``Rule.needs``, the marks of ``MARKERS``): still found
+NEEDED_UNIT_IN_REACH = [
+    ("В девятнадцатом веке город рос.", "В девятнадцатом веке", date(1801, 1, 1), date(1900, 12, 31)),
+    ("Рост ускорился во втором квартале 2024 года.", "во втором квартале 2024 года", date(2024, 4, 1),
+     date(2024, 6, 30)),
+    ("В первой половине 2023 года цены росли.", "В первой половине 2023 года", date(2023, 1, 1),
+     date(2023, 6, 30)),
+    ("В девяностые годы завод закрылся.", "В девяностые годы", date(1990, 1, 1), date(1999, 12, 31)),
+    ("За шесть месяцев 2024 года выручка выросла.", "За шесть месяцев 2024 года", date(2024, 1, 1),
+     date(2024, 6, 30)),
+    ("Сессия пройдет 14-15 мая.", "14-15 мая", date(2026, 5, 14), date(2026, 5, 15)),
+    ("Совещание прошло 5 мая.", "5 мая", date(2025, 5, 5), date(2025, 5, 5)),
+]
+
+
+@pytest.mark.parametrize(("sentence", "text", "start", "end"), NEEDED_UNIT_IN_REACH)
+def test_rules_that_need_a_unit_find_it(sentence: str, text: str, start: date, end: date) -> None:
+    found = [(m.text, m.start_date, m.end_date) for m in extract_dates(sentence, date(2025, 12, 18))]
+    assert found == [(text, start, end)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Первый человек пришёл пятым.", "Два человека ушли, пять остались.", "Второй вопрос о пятом пункте."],
+)
+def test_counts_and_ordinals_without_a_unit_give_no_date(sentence: str) -> None:
+    assert extract_dates(sentence, date(2025, 12, 18)) == []

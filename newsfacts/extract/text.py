@@ -20,16 +20,28 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from razdel.segmenters.punct import CLOSE_BRACKETS, CLOSE_QUOTES, ENDINGS, GENERIC_QUOTES
-from razdel.segmenters.sentenize import DELIMITER, FIRST_TOKEN, RULES, SentSplit, is_lower_alpha
+from razdel.segmenters.sentenize import (
+    DELIMITERS,
+    FIRST_TOKEN,
+    RULES,
+    SMILES,
+    SentSplit,
+    is_lower_alpha,
+)
 from razdel.segmenters.sokr import HEAD_SOKRS, INITIALS, PAIR_SOKRS, SOKRS
 
-# razdel's delimiters, but not those its first rules always join: one not followed by a space, or followed by
-# a lowercase word (the leading class only lets the regex skip fast to where a delimiter may start); group
-# "glued": a stop glued to a capitalised word, for the glued-sentence pass
+# razdel's delimiters (``DELIMITER``: a smile ``SMILES`` or one of ``DELIMITERS``), but not those its first
+# rules always join: one not followed by a space, or followed by a lowercase word; group "glued": a stop glued
+# to a capitalised word, for the glued-sentence pass. The pattern opens with the class of every character a
+# delimiter can start with, so the regex engine skips in C to the next such character (a leading lookahead
+# hides the class from it and costs a try at every character); lookbehinds then say which branch that
+# character starts, in razdel's order (smile, single delimiter), then a glued stop.
+assert SMILES.startswith("[=:;]")
+_NOT_LOWER_AFTER = r"(?=\s)(?!\s{1,9}[а-яёa-z]+(?![^\W\d]))"
 _DELIMITER = re.compile(
-    r"(?=[=:;.?!…\"„'»”’)\]}])(?:"
-    + DELIMITER
-    + r"(?=\s)(?!\s{1,9}[а-яёa-z]+(?![^\W\d]))|(?P<glued>[.!?…]+)(?=[«\"]?[А-ЯЁ][а-яё\s]))"
+    rf"[=:;{re.escape(DELIMITERS)}]"
+    rf"(?:(?:(?<=[=:;]){SMILES[len('[=:;]') :]}|(?<=[{re.escape(DELIMITERS)}])){_NOT_LOWER_AFTER}"
+    r"|(?<=[.!?…])(?P<glued>[.!?…]*)(?=[«\"]?[А-ЯЁ][а-яё\s]))"
 )
 _RULES = tuple(rule.function for rule in RULES)
 # the delimiters whose fate razdel's rules settle for certain are decided here without them (most of them)
@@ -37,7 +49,9 @@ _TAIL = re.compile(r"[^\W\d]{2,}$")  # razdel's last token when it is a word of 
 _RIGHT_PLAIN = re.compile(r"\s{1,9}(?:[«„(]|[‑–—−-]\s{1,3})?[А-ЯЁA-Z]")
 _CLOSING = frozenset(CLOSE_QUOTES + CLOSE_BRACKETS + GENERIC_QUOTES)
 _BULLET_SIZE = 20  # razdel's list_item: a sentence so far this short may be a bullet ("1.", "а)")
-_SOKR_WORDS = frozenset(HEAD_SOKRS | SOKRS | INITIALS | {pair[0] for pair in PAIR_SOKRS})
+# words before "." razdel's sokr rules may join whatever follows: head abbreviations, initials, pair heads
+_SOKR_HEADS = frozenset(HEAD_SOKRS | INITIALS | {pair[0] for pair in PAIR_SOKRS})
+_ROMAN = re.compile(r"[IVXML]+")  # razdel's list_item counts a Roman numeral as a bullet
 _WINDOW = 10  # razdel's SentSplitter window: the characters its rules see on each side of a delimiter
 _LINE = re.compile(r"\n")
 # a glued stop ends a sentence after three lowercase letters (two Latin: "kz.Как"), not after a capital or an
@@ -59,11 +73,11 @@ def _scan(text: str) -> tuple[list[int], list[int]]:
     last = 0
     for m in _DELIMITER.finditer(text):
         start, stop = m.span()
-        delimiter = m.group(1)
-        if delimiter is None:
+        if m.group("glued") is not None:
             if _GLUED_AFTER.search(text, max(0, start - 3), start):
                 glued.append(stop)
             continue
+        delimiter = m.group()
         if (
             delimiter in _CLOSING
             and start
@@ -71,7 +85,7 @@ def _scan(text: str) -> tuple[list[int], list[int]]:
             and not text[start - 1].isspace()
         ):
             continue  # razdel's close_quote / close_bracket: a quote or bracket not after a stop joins
-        if delimiter in ".!?…" and start - last > _BULLET_SIZE and _plain_end(text, start, stop):
+        if delimiter in ".!?…" and _plain_end(text, start, stop, start - last > _BULLET_SIZE):
             cuts.append(stop)
             last = stop
             continue
@@ -88,11 +102,12 @@ def _scan(text: str) -> tuple[list[int], list[int]]:
     return cuts, glued
 
 
-def _plain_end(text: str, start: int, stop: int) -> bool:
-    """Whether razdel's rules end a sentence at the stop ``text[start:stop]`` (".", "!", "?", "…") for certain
-    (the sentence so far is longer than a list item's bullet): a capital word follows (or an opening quote or
-    bracket, or a dash, before one) and, for ".", a sign or a word of two letters or more that abbreviates
-    nothing precedes it (for "!?…" anything)."""
+def _plain_end(text: str, start: int, stop: int, long: bool) -> bool:
+    """Whether razdel's rules end a sentence at the stop ``text[start:stop]`` (".", "!", "?", "…") for certain:
+    a capital word follows (or an opening quote or bracket, or a dash, before one) and, for ".", a sign or a
+    word of two letters or more that abbreviates nothing precedes it (for "!?…" anything). ``long``: the
+    sentence so far is longer than a list item's bullet; razdel's list_item only joins a "." after bullets
+    ("1.", "а.", "IV."), which a word that is no Roman numeral is not."""
     if _RIGHT_PLAIN.match(text, stop) is None:
         return False
     lo = max(0, start - _WINDOW)
@@ -100,9 +115,20 @@ def _plain_end(text: str, start: int, stop: int) -> bool:
         return bool(text[lo:start].strip())  # a word or sign before it (razdel's empty_side)
     before = text[start - 1] if start else " "
     if not before.isalnum() and before != "_":
-        return not before.isspace()  # a sign: no abbreviation rule applies
+        return long and not before.isspace()  # a sign: no abbreviation rule applies
     word = _TAIL.search(text, lo, start)
-    return word is not None and word.group().lower() not in _SOKR_WORDS
+    if word is None:
+        return False
+    left = word.group()
+    if not long and _ROMAN.fullmatch(left):
+        return False
+    lower = left.lower()
+    if lower in _SOKR_HEADS:
+        return False
+    if lower in SOKRS:  # razdel's sokr_left joins only before a digit, a sign or a lowercase word
+        token = FIRST_TOKEN.match(text[stop : stop + _WINDOW])
+        return token is not None and token.group(1).isalpha() and not token.group(1).islower()
+    return True
 
 
 def _joined(split: SentSplit) -> bool:
@@ -139,9 +165,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for cut in [*sorted(cuts), len(text)]:
         if cut <= prev:
             continue
-        chunk = text[prev:cut]
-        a = prev + len(chunk) - len(chunk.lstrip())
-        b = prev + len(chunk.rstrip())
+        a, b = prev, cut  # strip the whitespace around the piece (one or two characters: no copies)
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
         if a < b:
             spans.append((a, b))
         prev = cut

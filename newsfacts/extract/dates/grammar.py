@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 
 import ahocorasick
@@ -85,9 +85,9 @@ def word_letters(text: str) -> str:
     return text.encode("cp1251", errors="replace").translate(_LETTERS).decode("cp1251")
 
 
+_Try = tuple[str | None, bool, Callable[[str, int], "re.Match[str] | None"], Handler]
 _REACH = 80  # a rule with ``needs`` is tried only with a word of that mark at most this many chars on
-_MARK_ORDER = ("unit", "month")
-assert set(_MARK_ORDER) == MARKS
+_MARK_ORDER = tuple(sorted(MARKS))
 
 
 class _NumberAnchors:
@@ -146,6 +146,9 @@ class Grammar:
         self._numbers = _NumberAnchors(rules)
         self._needs = {r.name: r.needs for r in rules if r.needs is not None}
         self._not_after_number = frozenset(r.name for r in rules if not r.after_number)
+        # what to try at an anchor, per anchor's collection of names (the automaton's tuples and the number
+        # anchors' sets live as long as the grammar: keyed by identity, built on first use)
+        self._plans: dict[int, tuple[_Try, ...]] = {}
         entries: tuple[Rule | Marker, ...] = (*rules, *markers)
         mark_of = {e.name: e.mark for e in entries if e.mark is not None}
         self.automaton = ahocorasick.Automaton()
@@ -199,6 +202,14 @@ class Grammar:
                 found[start] = set(rules_at) | set(names)
         return found
 
+    def _plan(self, names: Collection[str]) -> tuple[_Try, ...]:
+        """(needed mark, not after a number, match, handler) of each rule among ``names``, in their order."""
+        return tuple(
+            (self._needs.get(name), name in self._not_after_number, *self._tries[name])
+            for name in names
+            if name in self._tries  # not a marker only ("month_abbr")
+        )
+
     def scan(self, text: str) -> list[Cand]:
         """All candidate matches (overlapping) in ``text``."""
         out: list[Cand] = []
@@ -206,16 +217,21 @@ class Grammar:
         found = self.anchors(text, marks)
         for ahead in marks.values():
             ahead.sort()
-        tries_of, lex, needs = self._tries, self.lex, self._needs
-        not_after_number = self._not_after_number
+        lex, plans = self.lex, self._plans
         for pos, names in found.items():
+            plan = None if type(names) is set else plans.get(id(names))
+            if plan is None:
+                plan = self._plan(names)
+                if type(names) is not set:  # a set is a union made for this position only
+                    plans[id(names)] = plan
             after_number = pos >= 2 and text[pos - 1] in " \xa0" and text[pos - 2].isdigit()
-            reach: dict[str, bool] = {}
-            for name in names:
-                if after_number and name in not_after_number:
+            reach: dict[str, bool] | None = None
+            for need, not_after_number, match, handler in plan:
+                if after_number and not_after_number:
                     continue  # "5 лет": the duration rule anchored at the number reads it
-                need = needs.get(name)
                 if need is not None:  # a count or an ordinal with no unit (month) in reach cannot match
+                    if reach is None:
+                        reach = {}
                     ok = reach.get(need)
                     if ok is None:
                         ahead = marks[need]
@@ -223,13 +239,10 @@ class Grammar:
                         ok = reach[need] = i < len(ahead) and ahead[i] - pos <= _REACH
                     if not ok:
                         continue
-                tries = tries_of.get(name)
-                if tries is None:
-                    continue  # a marker only ("month_abbr")
-                m = tries[0](text, pos)
+                m = match(text, pos)
                 if m is None:
                     continue
-                cand = tries[1](m, lex)
+                cand = handler(m, lex)
                 if cand is not None:
                     out.append(cand)
         return out

@@ -30,7 +30,16 @@ Words = Callable[["Fragments"], Iterable[str]]
 NUMBER_ANCHORS = frozenset(
     {"dot", "slash", "comma", "suffix", "short", "three", "year", "year_dash", "roman"}
 )
-MARKS = frozenset({"unit", "month"})
+# marks: where words that some rule cannot match without stand (its ``needs``); "unit"/"month" are marked by
+# rules' own anchor words, the others by ``MARKERS``
+MARKS = frozenset({"unit", "month", "ago", "century", "quarter", "half", "decade", "months"})
+
+
+# unit words some rules need (their patterns and their ``MARKERS`` are built from these)
+_QUARTER_UNITS = ("квартал", "квартала", "квартале", "кварталу", "кварталом")
+_HALF_YEAR_UNITS = ("полугодие", "полугодия", "полугодии", "полугодию", "полугодием")
+_DECADE_UNITS = ("годы", "годов", "годах", "годам", "годами")
+_MONTHS_UNITS = ("месяцев", "месяца")
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,7 @@ class Fragments:
             + w
         )
         self.DAYNUM = rf"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:-?{alternation(lex.day_suffixes)}{w})?"
-        self.QUNIT = r"(?:квартал(?:а|е|у|ом)?|полугоди(?:е|я|и|ю|ем))(?![а-яё])"
+        self.QUNIT = alternation([*_QUARTER_UNITS, *_HALF_YEAR_UNITS]) + r"(?![а-яё])"
         # the span rules' pieces: duration units and counts ("1,5", "4-5", "двух", "несколько")
         slex = self.span
         self.DUR_UNIT = alternation(slex.unit_of) + w
@@ -194,6 +203,7 @@ RULES: tuple[Rule, ...] = (
         points.day_range,
         numbers=frozenset({"short", "suffix"}),
         next_letters=_MONTH_NEXT + "пи",  # a month, or по/до/и/или/на
+        needs="month",
     ),
     Rule(
         "day",
@@ -201,6 +211,7 @@ RULES: tuple[Rule, ...] = (
         points.day_month,
         numbers=frozenset({"short", "suffix"}),
         next_letters=_MONTH_NEXT,
+        needs="month",
     ),
     Rule(
         "word_day",
@@ -222,11 +233,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "months_of_year",
-        lambda f: rf"(?P<n>\d{{1,2}}|{f.CARD})\s+месяц(?:ев|а){f.W}{f.yeartail('a')}",
+        lambda f: rf"(?P<n>\d{{1,2}}|{f.CARD})\s+{alternation(_MONTHS_UNITS)}{f.W}{f.yeartail('a')}",
         points.months_of_year,
         words=_cardinals,
         numbers=frozenset({"short"}),
         next_letters="м",
+        needs="months",
     ),
     Rule(
         "season",
@@ -271,11 +283,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "decade_word",
         lambda f: (
-            rf"(?P<o>{f.ORD})\s+(?:годы|годов|годах|годам|годами){f.W}"
+            rf"(?P<o>{f.ORD})\s+{alternation(_DECADE_UNITS)}{f.W}"
             rf"(?:\s+(?P<c>{f.NUMORD}|[IVX]+)\s+(?:века|столетия){f.W})?"
         ),
         points.word_decade,
         stems=_ordinal_words,
+        needs="decade",
     ),
     Rule(
         "century_num",
@@ -290,6 +303,7 @@ RULES: tuple[Rule, ...] = (
         points.century,
         words=lambda f: [*f.lex.ordinal_irregular, *f.lex.cardinals],
         stems=_ordinal_words,
+        needs="century",
     ),
     Rule(
         "roman_century",
@@ -312,6 +326,7 @@ RULES: tuple[Rule, ...] = (
         points.quarter_half,
         words=_ordinal_irregular,
         stems=_ordinal_words,
+        needs="quarter",
     ),
     Rule(
         "roman",
@@ -329,6 +344,7 @@ RULES: tuple[Rule, ...] = (
         points.half_of_year,
         words=_ordinal_irregular,
         stems=_ordinal_words,
+        needs="half",
     ),
     Rule(
         "part",
@@ -346,7 +362,7 @@ RULES: tuple[Rule, ...] = (
         words=_cardinals,
         numbers=frozenset({"short", "three"}),
         next_letters="глмндсп",  # a calendar unit
-        needs="unit",
+        needs="ago",
     ),
     Rule(
         "ago",
@@ -484,4 +500,15 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-MARKERS: tuple[Marker, ...] = (Marker("month_abbr", lambda f: f.lex.month_abbreviations, "month"),)
+MARKERS: tuple[Marker, ...] = (
+    Marker("month_abbr", lambda f: f.lex.month_abbreviations, "month"),
+    # the words a rule needs in reach, so that it is not tried at every count or ordinal: "назад" for
+    # "три года назад"; "века" (and "вв.") for "двадцатого века"; the units of "второй квартал", "первой
+    # половине", "двадцатые годы", "шесть месяцев"
+    Marker("ago_word", lambda f: ["назад"], "ago"),
+    Marker("century_unit", lambda f: [*f.lex.century_words, "вв"], "century"),
+    Marker("quarter_unit", lambda f: [*_QUARTER_UNITS, *_HALF_YEAR_UNITS], "quarter"),
+    Marker("half_unit", lambda f: f.lex.half_words, "half"),
+    Marker("decade_unit", lambda f: _DECADE_UNITS, "decade"),
+    Marker("months_unit", lambda f: _MONTHS_UNITS, "months"),
+)
