@@ -646,6 +646,13 @@ NEGATIVES = [
         None,
         id="astana-city-is-not-sport",
     ),
+    pytest.param(  # ng_0, ng_exlibris: Herzen's memoirs, "thoughts", not a parliament
+        "",
+        "Он перечитывал «Былое и думы».",
+        {"medtop:20000615", "medtop:11000000"},
+        None,
+        id="herzens-thoughts-are-not-the-duma",
+    ),
     pytest.param(
         "Президент выступил с призывом к миру",
         "Глава государства призвал стороны к диалогу.",
@@ -821,6 +828,51 @@ def test_ng_sections_agree_with_the_rank1_topic(tagger: TopicTagger, archive: st
     assert armies.n and armies.rank1 / armies.n >= 0.8, (
         "military articles must rank conflict, war and peace first"
     )
+
+
+# Real NG headlines and leads (ng_0): (title, lead, topic, the evidence term it must show, a topic that must not
+# show a term) -- named fleets are the navy, not shipping; "Дума" capitalised is parliament, "думать" is not
+EVIDENCE = [
+    pytest.param(
+        'Седьмой флот США преследует "черная карма"',
+        "По информации представителя ВМС США в среду, примерно в 2 часа 45 минут по полудню (японское стандартное "
+        "время) в 500 морских миль от острова Окинава произошло крушение транспортного самолета принадлежавшего "
+        "7-му флоту Соединенных штатов. Причины аварии выясняются, сведений о погибших пока нет.",
+        "nf:military",
+        "Седьмой флот",
+        ("medtop:20000343", "флот"),
+        id="a-named-fleet-is-the-navy",
+    ),
+    pytest.param(
+        "В Думе предлагают повысить максимально разрешенную скорость автомобиля до 100-110 км/ч",
+        "Глава комитета Госдумы по транспорту и строительству Евгений Москвичев выступил за повышение максимально "
+        "разрешенной скорости автомобиля с 90 км/ч до 100–110 км/ч. «Думаю, пора уже ее нам поставить. Мы вместе "
+        "с МВД должны над этим подумать, потому что скорость – это важно», – отметил Москвичев.",
+        "medtop:20000615",
+        "Думе",
+        ("medtop:20000615", "Думаю"),
+        id="the-duma-is-parliament-thinking-is-not",
+    ),
+    pytest.param(  # ng_0, moscow
+        "",
+        "Его заместителями стали спикер Московской городской думы Алексей Шапошников и зампредседателя комиссии по "
+        "развитию гражданского общества столичной Общественной палаты Вадим Ковалев.",
+        "medtop:20000615",
+        "городская дума",
+        ("medtop:20000615", "Думе"),
+        id="a-city-duma-is-parliament",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "lead", "code", "term", "not_term"), EVIDENCE)
+def test_topic_evidence(
+    tagger: TopicTagger, title: str, lead: str, code: str, term: str, not_term: tuple[str, str]
+) -> None:
+    rows = {t.topic_code: t for t in tagger.tag(title, lead)}
+    assert code in rows and term in rows[code].evidence_terms, [(t.topic_label, t.evidence) for t in rows.values()]
+    other, word = not_term
+    assert other not in rows or word not in rows[other].evidence_terms, rows[other].evidence
 
 
 # Real texts from ../shared/corpus/news (ng_0): a poem (NG Ex libris, "Во сне сегодня видел кошку"), laid out
