@@ -804,8 +804,10 @@ def test_a_run_counts_the_articles_without_topics(tmp_path: Path) -> None:
 
 
 # the development signal: NG newsroom sections mapped to IPTC level-1 topics (bench/eval_topic_sections.py);
-# regression floors, below the goals (rank-1 0.85, top-3 0.95), which the closing note reports on
-SECTION_FLOORS = {"ng_0": (0.78, 0.94), "ng_1": (0.78, 0.94)}
+# floors: top-3 at the goal (0.95, met on both archives); rank-1 below its goal (0.85, not met: most
+# remaining misses are court stories in politics, wars in world/cis, see the closing note) by about five
+# articles of the churn one lexicon edit causes (topics-4: ng_0 0.81, ng_1 0.80)
+SECTION_FLOORS = {"ng_0": (0.79, 0.95), "ng_1": (0.79, 0.95)}
 
 
 @pytest.mark.slow
@@ -828,6 +830,8 @@ def test_ng_sections_agree_with_the_rank1_topic(tagger: TopicTagger, archive: st
     assert armies.n and armies.rank1 / armies.n >= 0.8, (
         "military articles must rank conflict, war and peace first"
     )
+    literature = result.groups["literature"]  # poems are literature by their layout (text form "verse")
+    assert literature.n and literature.rank1 / literature.n >= 0.78, result.as_dict()["groups"]
 
 
 # Real NG headlines and leads (ng_0): (title, lead, topic, the evidence term it must show, a topic that must not
@@ -870,7 +874,9 @@ def test_topic_evidence(
     tagger: TopicTagger, title: str, lead: str, code: str, term: str, not_term: tuple[str, str]
 ) -> None:
     rows = {t.topic_code: t for t in tagger.tag(title, lead)}
-    assert code in rows and term in rows[code].evidence_terms, [(t.topic_label, t.evidence) for t in rows.values()]
+    assert code in rows and term in rows[code].evidence_terms, [
+        (t.topic_label, t.evidence) for t in rows.values()
+    ]
     other, word = not_term
     assert other not in rows or word not in rows[other].evidence_terms, rows[other].evidence
 
