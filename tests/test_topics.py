@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from newsfacts.extract.data import read_text
-from newsfacts.extract.topics import VERSION, TopicTagger
+from newsfacts.extract.topics import VERSION, TopicTagger, is_verse
 from newsfacts.extract.topics_taxonomy import IPTC_SUBSET_FILE, TAXONOMY_FILE, load_iptc
 from newsfacts.extract.types import TopicAssignment
 
@@ -381,7 +381,7 @@ def test_import_has_no_side_effects() -> None:
         "assert 'prefect' not in sys.modules and 'pymorphy3' not in sys.modules; print(t.VERSION)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == VERSION == "topics-3"
+    assert out.stdout.strip() == VERSION == "topics-4"
 
 
 def test_score_is_monotone_in_evidence(tagger: TopicTagger) -> None:
@@ -646,6 +646,13 @@ NEGATIVES = [
         None,
         id="astana-city-is-not-sport",
     ),
+    pytest.param(  # ng_0, ng_exlibris: Herzen's memoirs, "thoughts", not a parliament
+        "",
+        "Он перечитывал «Былое и думы».",
+        {"medtop:20000615", "medtop:11000000"},
+        None,
+        id="herzens-thoughts-are-not-the-duma",
+    ),
     pytest.param(
         "Президент выступил с призывом к миру",
         "Глава государства призвал стороны к диалогу.",
@@ -797,8 +804,10 @@ def test_a_run_counts_the_articles_without_topics(tmp_path: Path) -> None:
 
 
 # the development signal: NG newsroom sections mapped to IPTC level-1 topics (bench/eval_topic_sections.py);
-# regression floors, below the issue's goals (rank-1 0.85, top-3 0.95), which the closing note reports on
-SECTION_FLOORS = {"ng_0": (0.78, 0.94), "ng_1": (0.78, 0.94)}
+# floors: top-3 at the issue's goal (0.95, met on both archives); rank-1 below its goal (0.85, not met: most
+# remaining misses are court stories in politics, wars in world/cis, see the closing note) by about five
+# articles of the churn one lexicon edit causes (topics-4: ng_0 0.81, ng_1 0.80)
+SECTION_FLOORS = {"ng_0": (0.79, 0.95), "ng_1": (0.79, 0.95)}
 
 
 @pytest.mark.slow
@@ -821,6 +830,139 @@ def test_ng_sections_agree_with_the_rank1_topic(tagger: TopicTagger, archive: st
     assert armies.n and armies.rank1 / armies.n >= 0.8, (
         "military articles must rank conflict, war and peace first"
     )
+    literature = result.groups["literature"]  # poems are literature by their layout (text form "verse")
+    assert literature.n and literature.rank1 / literature.n >= 0.78, result.as_dict()["groups"]
+
+
+# Real NG headlines and leads (ng_0): (title, lead, topic, the evidence term it must show, a topic that must not
+# show a term) -- named fleets are the navy, not shipping; "Дума" capitalised is parliament, "думать" is not
+EVIDENCE = [
+    pytest.param(
+        'Седьмой флот США преследует "черная карма"',
+        "По информации представителя ВМС США в среду, примерно в 2 часа 45 минут по полудню (японское стандартное "
+        "время) в 500 морских миль от острова Окинава произошло крушение транспортного самолета принадлежавшего "
+        "7-му флоту Соединенных штатов. Причины аварии выясняются, сведений о погибших пока нет.",
+        "nf:military",
+        "Седьмой флот",
+        ("medtop:20000343", "флот"),
+        id="a-named-fleet-is-the-navy",
+    ),
+    pytest.param(
+        "В Думе предлагают повысить максимально разрешенную скорость автомобиля до 100-110 км/ч",
+        "Глава комитета Госдумы по транспорту и строительству Евгений Москвичев выступил за повышение максимально "
+        "разрешенной скорости автомобиля с 90 км/ч до 100–110 км/ч. «Думаю, пора уже ее нам поставить. Мы вместе "
+        "с МВД должны над этим подумать, потому что скорость – это важно», – отметил Москвичев.",
+        "medtop:20000615",
+        "Думе",
+        ("medtop:20000615", "Думаю"),
+        id="the-duma-is-parliament-thinking-is-not",
+    ),
+    pytest.param(  # ng_0, moscow
+        "",
+        "Его заместителями стали спикер Московской городской думы Алексей Шапошников и зампредседателя комиссии по "
+        "развитию гражданского общества столичной Общественной палаты Вадим Ковалев.",
+        "medtop:20000615",
+        "городская дума",
+        ("medtop:20000615", "Думе"),
+        id="a-city-duma-is-parliament",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "lead", "code", "term", "not_term"), EVIDENCE)
+def test_topic_evidence(
+    tagger: TopicTagger, title: str, lead: str, code: str, term: str, not_term: tuple[str, str]
+) -> None:
+    rows = {t.topic_code: t for t in tagger.tag(title, lead)}
+    assert code in rows and term in rows[code].evidence_terms, [
+        (t.topic_label, t.evidence) for t in rows.values()
+    ]
+    other, word = not_term
+    assert other not in rows or word not in rows[other].evidence_terms, rows[other].evidence
+
+
+# Real texts from ../shared/corpus/news (ng_0): a poem (NG Ex libris, "Во сне сегодня видел кошку"), laid out
+# as verse, whose winter words ("снег, мороз, метель") would otherwise make it weather news
+POEM = """Пылающую спичку в эту тьму
+И стер картину сумерек
+январских,
+Печали непонятной никому.
+Стер тени и полутона
+и краски.
+Январь, а значит, снег, мороз,
+метель.
+Темнеет в пять, а рассветает
+в девять.
+И призрак ночью в комнате
+моей
+То половицами скрипит,
+то дверью.
+Там фонари застыли за окном,
+В их свете мир – мгновенный
+фотоснимок"""
+# a numbered list of short lines (ng_1, ng_stolitsa, "Схема спортивного комплекса «Лужники»") is not verse
+LIST = """1 – Большая спортивная арена.
+2 – Аквакомплекс «Лужники» (строится).
+3 – Южный спортивный центр.
+4 – Универсальный спортзал «Дружба» (ремонтируется).
+5 – Теннисный клуб (строится).
+6 – Летний аквакомплекс.
+7 – Центр художественной гимнастики (строится).
+8 – Станция канатной дороги «Лужники».
+9 – Станция метро «Воробьевы горы».
+10 – Детская площадка «Корабль».
+11 – Малая спортивная арена.
+12 – Ледовый центр (строится).
+13 – Северный спортивный центр."""
+# news prose in paragraphs (ng_0, economics)
+PROSE = (
+    "Вчера «Газпром» снизил верхнюю планку прогноза собственной добычи газа в 2020 году. Через 12 лет концерн "
+    "собирается добывать около 620–640 млрд. куб. м в год.\nПри этом общее производство газа в стране, по расчетам "
+    "холдинга, должно достичь 940 млрд. куб. м.\nЭксперты не верят, что независимые компании смогут выйти на "
+    "такие объемы добычи."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "verse"),
+    [
+        pytest.param(POEM, True, id="poem"),
+        pytest.param(POEM.replace("\n", " "), False, id="the-poem-run-together-as-prose"),
+        pytest.param("\n".join(POEM.splitlines()[:8]), False, id="too-few-lines"),
+        pytest.param(LIST, False, id="numbered-list"),
+        pytest.param(PROSE, False, id="news-paragraphs"),
+        pytest.param("", False, id="empty"),
+    ],
+)
+def test_verse_layout(tagger: TopicTagger, text: str, verse: bool) -> None:
+    s = tagger.taxonomy.settings
+    assert is_verse(text, int(s["verse_min_lines"]), int(s["verse_line_chars"]), s["verse_share"]) is verse
+
+
+def test_a_poem_is_literature_whatever_its_words(tagger: TopicTagger) -> None:
+    result = tagger.tag("Во сне сегодня видел кошку", POEM)
+    assert result[0].topic_code == "medtop:01000000", [(t.topic_label, t.evidence) for t in result]
+    literature = {t.topic_code: t for t in result}["medtop:20000013"]
+    assert "стихотворная форма" in literature.evidence_terms
+    # the same words as prose: weather, and no verse evidence
+    prose = tagger.tag("Во сне сегодня видел кошку", POEM.replace("\n", " "))
+    assert prose[0].topic_code == "medtop:17000000"
+    assert all("стихотворная форма" not in t.evidence_terms for t in prose)
+
+
+def test_a_list_of_short_lines_keeps_its_subject(tagger: TopicTagger) -> None:
+    result = tagger.tag("Схема спортивного комплекса «Лужники»", LIST)
+    assert result[0].topic_code == "medtop:15000000", [(t.topic_label, t.evidence) for t in result]
+    assert all("стихотворная форма" not in t.evidence_terms for t in result)
+
+
+def test_an_unknown_text_form_is_rejected(tmp_path: Path) -> None:
+    doc = yaml.safe_load(read_text(TAXONOMY_FILE))
+    doc["topics"][0]["forms"] = ["sonnet"]
+    path = tmp_path / "topics.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown text form 'sonnet'"):
+        TopicTagger(path)
 
 
 def test_no_topic_lists_a_term_twice(tagger: TopicTagger) -> None:

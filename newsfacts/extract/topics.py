@@ -11,6 +11,8 @@ How an article is scored (every number is a setting in the YAML):
   below 1), so that several different terms count more than one repeated term; ``boost`` is ``title_boost``
   or ``lead_boost`` when the term is found in the headline or the lead (1 otherwise); a term's weight is
   damped when it occurs in many articles (``damp_df``, ``damp_min``, ``data/topics_term_df.tsv``);
+- a text laid out as verse (``is_verse``, settings ``verse_*``) is evidence of the topics whose ``forms`` name
+  ``verse`` (literature): a poem about a snowy January is literature, not weather;
 - a domain topic (``nf:...``) also feeds its IPTC parent concept, which is emitted as a row of its own;
 - every topic's terms vote for its IPTC ancestors (``parent_vote`` of their contribution; a term shared by
   several descendants counts once), up to the IPTC level-1 topic, which is always a row of its own: an article
@@ -33,12 +35,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from newsfacts.extract.morph import parses
-from newsfacts.extract.topics_taxonomy import Taxonomy, Topic, load_taxonomy, tokens
+from newsfacts.extract.topics_taxonomy import Taxonomy, Term, Topic, load_taxonomy, tokens
 from newsfacts.extract.types import TopicAssignment
 
-VERSION: str = "topics-3"
+VERSION: str = "topics-4"
 
-__all__ = ["VERSION", "TopicTagger", "lemma", "lemma_variants"]
+__all__ = ["VERSION", "TopicTagger", "is_verse", "lemma", "lemma_variants"]
 
 
 @lru_cache(maxsize=1_000_000)
@@ -68,6 +70,16 @@ def lemma_variants(word: str) -> tuple[str, ...]:
         if "ADJF" in form.tag and (form.tag.gender == parse.tag.gender or form.tag.number == "plur"):
             out.add(lemma(form.word))
     return (base, *sorted(out - {base}))
+
+
+def is_verse(text: str, min_lines: int, line_chars: int, share: float) -> bool:
+    """Whether a text is laid out as verse: at least ``min_lines`` short lines (at most ``line_chars``
+    characters, not starting with a digit as list items do) making up at least ``share`` of its non-empty
+    lines. A poem is literature whatever its words are about ("метель", "мороз" in a poem are not weather)."""
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    verse = sum(1 for line in lines if len(line) <= line_chars and not line[0].isdigit())
+    return verse >= min_lines and verse >= share * len(lines)
 
 
 _PREFIX = 5  # letters of a word form compared with the taxonomy's word prefixes
@@ -188,6 +200,17 @@ class TopicTagger:
             for ki, term in enumerate(topic.negative):
                 for key in term.keys:
                     lemma_pats.setdefault(key, []).append(_Hit(ti, ki, True, " " in key, (ti,)))
+        # every topic's terms, then its text forms: a count's term index points into this
+        self._terms: list[tuple[Term, ...]] = [t.terms + t.forms for t in self.topics]
+        # text form -> (topic, term index, targets) of the topics it is evidence of
+        self._forms_of: dict[str, list[tuple[int, int, tuple[int, ...]]]] = {}
+        for ti, topic in enumerate(self.topics):
+            parent = self._rollup[ti]
+            for fi, form in enumerate(topic.forms):
+                self._forms_of.setdefault(form.key, []).append(
+                    (ti, len(topic.terms) + fi, (ti,) if parent is None else (ti, parent))
+                )
+        self._verse = (int(s["verse_min_lines"]), int(s["verse_line_chars"]), s["verse_share"])
         self._lemma_auto = _build_automaton(lemma_pats)
         self._surface_auto = _build_automaton(surface_pats)
         # the prefix filter is exact for pymorphy lemmas only; an injected lemmatiser sees every form
@@ -272,6 +295,10 @@ class TopicTagger:
                         c[1] += 1
                         if boost > c[2]:
                             c[2] = boost
+        if "verse" in self._forms_of and is_verse(text, *self._verse):
+            for ti, ki, targets in self._forms_of["verse"]:
+                for target in targets:
+                    counts[(target, ti, ki)] = [1.0, 1.0, 1.0]
         return counts, n_tokens
 
     def tag(self, title: str | None, text: str) -> list[TopicAssignment]:
@@ -286,7 +313,7 @@ class TopicTagger:
         # per output topic: one entry per distinct term (a parent and its domain topic may share a term)
         own: dict[int, dict[tuple[str, bool], list[Any]]] = {}
         for (target, ti, ki), (wc, n, boost) in counts.items():
-            term = self.topics[ti].terms[ki]
+            term = self._terms[ti][ki]
             bucket_ = own.setdefault(target, {})
             key = (term.key, term.surface)
             entry = bucket_.get(key)

@@ -47,7 +47,13 @@ DEFAULT_SETTINGS: dict[str, float] = {
     "parent_vote": 1.0,  # share of a topic's term contributions its IPTC ancestors receive as votes
     "damp_df": 0.05,  # a term found in a larger share of articles (topics_term_df.tsv) weighs less ...
     "damp_min": 0.25,  # ... by ln(1/df) / ln(1/damp_df), never below this factor
+    "verse_min_lines": 12,  # a text is verse when it has at least this many verse lines ...
+    "verse_line_chars": 60,  # ... (non-empty lines this short that do not start with a digit: not a list) ...
+    "verse_share": 0.6,  # ... making up at least this share of its non-empty lines
 }
+
+# text forms a topic's ``forms`` may name: the form -> the evidence text its rows show
+FORMS: dict[str, str] = {"verse": "стихотворная форма"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class Topic:
     terms: tuple[Term, ...] = ()
     negative: tuple[Term, ...] = ()
     rollup: str | None = None  # the code of the topic that also receives this topic's matches
+    forms: tuple[Term, ...] = ()  # text forms that are evidence of the topic (key: the form, e.g. "verse")
 
 
 @dataclass(frozen=True)
@@ -213,6 +220,11 @@ def _parse_topic(
     terms = _make_terms(raw.get("terms"), f"{code} terms", lemma, default, surface=False)
     terms += _make_terms(raw.get("triggers"), f"{code} triggers", lemma, default, surface=True)
     negative = _make_terms(raw.get("negative"), f"{code} negative", lemma, default, surface=False)
+    forms: list[Term] = []
+    for name, weight in _term_items(raw.get("forms"), f"{code} forms"):
+        if name not in FORMS:
+            raise ValueError(f"{code} forms: unknown text form {name!r} (known: {sorted(FORMS)})")
+        forms.append(Term(FORMS[name], (name,), default[0] if weight is None else weight, False))
     return Topic(
         code=code,
         label=label,
@@ -220,6 +232,7 @@ def _parse_topic(
         iptc=str(parent),
         terms=tuple(terms),
         negative=tuple(negative),
+        forms=tuple(forms),
         rollup=None if parent == code else str(parent),
     )
 
