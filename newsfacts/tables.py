@@ -19,6 +19,8 @@ from newsfacts.value_ranges import VALUE_RANGES as VALUE_RANGES
 GRANULARITIES = ("day", "week", "month", "quarter", "half", "year", "part_of_year", "decade", "century")
 PUBLISHED_DATE_SOURCES = ("header", "metadata", "text", "unknown")
 ENTITY_TYPES = ("PER", "ORG", "LOC")
+ENTITY_FORMS = ("name", "adjective")
+ENTITY_FORM_DOC = "name, or adjective: a place named by its adjective (казахстанский -> Казахстан, KZ)."
 VALUE_KINDS = ("absolute", "change_pct", "share_pct", "ratio", "rank")
 TRADE_VALUE_KINDS = (*VALUE_KINDS, "none")
 QUALIFIERS = ("exact", "approx", "more_than", "less_than", "up_to", "at_least")
@@ -493,7 +495,7 @@ TOPICS = Table(
 ENTITIES = Table(
     name="entities",
     grain="one row per entity mention",
-    doc="Persons, organisations and places (natasha NER) with a canonical name per entity and article.",
+    doc="Persons, organisations and places (natasha NER and gazetteers) with a canonical name per entity and article.",
     key=("mention_id",),
     row_id="mention_id",
     ordered_pairs=(("start_char", "end_char"),),
@@ -508,12 +510,8 @@ ENTITIES = Table(
             "Canonical name shared by all mentions of one entity in the article (Ф.Шафиев -> Фарид Шафиев).",
             nullable=False,
         ),
-        _c(
-            "country_iso2",
-            pa.string(),
-            "ISO 3166-1 alpha-2 for countries and places of a known country.",
-            regex=ISO2_REGEX,
-        ),
+        _c("country_iso2", pa.string(), "ISO 3166-1 alpha-2 of a country or a place's.", regex=ISO2_REGEX),
+        _c("form", pa.string(), ENTITY_FORM_DOC, nullable=False, allowed=ENTITY_FORMS),
         *_offsets(),
     ),
 )

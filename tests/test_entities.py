@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from newsfacts.extract.entities import (
@@ -135,7 +136,7 @@ def test_extract_sentences(
 def test_no_persons_no_countries(extractor: EntityExtractor, sentence: str) -> None:
     mentions = extractor.extract(sentence)
     assert not [m for m in mentions if m.type == "PER"]
-    assert not [m for m in mentions if m.country_iso2]
+    assert not [m for m in mentions if m.country_iso2 and m.form == "name"]  # adjectives: form = adjective
 
 
 def test_offsets_and_types(extractor: EntityExtractor) -> None:
@@ -233,7 +234,7 @@ def test_nerel_offsets(extractor: EntityExtractor) -> None:
 
 
 def test_version() -> None:
-    assert VERSION == "entities-3"
+    assert VERSION == "entities-4"
 
 
 # real mentions (NEREL dev, NG, the issue) whose lemma needs the first name, patronymic and surname agreed in
@@ -436,3 +437,194 @@ def test_context_tagged_once_per_form(context_tagger: ContextTagger) -> None:
     hints = context_tagger.hints(text, spans)
     assert len(hints) == 2 and hints[0] and hints[0] == hints[1]
     assert context_tagger.hints("Владимир Путин заявил.", [("PER", 0, 14)]) == [()]
+
+
+# ---------------------------------------------------------------- recognition beyond natasha (entity_rules)
+
+Span = tuple[str, str, str, str, "str | None"]  # text, type, normal, form, country_iso2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # seeds/000: the acronym of a ministry and the country after it, a compound country adjective
+        (
+            "В посольстве Казахстана в Баку состоялся круглый стол, посвященный казахско-азербайджанским "
+            "отношениям, сообщили в МИД РК.",
+            [
+                ("казахско", "LOC", "Казахстан", "adjective", "KZ"),
+                ("азербайджанским", "LOC", "Азербайджан", "adjective", "AZ"),
+                ("МИД", "ORG", "МИД", "name", None),
+                ("РК", "LOC", "Казахстан", "name", "KZ"),
+            ],
+        ),
+        # seeds/000: a parliament of the region in the genitive, the acronyms of two institutes
+        (
+            "В мероприятии приняли участие депутат Милли Меджлиса Азербайджанской Республики Азер Аллахверянов.",
+            [
+                ("Милли Меджлиса", "ORG", "Милли Меджлис", "name", None),
+                ("Азербайджанской Республики", "LOC", "Азербайджан", "name", "AZ"),
+            ],
+        ),
+        (
+            "Во вступительных речах председатель правления ЦАМО Фарид Шафиев и директор ИСИ Эркин Тукумов "
+            "рассказали об актуальных вопросах во взаимоотношениях двух стран.",
+            [("ЦАМО", "ORG", "ЦАМО", "name", None), ("ИСИ", "ORG", "ИСИ", "name", None)],
+        ),
+        # Tengrinews: a country adjective is a place mention of its country
+        (
+            "Также на территории республики вахтовым методом работают 174 сотрудника одной из казахстанских "
+            "компаний.",
+            [("казахстанских", "LOC", "Казахстан", "adjective", "KZ")],
+        ),
+        # NG: a national company in quotes, in the genitive
+        (
+            "Украина взыскала с «Газпрома» порядка 100 млн гривен.",
+            [("Украина", "LOC", "Украина", "name", "UA"), ("Газпрома", "ORG", "Газпром", "name", None)],
+        ),
+        # NG: a quoted name after "компании", the legal form kept with its quotes
+        (
+            "Как отметил главный конструктор самолетов Ту-95 в компании «Туполев» Евгений Деянов, модернизация "
+            "необходима.",
+            [("Туполев", "ORG", "Туполев", "name", None)],
+        ),
+        (
+            "По оценкам ООО «Ре-Форс», выполняющего работы по актуализации схемы теплоснабжения городского "
+            "округа Самара, объемы снизятся.",
+            [("ООО «Ре-Форс»", "ORG", "ООО «Ре-Форс»", "name", None)],
+        ),
+        # RT, NG: parliaments of the region in oblique cases
+        (
+            "Глава фракции и депутат парламента Киргизии (Жогорку Кенеша) Омурбек Бабанов был премьер-министром.",
+            [
+                ("парламента Киргизии", "ORG", "парламент Киргизии", "name", None),
+                ("Киргизии", "LOC", "Киргизия", "name", "KG"),
+                ("Жогорку Кенеша", "ORG", "Жогорку Кенеш", "name", None),
+            ],
+        ),
+        (
+            "Консультант Юлии Тимошенко по вопросам ТЭК, депутат Верховной Рады Алексей Гудыма считает иначе.",
+            [("Верховной Рады", "ORG", "Верховная Рада", "name", None)],
+        ),
+        # Tengrinews, RT: a state body written as a common noun, with its genitive dependants
+        (
+            "Об этом сообщило министерство обороны Германии в субботу, 13 апреля.",
+            [
+                ("министерство обороны Германии", "ORG", "министерство обороны Германии", "name", None),
+                ("Германии", "LOC", "Германия", "name", "DE"),
+            ],
+        ),
+        (
+            "Политический аналитик Александр Асафов указывает, что правительство Казахстана планирует получить "
+            "политические бонусы.",
+            [("правительство Казахстана", "ORG", "правительство Казахстана", "name", None)],
+        ),
+        # NG: a prosecutor's office of a former state, the former state itself, adjectives of two countries
+        (
+            "По официальным данным Генпрокуратуры СССР, в ходе беспорядков погибло 26 граждан армянской и 6 "
+            "граждан азербайджанской национальности.",
+            [
+                ("Генпрокуратуры", "ORG", "Генпрокуратура", "name", None),
+                ("СССР", "LOC", "СССР", "name", None),
+                ("армянской", "LOC", "Армения", "adjective", "AM"),
+                ("азербайджанской", "LOC", "Азербайджан", "adjective", "AZ"),
+            ],
+        ),
+        # a city in an oblique case and a city adjective
+        (
+            "Делегация московского правительства прибыла в Алматы, а затем в Шымкент.",
+            [
+                ("московского", "LOC", "Москва", "adjective", "RU"),
+                ("Алматы", "LOC", "Алматы", "name", "KZ"),
+                ("Шымкент", "LOC", "Шымкент", "name", "KZ"),
+            ],
+        ),
+        # natasha's place that is an organisation's name
+        (
+            "Страны ЕС обсудили санкции против России.",
+            [("ЕС", "ORG", "ЕС", "name", None), ("России", "LOC", "Россия", "name", "RU")],
+        ),
+    ],
+)
+def test_rules_find(extractor: EntityExtractor, sentence: str, expected: list[Span]) -> None:
+    got = {(m.text, m.type, m.normal, m.form, m.country_iso2) for m in extractor.extract(sentence)}
+    for span in expected:
+        assert span in got, (span, sorted(got))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "wrong_type"),
+    [
+        # a quoted name that is only a city's: the format of talks (NG), a football club
+        (
+            "Это ставит под сомнение результативность встреч в формате «Астана» и отчеты дипведомства.",
+            "Астана",
+            "LOC",
+        ),
+        ("ФК «Астана» обыграл «Кайрат» со счетом 2:1.", "Астана", "LOC"),
+        # a person named like a city
+        ("Семья переехала в Алматы, а актриса Вена Ли осталась в Лондоне.", "Вена", "LOC"),
+        # a city whose name is a common word, at the start of a sentence ("Семей" / "семья")
+        ("Семья переехала в Алматы, а актриса Вена Ли осталась в Лондоне.", "Семья", "LOC"),
+        # a body word with nothing after it that names whose it is
+        ("Администрация заявила, что работы продолжатся.", "Администрация", "ORG"),
+        # a common noun natasha tags as an organisation
+        ("Об этом сообщили местные СМИ.", "СМИ", "ORG"),
+        # a preposition is no dependant of a body
+        (
+            "Об этом сообщило министерство обороны Германии в субботу.",
+            "министерство обороны Германии в",
+            "ORG",
+        ),
+    ],
+)
+def test_rules_do_not_find(extractor: EntityExtractor, sentence: str, text: str, wrong_type: str) -> None:
+    got = {(m.text, m.type) for m in extractor.extract(sentence)}
+    assert (text, wrong_type) not in got, sorted(got)
+
+
+def test_rules_off_is_natasha() -> None:
+    sentence = (
+        "Также на территории республики работают сотрудники одной из казахстанских компаний и «Газпрома»."
+    )
+    plain = EntityExtractor(rules=False).extract(sentence)
+    assert ("казахстанских", "Газпрома") not in {m.text for m in plain}
+    assert all(m.form in ("name", "adjective") for m in plain)
+
+
+def test_quick_place_scan_finds_what_the_full_scan_finds() -> None:
+    from newsfacts.extract.geo import CITY, COUNTRY_KINDS, _find, find_places
+
+    for seed in sorted((REPO / "seeds").glob("*.txt")):
+        text = seed.read_text(encoding="utf-8")
+        assert find_places(text) == _find(text, COUNTRY_KINDS | {CITY}, True)
+
+
+@pytest.mark.slow
+def test_entities_in_the_warehouse(tmp_path: Path) -> None:
+    """The real `newsfacts run` over the seeds: forms and the rules' mentions as analysts read them."""
+    import os
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for seed in sorted((REPO / "seeds").glob("*.txt")):
+        (src / seed.name).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    wh = tmp_path / "warehouse"
+    run = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", str(src), "--warehouse", str(wh), "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ},
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows = duckdb.sql(
+        f"select text, type, normal, form, country_iso2 from read_parquet('{wh}/entities/**/*.parquet')"
+    ).fetchall()
+    assert {r[3] for r in rows} == {"name", "adjective"}
+    assert ("казахско", "LOC", "Казахстан", "adjective", "KZ") in rows
+    assert ("ЦАМО", "ORG", "ЦАМО", "name", None) in rows
+    assert ("Милли Меджлиса", "ORG", "Милли Меджлис", "name", None) in rows

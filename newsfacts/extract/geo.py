@@ -41,6 +41,7 @@ class _Lexicon:
     ambiguous: dict[str, str]  # surface -> iso2
     prefixes: dict[str, str]  # lowercase surface (before a hyphen) -> iso2
     names: dict[str, str]  # iso2 -> canonical Russian name
+    starts: frozenset[str]  # the first four letters of every first lemma (a cheap test before lemmatising)
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -73,6 +74,7 @@ def _lexicon() -> _Lexicon:
         ambiguous=dict(countries.get("ambiguous_abbrs", {})),
         prefixes=prefixes,
         names=names,
+        starts=frozenset(k[:4] for k in by_first),
     )
 
 
@@ -119,11 +121,27 @@ def _match_at(
     return None
 
 
-def _find(text: str, kinds: frozenset[str], ambiguous: bool) -> list[tuple[int, int, str, str]]:
+def _may_start(text: str, tok: re.Match[str], starts: frozenset[str]) -> bool:
+    word = tok.group()
+    if word.isupper() or text[tok.end() : tok.end() + 1] == "-":
+        return True
+    low = word.lower().replace("ё", "е")
+    return low[:4] in starts or low[:3] in starts or low[:2] in starts
+
+
+def _find(
+    text: str, kinds: frozenset[str], ambiguous: bool, quick: bool = False
+) -> list[tuple[int, int, str, str]]:
+    """Lexicon matches in ``text``; ``quick``: lemmatise only abbreviations, compound prefixes and the words
+    whose first four letters begin a lexicon entry (a word's first letters do not change with its case)."""
     toks = _tokens(text)
     found: list[tuple[int, int, str, str]] = []
+    starts = _lexicon().starts
     i = 0
     while i < len(toks):
+        if quick and not _may_start(text, toks[i], starts):
+            i += 1
+            continue
         hit = _match_at(text, toks, i, kinds, ambiguous)
         if hit is None:
             i += 1
@@ -140,6 +158,12 @@ def find_countries(text: str, *, ambiguous: bool = False) -> list[tuple[int, int
     Compound adjectives yield one hit per part: "азербайджано-казахстанского" -> AZ, KZ.
     """
     return [(s, e, iso2) for s, e, iso2, _ in _find(text, COUNTRY_KINDS, ambiguous)]
+
+
+def find_places(text: str) -> list[tuple[int, int, str, str]]:
+    """Every country (name, abbreviation, adjective, compound prefix, "РК" as Kazakhstan) and known city in
+    ``text`` as (start, end, iso2, kind), kind one of ``NAME``, ``ABBR``, ``ADJ``, ``PREFIX``, ``CITY``."""
+    return _find(text, COUNTRY_KINDS | {CITY}, True, quick=True)
 
 
 def _whole(phrase: str, kinds: frozenset[str], ambiguous: bool) -> str | None:

@@ -19,6 +19,7 @@ class EntityMention:
     end_char: int
     normal: str  # canonical name shared by all mentions of one entity in the article
     country_iso2: str | None = None  # for countries and places whose country is known
+    form: str = "name"  # name / adjective (a place named by its adjective: "казахстанский" -> Казахстан)
 
 
 @dataclass(frozen=True)

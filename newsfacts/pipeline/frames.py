@@ -215,6 +215,7 @@ def _fact_rows(
                 "text": e.text,
                 "normal": e.normal,
                 "country_iso2": e.country_iso2,
+                "form": e.form,
                 **span(e.start_char, e.end_char),
                 "extractor_version": versions.get("entities", ""),
             }
