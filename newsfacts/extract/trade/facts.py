@@ -35,6 +35,7 @@ from newsfacts.extract.trade.roles import (
     _SentenceCountries,
     _trigger_countries,
 )
+from newsfacts.extract.trade.seasons import _from_values, _headline_periods, _seasonal_periods, _seasons
 from newsfacts.extract.trade.triggers import (
     _by_sentence,
     _change,
@@ -112,7 +113,12 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     if not facts:
         return facts
     facts = _anaphoric(text, norm, sents, facts, amounts, dates)
+    seasons = _seasons(norm, dates)
+    facts = _seasonal_periods(norm, sents, facts, seasons)
     facts = _periods_from_context(norm, sents, facts, dates)
+    facts = _seasonal_periods(norm, sents, facts, seasons)
+    facts = _from_values(norm, facts, amounts, seasons)
+    facts = _headline_periods(sents, facts)
     return _roles_from_context(text, norm, sents, facts, named)
 
 

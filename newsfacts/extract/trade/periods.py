@@ -12,7 +12,7 @@ from newsfacts.extract.text import Sentences
 from newsfacts.extract.types import DateMention, TradeFact
 
 _COMPARED = re.compile(
-    r"(?:по\s+сравнению(?:\s+со?)?|в\s+сравнении(?:\s+со?)?|чем|против|относительно|рекорд\w*|уровн\w+|показател\w+)(?:\s+\w+){0,2}\s*$"
+    r"(?:по\s+сравнению(?:\s+со?)?|в\s+сравнении(?:\s+со?)?|чем|против|относительно|рекорд\w*|уровн\w+|показател\w+|максимум\w*|минимум\w*|впервые)(?:\s+\w+){0,2}\s*$"
 )
 
 
@@ -35,6 +35,9 @@ def _period(
     return None
 
 
+_YEAR_AFTER = 200  # a yearless date before any dated one takes the year of a date this close after it
+
+
 def _in_context_year(d: DateMention, dates: list[DateMention]) -> tuple[date, date] | None:
     """A day, month, month range, quarter or half without a year ("11 сентября", "в июне-августе", "за III
     квартал", "в первом полугодии") in the year the context makes clear: the year of the nearest dated mention
@@ -44,10 +47,15 @@ def _in_context_year(d: DateMention, dates: list[DateMention]) -> tuple[date, da
     part = _part_of_year(d)
     if part is None:
         return None
-    before = [e for e in dates if e.end_char <= d.start_char and e.year_known and e.start_date is not None]
-    if not before:
+    known = [e for e in dates if e.year_known and e.start_date is not None]
+    before = [e for e in known if e.end_char <= d.start_char]
+    after = [e for e in known if d.end_char <= e.start_char < d.end_char + _YEAR_AFTER]
+    if before:
+        year = max(before, key=lambda e: e.end_char).start_date.year  # type: ignore[union-attr]
+    elif after:  # the article's first date ("Brent 1 декабря ... с 28 октября 2016 года"): the year given next
+        year = min(after, key=lambda e: e.start_char).start_date.year  # type: ignore[union-attr]
+    else:
         return None
-    year = max(before, key=lambda e: e.end_char).start_date.year  # type: ignore[union-attr]
     first, last, day = part
     if day is not None:
         try:
