@@ -16,13 +16,58 @@ _COMPARED = re.compile(
 )
 
 
+# a clause that contrasts with the one before ("в 2016 году они выросли на 8%, а в этом — уже на 11%",
+# "сократились вдвое — до $22,48 млрд, а в 2016-м опустились уже до $10,23 млрд") sets its own time
+_CONTRAST = re.compile(r"[,;]\s+(?:а|но|однако|тогда\s+как|в\s+то\s+время\s+как)\s+|;\s+")
+# ... which may be a year the date extractor does not read ("а в этом", "во второй год")
+_CLAUSE_YEAR = re.compile(
+    r"(?<!\w)(?:в|во)\s+(?:(?:этом|том|нынешнем|текущем|прошлом|следующем|будущем)(?:\s+год\w*)?|"
+    r"(?:перв|втор|трет|четверт)\w*\s+год\w*)(?!\w)"
+)
+
+
+def _clause(norm: str, s0: int, s1: int, pos: int) -> tuple[int, int]:
+    """The part of the sentence ``s0``..``s1`` between the contrast marks around ``pos``."""
+    c0, c1 = s0, s1
+    for m in _CONTRAST.finditer(norm, s0, s1):
+        if m.end() <= pos:
+            c0 = m.start()
+        elif m.start() >= pos:
+            c1 = m.start()
+            break
+    return c0, c1
+
+
+def _clause_year(norm: str, dates: list[DateMention], s0: int, s1: int, pos: int) -> bool:
+    """Whether the figure at ``pos`` stands in a contrast clause whose own year the extractor leaves undated
+    ("а в этом — уже на 11%"): its period is that year, unknown, never the other clause's date."""
+    c0, c1 = _clause(norm, s0, s1, pos)
+    return (
+        c0 > s0
+        and not any(c0 <= d.start_char < c1 for d in dates)
+        and _CLAUSE_YEAR.search(norm, c0, c1) is not None
+    )
+
+
 def _period(
-    norm: str, dates: list[DateMention], lo: int, hi: int, s0: int, s1: int, pos: int
+    norm: str,
+    dates: list[DateMention],
+    lo: int,
+    hi: int,
+    s0: int,
+    s1: int,
+    pos: int,
+    figure: int | None = None,
 ) -> DateMention | None:
-    """The date that governs a figure at ``pos``: the nearest in its clause share (``lo``..``hi``), else the
-    nearest in its sentence; never the base of a comparison ("на 2,6% больше, чем в 1978 году", "по
-    сравнению с 2015 годом")."""
-    for a, b in ((lo, hi), (s0, s1)):
+    """The date that governs a figure at ``pos``: the nearest in the figure's contrast clause (``figure``:
+    its position), else in its clause share (``lo``..``hi``), else in its sentence; never the base of a
+    comparison ("на 2,6% больше, чем в 1978 году", "по сравнению с 2015 годом")."""
+    shares = [(lo, hi), (s0, s1)]
+    if figure is not None:
+        c0, c1 = _clause(norm, s0, s1, figure)
+        if c0 > s0 or c1 < s1:
+            shares.insert(0, (c0, c1))
+    for a, b in shares:
         inside = [
             d
             for d in dates
@@ -52,7 +97,7 @@ def _in_context_year(d: DateMention, dates: list[DateMention]) -> tuple[date, da
     after = [e for e in known if d.end_char <= e.start_char < d.end_char + _YEAR_AFTER]
     if before:
         year = max(before, key=lambda e: e.end_char).start_date.year  # type: ignore[union-attr]
-    elif after:  # the article's first date ("Brent 1 декабря ... с 28 октября 2016 года"): the year given next
+    elif after:  # the first date ("Brent 1 декабря ... с 28 октября 2016 года"): the year given next
         year = min(after, key=lambda e: e.start_char).start_date.year  # type: ignore[union-attr]
     else:
         return None
@@ -113,20 +158,25 @@ def _reach(sents: Sentences) -> list[int]:
 
 
 _TARGET_END = re.compile(r"(?:до|к)\s+конц\w*\s")  # "до конца 2016 года", "к концу 2016 года": a target
+_SINCE_DAY = re.compile(r"(?:начиная\s+)?со?\s")  # "с 1 января 2017 года ... будет обходиться": that year
 
 
 def _dated(
     period: DateMention | None, dates: list[DateMention]
 ) -> tuple[date | None, date | None, str | None]:
     """(start, end, granularity) of a fact's governing date: a target's end of year is the year itself
-    ("до конца 2016 года" -> 2016, as "к 2030 году" -> 2030, CONVENTIONS.md); a yearless one in the context's
-    year."""
+    ("до конца 2016 года" -> 2016, as "к 2030 году" -> 2030, CONVENTIONS.md), and so is a regime's first day's
+    ("с 1 января 2017 года ... будет обходиться на 20,5% дороже" -> 2017); a yearless one in the context's year."""
     if period is None:
         return None, None, None
     if period.start_date is None:
         span = _in_context_year(period, dates)
         return (span[0], span[1], period.granularity) if span else (None, None, period.granularity)
-    if period.year_known and _TARGET_END.match(period.text.lower()):
+    if period.year_known and (
+        _TARGET_END.match(period.text.lower())
+        or period.granularity == "day"
+        and _SINCE_DAY.match(period.text.lower())
+    ):
         year = period.start_date.year
         return date(year, 1, 1), date(year, 12, 31), "year"
     return period.start_date, period.end_date, period.granularity
@@ -160,9 +210,7 @@ def _periods_from_context(
                 s0, s1 = bounds[k - 1]
                 before = [m for m in dates if s0 <= m.start_char < s1 and m.start_date]
                 if before:
-                    m = before[-1]
-                    f = replace(
-                        f, period_start=m.start_date, period_end=m.end_date, period_granularity=m.granularity
-                    )
+                    p_start, p_end, granularity = _dated(before[-1], dates)
+                    f = replace(f, period_start=p_start, period_end=p_end, period_granularity=granularity)
         out.append(f)
     return out
