@@ -23,7 +23,13 @@ from newsfacts.extract.trade.figures import (
 )
 from newsfacts.extract.trade.goods import _commodities, _SentenceRoutes
 from newsfacts.extract.trade.lexicon import _WORD, _Lex, _lex, _Rule
-from newsfacts.extract.trade.periods import _clause_year, _dated, _period, _periods_from_context
+from newsfacts.extract.trade.periods import (
+    _clause_year,
+    _dated,
+    _period,
+    _periods_from_context,
+    _then_periods,
+)
 from newsfacts.extract.trade.roles import (
     _TRANSIT_WORD,
     _adjacent_countries,
@@ -115,6 +121,7 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     facts = _anaphoric(text, norm, sents, facts, amounts, dates)
     seasons = _seasons(norm, dates)
     facts = _seasonal_periods(norm, sents, facts, seasons)
+    facts = _then_periods(norm, sents, facts, dates)
     facts = _periods_from_context(norm, sents, facts, dates)
     facts = _seasonal_periods(norm, sents, facts, seasons)
     facts = _from_values(norm, facts, amounts, seasons)

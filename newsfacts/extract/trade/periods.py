@@ -148,6 +148,39 @@ _OWN_TIME = re.compile(
 )
 
 
+_THEN = re.compile(r"(?<!\w)тогда(?!\w)(?!\s+как)")
+_THEN_REACH = 80  # "тогда" this close before a fact's figure sets its time
+
+
+def _then_periods(
+    norm: str, sents: Sentences, facts: list[TradeFact], dates: list[DateMention]
+) -> list[TradeFact]:
+    """"тогда" points back at the last time written before it, a comparison base included ("уступает
+    рекорду 2014 года — тогда показатель составил $16,7 млрд", "по сравнению с январём 2016 года на 53% —
+    тогда за месяц ... вывезено почти 1,6 млн тонн", "Летом 2014-го ... . Тогда золото взлетело на $4,50"):
+    in its sentence, else the sentence right before."""
+    bounds = sents.spans
+    reach = _reach(sents)
+    out: list[TradeFact] = []
+    for f in facts:
+        k = sents.index_of(f.start_char)
+        s0, s1 = bounds[k]
+        then = [m for m in _THEN.finditer(norm, max(s0, f.end_char - _THEN_REACH), f.end_char)]
+        if not then or any(then[-1].end() <= d.start_char < f.end_char for d in dates):
+            out.append(f)
+            continue
+        at = then[-1].start()
+        before = [d for d in dates if s0 <= d.start_char and d.end_char <= at]
+        if not before and k > 0 and reach[k] - reach[k - 1] == 1:
+            before = [d for d in dates if bounds[k - 1][0] <= d.start_char < bounds[k - 1][1]]
+        p_start, p_end, granularity = _dated(before[-1] if before else None, dates)
+        if p_start is None:
+            out.append(f)
+            continue
+        out.append(replace(f, period_start=p_start, period_end=p_end, period_granularity=granularity))
+    return out
+
+
 _BREAK_COST = 3  # a paragraph break is as far as this many more sentences: context rarely crosses one
 
 
