@@ -32,7 +32,8 @@ def _rows(text: str) -> list[Row]:
 
 
 PERIODS: list[tuple[str, list[Row]]] = [
-    # a marketing year of the months the article states; the base of "с X до Y" is the season before (CAT0094)
+    # a marketing year of the months the article states (CAT0094): "в текущем сельхозгоду" is that season, and
+    # the base of "с X до Y" the season before, with no direction of its own
     (
         "Служба сельского хозяйства зарубежных стран Минсельхоза США подготовила прогноз по производству зерна в "
         "текущем сельхозгоду (июнь 2017 года — июль 2018-го) в Штатах и в зарубежных странах. В свою очередь, "
@@ -94,15 +95,6 @@ PERIODS: list[tuple[str, list[Row]]] = [
             ("export", 11.0, "KZ", "CN", None, None, "increase"),
         ],
     ),
-    # "тогда" is the last time written before it, a comparison base included (CAT0099)
-    (
-        "По данным РЭЦ, в 2016 году объём экспорта российского продовольствия достиг $15,2 млрд, что немного "
-        "уступает рекорду 2014 года — тогда показатель составил $16,7 млрд.",
-        [
-            ("export", 15.2e9, "RU", None, "2016-01-01", "2016-12-31", "none"),
-            ("export", 16.7e9, "RU", None, "2014-01-01", "2014-12-31", "none"),
-        ],
-    ),
     # a regime's first day dates its year (CAT0108, CAT0075: also when it comes from the sentence before)
     (
         "Как сообщает ТАСС, с 1 января 2017 года транзит российской нефти через белорусскую территорию будет "
@@ -124,9 +116,15 @@ PERIODS: list[tuple[str, list[Row]]] = [
     (
         "Найдёт ли Узбекистан покупателей облигаций на $300 миллионов\n\nВ 2018 году Узбекистан планирует "
         "разместить облигации на $300 млн.",
+        [("investment", 300e6, "UZ", None, "2018-01-01", "2018-12-31", "none")] * 2,  # headline and body
+    ),
+    # "тогда" is the last time written before it, a comparison base included (CAT0099)
+    (
+        "По данным РЭЦ, в 2016 году объём экспорта российского продовольствия достиг $15,2 млрд, что немного "
+        "уступает рекорду 2014 года — тогда показатель составил $16,7 млрд.",
         [
-            ("investment", 300e6, "UZ", None, "2018-01-01", "2018-12-31", "none"),
-            ("investment", 300e6, "UZ", None, "2018-01-01", "2018-12-31", "none"),
+            ("export", 15.2e9, "RU", None, "2016-01-01", "2016-12-31", "none"),
+            ("export", 16.7e9, "RU", None, "2014-01-01", "2014-12-31", "none"),
         ],
     ),
 ]
