@@ -106,6 +106,15 @@ PERIODS: list[tuple[str, list[Row]]] = [
         "странами-членами упала на 40%.",
         [("turnover", 40.0, None, None, "2015-01-01", "2015-12-31", "decrease")],
     ),
+    # a year in brackets after a figure is its time; the base of "с X до Y" then has none (CAT0089)
+    (
+        "В других сценариях учёный добавил поставки по расширенному Южному газовому коридору с 32 до 64 млрд "
+        "куб. м газа (2029).",
+        [
+            ("supply", 32e9, None, None, None, None, "none"),
+            ("supply", 64e9, None, None, "2029-01-01", "2029-12-31", "none"),
+        ],
+    ),
     # a yearless first date takes the year written right after it (CAT0109)
     (
         "Торги нефтью марки Brent 1 декабря проходили на уровне $52 за баррель. Это максимальные значения с 28 "

@@ -41,7 +41,13 @@ from newsfacts.extract.trade.roles import (
     _SentenceCountries,
     _trigger_countries,
 )
-from newsfacts.extract.trade.seasons import _from_values, _headline_periods, _seasonal_periods, _seasons
+from newsfacts.extract.trade.seasons import (
+    _bracket_years,
+    _from_values,
+    _headline_periods,
+    _seasonal_periods,
+    _seasons,
+)
 from newsfacts.extract.trade.triggers import (
     _by_sentence,
     _change,
@@ -124,6 +130,7 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     facts = _then_periods(norm, sents, facts, dates)
     facts = _periods_from_context(norm, sents, facts, dates)
     facts = _seasonal_periods(norm, sents, facts, seasons)
+    facts = _bracket_years(norm, facts, amounts)
     facts = _from_values(norm, facts, amounts, seasons)
     facts = _headline_periods(sents, facts)
     return _roles_from_context(text, norm, sents, facts, named)

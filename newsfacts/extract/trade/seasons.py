@@ -95,7 +95,8 @@ def _from_values(
 ) -> list[TradeFact]:
     """The base figure X of a change "с X до Y" is the level before it: no direction of its own, Y's unit
     when it has none ("с отметки 72,5 млн до 77,5 млн тонн"), the season before Y's ("упадёт с 29,5 до 26 млн
-    тонн в текущем сельхозгоду"), or the first year of a span "с 1996 по 1999 г." while Y takes the last."""
+    тонн в текущем сельхозгоду"), or the first year of a span "с 1996 по 1999 г." while Y takes the last;
+    else no period ("с 32 до 64 млрд куб. м газа (2029)": 2029 is Y's)."""
     lex = _lex()
     at = {f.amount_index: k for k, f in enumerate(facts) if f.amount_index is not None}
     out = list(facts)
@@ -121,12 +122,29 @@ def _from_values(
             if (to.period_start, to.period_end) == (f.period_start, f.period_end):
                 ts, te = _year(f.period_end.year)  # type: ignore[union-attr]
                 out[at[i + 1]] = replace(to, period_start=ts, period_end=te, period_granularity="year")
+        else:  # "с 32 до 64 млрд куб. м газа (2029)": Y's time; when X's level stood the text does not say
+            s = e = granularity = None
         unit = f.unit
         if unit is None and f.value_kind == b.value_kind:
             unit = b.unit
         out[k] = replace(
             out[k], direction="none", unit=unit, period_start=s, period_end=e, period_granularity=granularity
         )
+    return out
+
+
+_BRACKET_YEAR = re.compile(r"\s*(?:[^\s\d().,;]+\.?\s*){0,3}\(((?:19|20)\d\d)\)")
+
+
+def _bracket_years(norm: str, facts: list[TradeFact], amounts: list[AmountMention]) -> list[TradeFact]:
+    """A year in brackets right after a figure is its time ("до 64 млрд куб. м газа (2029)")."""
+    out: list[TradeFact] = []
+    for f in facts:
+        m = _BRACKET_YEAR.match(norm, amounts[f.amount_index].end_char) if f.amount_index is not None else None
+        if m is not None:
+            start, end = _year(int(m.group(1)))
+            f = replace(f, period_start=start, period_end=end, period_granularity="year")
+        out.append(f)
     return out
 
 
