@@ -498,8 +498,8 @@ TARIFFS_AND_PERIODS = [
         "RU",
         None,
         "BY",
-        date(2017, 1, 1),
-        date(2017, 1, 1),
+        date(2017, 1, 1),  # a regime from its first day on: that year, as the annotators code it (CAT0108)
+        date(2017, 12, 31),
     ),
     # a target's end of year is the year itself
     (

@@ -76,6 +76,8 @@ def _anaphoric(
     return sorted(out, key=lambda t: t.start_char)
 
 
+_OPEN_REACH = 60  # chars around a fact in which a group or a region stands for its parties
+
 _CONTEXT_SENTENCES = 3  # a fact's parties may come from a fact this many sentences before it
 
 
@@ -152,6 +154,12 @@ def _roles_from_context(
         )
         if wanted and not reporter and lex.multilateral_re.search(norm, *bounds[k]):
             wanted = False  # "страны ОПЕК договорились о сокращении добычи": a group's figure, no country's
+        near = (max(bounds[k][0], f.start_char - _OPEN_REACH), min(bounds[k][1], f.end_char + _OPEN_REACH))
+        if wanted and lex.group_pair_re.search(norm, *near):
+            wanted = False  # "торговля между странами-членами упала на 40%": a group's flow
+        elif wanted and not partner and lex.open_partner_re.search(norm, *near):
+            fills = "reporter"  # "поставщиком газа в Европу", "мировым импортёром": its partner is no country
+            wanted = not reporter
         if not wanted or (k in named and not partner):
             out.append(replace(f, roles_from=own))
             if own and fills:

@@ -23,7 +23,13 @@ from newsfacts.extract.trade.figures import (
 )
 from newsfacts.extract.trade.goods import _commodities, _SentenceRoutes
 from newsfacts.extract.trade.lexicon import _WORD, _Lex, _lex, _Rule
-from newsfacts.extract.trade.periods import _dated, _period, _periods_from_context
+from newsfacts.extract.trade.periods import (
+    _clause_year,
+    _dated,
+    _period,
+    _periods_from_context,
+    _then_periods,
+)
 from newsfacts.extract.trade.roles import (
     _TRANSIT_WORD,
     _adjacent_countries,
@@ -34,6 +40,13 @@ from newsfacts.extract.trade.roles import (
     _roles,
     _SentenceCountries,
     _trigger_countries,
+)
+from newsfacts.extract.trade.seasons import (
+    _bracket_years,
+    _from_values,
+    _headline_periods,
+    _seasonal_periods,
+    _seasons,
 )
 from newsfacts.extract.trade.triggers import (
     _by_sentence,
@@ -112,7 +125,14 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     if not facts:
         return facts
     facts = _anaphoric(text, norm, sents, facts, amounts, dates)
+    seasons = _seasons(norm, dates)
+    facts = _seasonal_periods(norm, sents, facts, seasons)
+    facts = _then_periods(norm, sents, facts, dates)
     facts = _periods_from_context(norm, sents, facts, dates)
+    facts = _seasonal_periods(norm, sents, facts, seasons)
+    facts = _bracket_years(norm, facts, amounts)
+    facts = _from_values(norm, facts, amounts, seasons)
+    facts = _headline_periods(sents, facts)
     return _roles_from_context(text, norm, sents, facts, named)
 
 
@@ -364,8 +384,11 @@ def _facts_for(
         if comm is not None and abs(comm[0] - start) < 80:
             start, end = min(start, comm[0]), max(end, comm[0] + 1)
             end = max(end, _WORD.match(norm, comm[0]).end())  # type: ignore[union-attr]
-        period = _period(norm, dates, lo, hi, share.sentence[0], share.sentence[1], start)
+        at = amount.start_char if amount is not None else None
+        period = _period(norm, dates, lo, hi, share.sentence[0], share.sentence[1], start, at)
         p_start, p_end, granularity = _dated(period, dates)
+        if at is not None and _clause_year(norm, dates, *share.sentence, at):
+            p_start, p_end, granularity = None, None, "year"  # "а в этом — уже на 11%": its own, unknown
         out.append(
             TradeFact(
                 indicator=indicator,

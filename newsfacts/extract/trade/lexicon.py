@@ -61,6 +61,13 @@ class _Lex:
     route_re: re.Pattern[str]  # one group r<i> per route
     route_before_re: re.Pattern[str]  # the preposition that makes a named route the goods' route
     routes: tuple[str, ...]
+    group_pair_re: re.Pattern[str]  # a flow within a group ("между странами-членами"): no country's
+    open_partner_re: re.Pattern[str]  # a partner that is a region, the world, unnamed countries
+    season_re: re.Pattern[str]  # a marketing year ("сельхозгод", "сезон")
+    season_current_re: re.Pattern[str]  # the current one ("в текущем сельхозгоду")
+    season_months: tuple[int, int]  # its first and last month when the article does not state them
+    from_before_re: re.Pattern[str]  # the base figure X of "с X до Y": the words before it ...
+    from_after_re: re.Pattern[str]  # ... and between it and Y
 
 
 def _literal_prefix(pattern: str) -> str:
@@ -188,6 +195,13 @@ def _lex() -> _Lex:
         route_re=re.compile(rf"(?<!\w)(?:{route_alt})(?!\w)"),
         route_before_re=re.compile(rf"(?<!\w)(?:{route_data['before']})$"),
         routes=tuple(str(k) for k in routes),
+        group_pair_re=_words(data["group_pair"]),
+        open_partner_re=_words(data["open_partner"]),
+        season_re=_words(data["season"]),
+        season_current_re=_words(data["season_current"]),
+        season_months=(int(data["season_months"][0]), int(data["season_months"][1])),
+        from_before_re=re.compile(data["from_before"]),
+        from_after_re=re.compile(data["from_after"]),
     )
 
 

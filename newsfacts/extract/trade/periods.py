@@ -12,17 +12,62 @@ from newsfacts.extract.text import Sentences
 from newsfacts.extract.types import DateMention, TradeFact
 
 _COMPARED = re.compile(
-    r"(?:по\s+сравнению(?:\s+со?)?|в\s+сравнении(?:\s+со?)?|чем|против|относительно|рекорд\w*|уровн\w+|показател\w+)(?:\s+\w+){0,2}\s*$"
+    r"(?:по\s+сравнению(?:\s+со?)?|в\s+сравнении(?:\s+со?)?|чем|против|относительно|рекорд\w*|уровн\w+|показател\w+|максимум\w*|минимум\w*|впервые)(?:\s+\w+){0,2}\s*$"
 )
 
 
+# a clause that contrasts with the one before ("в 2016 году они выросли на 8%, а в этом — уже на 11%",
+# "сократились вдвое — до $22,48 млрд, а в 2016-м опустились уже до $10,23 млрд") sets its own time
+_CONTRAST = re.compile(r"[,;]\s+(?:а|но|однако|тогда\s+как|в\s+то\s+время\s+как)\s+|;\s+")
+# ... which may be a year the date extractor does not read ("а в этом", "во второй год")
+_CLAUSE_YEAR = re.compile(
+    r"(?<!\w)(?:в|во)\s+(?:(?:этом|том|нынешнем|текущем|прошлом|следующем|будущем)(?:\s+год\w*)?|"
+    r"(?:перв|втор|трет|четверт)\w*\s+год\w*)(?!\w)"
+)
+
+
+def _clause(norm: str, s0: int, s1: int, pos: int) -> tuple[int, int]:
+    """The part of the sentence ``s0``..``s1`` between the contrast marks around ``pos``."""
+    c0, c1 = s0, s1
+    for m in _CONTRAST.finditer(norm, s0, s1):
+        if m.end() <= pos:
+            c0 = m.start()
+        elif m.start() >= pos:
+            c1 = m.start()
+            break
+    return c0, c1
+
+
+def _clause_year(norm: str, dates: list[DateMention], s0: int, s1: int, pos: int) -> bool:
+    """Whether the figure at ``pos`` stands in a contrast clause whose own year the extractor leaves undated
+    ("а в этом — уже на 11%"): its period is that year, unknown, never the other clause's date."""
+    c0, c1 = _clause(norm, s0, s1, pos)
+    return (
+        c0 > s0
+        and not any(c0 <= d.start_char < c1 for d in dates)
+        and _CLAUSE_YEAR.search(norm, c0, c1) is not None
+    )
+
+
 def _period(
-    norm: str, dates: list[DateMention], lo: int, hi: int, s0: int, s1: int, pos: int
+    norm: str,
+    dates: list[DateMention],
+    lo: int,
+    hi: int,
+    s0: int,
+    s1: int,
+    pos: int,
+    figure: int | None = None,
 ) -> DateMention | None:
-    """The date that governs a figure at ``pos``: the nearest in its clause share (``lo``..``hi``), else the
-    nearest in its sentence; never the base of a comparison ("на 2,6% больше, чем в 1978 году", "по
-    сравнению с 2015 годом")."""
-    for a, b in ((lo, hi), (s0, s1)):
+    """The date that governs a figure at ``pos``: the nearest in the figure's contrast clause (``figure``:
+    its position), else in its clause share (``lo``..``hi``), else in its sentence; never the base of a
+    comparison ("на 2,6% больше, чем в 1978 году", "по сравнению с 2015 годом")."""
+    shares = [(lo, hi), (s0, s1)]
+    if figure is not None:
+        c0, c1 = _clause(norm, s0, s1, figure)
+        if c0 > s0 or c1 < s1:
+            shares.insert(0, (c0, c1))
+    for a, b in shares:
         inside = [
             d
             for d in dates
@@ -35,6 +80,9 @@ def _period(
     return None
 
 
+_YEAR_AFTER = 200  # a yearless date before any dated one takes the year of a date this close after it
+
+
 def _in_context_year(d: DateMention, dates: list[DateMention]) -> tuple[date, date] | None:
     """A day, month, month range, quarter or half without a year ("11 сентября", "в июне-августе", "за III
     квартал", "в первом полугодии") in the year the context makes clear: the year of the nearest dated mention
@@ -44,10 +92,15 @@ def _in_context_year(d: DateMention, dates: list[DateMention]) -> tuple[date, da
     part = _part_of_year(d)
     if part is None:
         return None
-    before = [e for e in dates if e.end_char <= d.start_char and e.year_known and e.start_date is not None]
-    if not before:
+    known = [e for e in dates if e.year_known and e.start_date is not None]
+    before = [e for e in known if e.end_char <= d.start_char]
+    after = [e for e in known if d.end_char <= e.start_char < d.end_char + _YEAR_AFTER]
+    if before:
+        year = max(before, key=lambda e: e.end_char).start_date.year  # type: ignore[union-attr]
+    elif after:  # the first date ("Brent 1 декабря ... с 28 октября 2016 года"): the year given next
+        year = min(after, key=lambda e: e.start_char).start_date.year  # type: ignore[union-attr]
+    else:
         return None
-    year = max(before, key=lambda e: e.end_char).start_date.year  # type: ignore[union-attr]
     first, last, day = part
     if day is not None:
         try:
@@ -95,6 +148,39 @@ _OWN_TIME = re.compile(
 )
 
 
+_THEN = re.compile(r"(?<!\w)тогда(?!\w)(?!\s+как)")
+_THEN_REACH = 80  # "тогда" this close before a fact's figure sets its time
+
+
+def _then_periods(
+    norm: str, sents: Sentences, facts: list[TradeFact], dates: list[DateMention]
+) -> list[TradeFact]:
+    """"тогда" points back at the last time written before it, a comparison base included ("уступает
+    рекорду 2014 года — тогда показатель составил $16,7 млрд", "по сравнению с январём 2016 года на 53% —
+    тогда за месяц ... вывезено почти 1,6 млн тонн", "Летом 2014-го ... . Тогда золото взлетело на $4,50"):
+    in its sentence, else the sentence right before."""
+    bounds = sents.spans
+    reach = _reach(sents)
+    out: list[TradeFact] = []
+    for f in facts:
+        k = sents.index_of(f.start_char)
+        s0, s1 = bounds[k]
+        then = [m for m in _THEN.finditer(norm, max(s0, f.end_char - _THEN_REACH), f.end_char)]
+        if not then or any(then[-1].end() <= d.start_char < f.end_char for d in dates):
+            out.append(f)
+            continue
+        at = then[-1].start()
+        before = [d for d in dates if s0 <= d.start_char and d.end_char <= at]
+        if not before and k > 0 and reach[k] - reach[k - 1] == 1:
+            before = [d for d in dates if bounds[k - 1][0] <= d.start_char < bounds[k - 1][1]]
+        p_start, p_end, granularity = _dated(before[-1] if before else None, dates)
+        if p_start is None:
+            out.append(f)
+            continue
+        out.append(replace(f, period_start=p_start, period_end=p_end, period_granularity=granularity))
+    return out
+
+
 _BREAK_COST = 3  # a paragraph break is as far as this many more sentences: context rarely crosses one
 
 
@@ -105,20 +191,25 @@ def _reach(sents: Sentences) -> list[int]:
 
 
 _TARGET_END = re.compile(r"(?:до|к)\s+конц\w*\s")  # "до конца 2016 года", "к концу 2016 года": a target
+_SINCE_DAY = re.compile(r"(?:начиная\s+)?со?\s")  # "с 1 января 2017 года ... будет обходиться": that year
 
 
 def _dated(
     period: DateMention | None, dates: list[DateMention]
 ) -> tuple[date | None, date | None, str | None]:
     """(start, end, granularity) of a fact's governing date: a target's end of year is the year itself
-    ("до конца 2016 года" -> 2016, as "к 2030 году" -> 2030, CONVENTIONS.md); a yearless one in the context's
-    year."""
+    ("до конца 2016 года" -> 2016, as "к 2030 году" -> 2030, CONVENTIONS.md), and so is a regime's first day's
+    ("с 1 января 2017 года ... будет обходиться на 20,5% дороже" -> 2017); a yearless one in the context's year."""
     if period is None:
         return None, None, None
     if period.start_date is None:
         span = _in_context_year(period, dates)
         return (span[0], span[1], period.granularity) if span else (None, None, period.granularity)
-    if period.year_known and _TARGET_END.match(period.text.lower()):
+    if period.year_known and (
+        _TARGET_END.match(period.text.lower())
+        or period.granularity == "day"
+        and _SINCE_DAY.match(period.text.lower())
+    ):
         year = period.start_date.year
         return date(year, 1, 1), date(year, 12, 31), "year"
     return period.start_date, period.end_date, period.granularity
@@ -152,9 +243,7 @@ def _periods_from_context(
                 s0, s1 = bounds[k - 1]
                 before = [m for m in dates if s0 <= m.start_char < s1 and m.start_date]
                 if before:
-                    m = before[-1]
-                    f = replace(
-                        f, period_start=m.start_date, period_end=m.end_date, period_granularity=m.granularity
-                    )
+                    p_start, p_end, granularity = _dated(before[-1], dates)
+                    f = replace(f, period_start=p_start, period_end=p_end, period_granularity=granularity)
         out.append(f)
     return out

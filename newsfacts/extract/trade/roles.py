@@ -13,6 +13,8 @@ from newsfacts.extract.types import AmountMention, TradeFact
 _BETWEEN = re.compile(r"(?<!\w)между(?!\w)")
 
 
+_DATIVE_SIDE = re.compile(r"\w*\s+сторон(?:е|ам)(?!\w)")
+
 _PAIR_REACH = 120  # chars after "между" in which the pair's countries lie
 
 
@@ -43,7 +45,8 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
             if _BETWEEN.search(norm, max(s0, a - _PAIR_REACH), a):
                 role = "pair"
             elif text[a].islower():
-                role = "adjective"
+                # "поставок нефти из РФ белорусской стороне": a side in the dative is where goods go
+                role = "destination" if _DATIVE_SIDE.match(norm, b) else "adjective"
             else:
                 role = "destination" if _indirect_object(text[a:b]) else "subject"
         out.append(_Country(a, b, iso2, role))

@@ -1,0 +1,180 @@
+"""Trade-fact periods and roles read across clauses and sentences (issue 12): marketing years, the base of
+"с X до Y", contrast clauses, "тогда", a regime's first day, a headline dated by its body, and the parties the
+context must not fill. Real sentences of the trade development set (``../shared/gold/trade``, cited by id) and
+of its conventions, with the facts a user reads in ``trade_facts``, negatives included."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfacts.extract.amounts import extract_amounts
+from newsfacts.extract.dates import extract_dates
+from newsfacts.extract.trade import extract_trade_facts
+
+Row = tuple[str, float | None, str | None, str | None, str | None, str | None, str]
+
+
+def _rows(text: str) -> list[Row]:
+    """(indicator, value, reporter, partner, period start, period end, direction) of each fact."""
+    dates = [d for d in extract_dates(text, None) if d.kind == "point"]
+    return [
+        (
+            f.indicator,
+            f.value,
+            f.reporter_iso2,
+            f.partner_iso2,
+            f.period_start.isoformat() if f.period_start else None,
+            f.period_end.isoformat() if f.period_end else None,
+            f.direction,
+        )
+        for f in extract_trade_facts(text, extract_amounts(text), dates)
+    ]
+
+
+PERIODS: list[tuple[str, list[Row]]] = [
+    # a marketing year of the months the article states (CAT0094): "в текущем сельхозгоду" is that season, and
+    # the base of "с X до Y" the season before, with no direction of its own
+    (
+        "Служба сельского хозяйства зарубежных стран Минсельхоза США подготовила прогноз по производству зерна в "
+        "текущем сельхозгоду (июнь 2017 года — июль 2018-го) в Штатах и в зарубежных странах. В свою очередь, "
+        "согласно документу, экспорт пшеницы из Соединённых Штатов упадёт с 29,5 до 26 млн тонн в текущем "
+        "сельхозгоду.",
+        [
+            ("export", 29.5e6, "US", None, "2016-06-01", "2017-07-31", "none"),
+            ("export", 26e6, "US", None, "2017-06-01", "2018-07-31", "decrease"),
+        ],
+    ),
+    # a season the article does not define runs July to June
+    (
+        "Также министр заявил, что это позволит России нарастить объёмы экспорта зерновых до 40 млн тонн в "
+        "сезоне 2017—2018.",
+        [("export", 40e6, "RU", None, "2017-07-01", "2018-06-30", "increase")],
+    ),
+    # the base figure borrows the unit of the figure it changes to ("с отметки 72,5 млн до 77,5 млн тонн")
+    (
+        "Производство пшеницы в России увеличится с отметки 72,5 млн до 77,5 млн тонн в 2017—2018 сельхозгоду.",
+        [
+            ("production", 72.5e6, "RU", None, "2016-07-01", "2017-06-30", "none"),
+            ("production", 77.5e6, "RU", None, "2017-07-01", "2018-06-30", "increase"),
+        ],
+    ),
+    # negatives: two calendar years stay calendar years without a marketing year, and a heating season is none
+    (
+        "В 2016—2017 годах экспорт нефти из России вырос на 5%.",
+        [("export", 5.0, "RU", None, "2016-01-01", "2017-12-31", "increase")],
+    ),
+    (
+        "Отопительный сезон 2017—2018 начался рано. В 2017—2018 годах импорт газа Украиной сократился на 5%.",
+        [("import", 5.0, "UA", None, "2017-01-01", "2018-12-31", "decrease")],
+    ),
+    # "с A по B ... с X до Y": X is A's level, Y is B's, the change spans both (CAT0113)
+    (
+        "В период с 1996 по 1999 г. объём взаимных поставок России и Украины сокращался с $14,4 млрд до $8 млрд, "
+        "или на 55,5%.",
+        [
+            ("turnover", 14.4e9, "RU", "UA", "1996-01-01", "1996-12-31", "none"),
+            ("turnover", 8e9, "RU", "UA", "1999-01-01", "1999-12-31", "decrease"),
+            ("turnover", 55.5, "RU", "UA", "1996-01-01", "1999-12-31", "decrease"),
+        ],
+    ),
+    # a contrast clause has its own time (CAT0113, CAT0093) ...
+    (
+        "По итогам 2014 г. товарооборот между Россией и Украиной сократился вдвое — до $22,48 млрд, а в 2016-м "
+        "опустился уже до $10,23 млрд.",
+        [
+            ("turnover", 2.0, "RU", "UA", "2014-01-01", "2014-12-31", "decrease"),
+            ("turnover", 22.48e9, "RU", "UA", "2014-01-01", "2014-12-31", "decrease"),
+            ("turnover", 10.23e9, "RU", "UA", "2016-01-01", "2016-12-31", "decrease"),
+        ],
+    ),
+    # ... unknown when it is a year the text leaves undated ("а в этом"), never the other clause's
+    (
+        "Экспорт нефти из Казахстана в Китай в 2016 году вырос на 8%, а в этом — уже на 11%.",
+        [
+            ("export", 8.0, "KZ", "CN", "2016-01-01", "2016-12-31", "increase"),
+            ("export", 11.0, "KZ", "CN", None, None, "increase"),
+        ],
+    ),
+    # a regime's first day dates its year (CAT0108, CAT0075: also when it comes from the sentence before)
+    (
+        "Как сообщает ТАСС, с 1 января 2017 года транзит российской нефти через белорусскую территорию будет "
+        "обходиться на 20,5% дороже.",
+        [("transit", 20.5, "RU", None, "2017-01-01", "2017-12-31", "none")],
+    ),
+    (
+        "Евразийский экономический союз существует с 1 января 2015 года. В первый год внутренняя торговля между "
+        "странами-членами упала на 40%.",
+        [("turnover", 40.0, None, None, "2015-01-01", "2015-12-31", "decrease")],
+    ),
+    # a year in brackets after a figure is its time; the base of "с X до Y" then has none (CAT0089)
+    (
+        "В других сценариях учёный добавил поставки по расширенному Южному газовому коридору с 32 до 64 млрд "
+        "куб. м газа (2029).",
+        [
+            ("supply", 32e9, None, None, None, None, "none"),
+            ("supply", 64e9, None, None, "2029-01-01", "2029-12-31", "none"),
+        ],
+    ),
+    # a yearless first date takes the year written right after it (CAT0109)
+    (
+        "Торги нефтью марки Brent 1 декабря проходили на уровне $52 за баррель. Это максимальные значения с 28 "
+        "октября 2016 года.",
+        [("price", 52.0, None, None, "2016-12-01", "2016-12-01", "none")],
+    ),
+    # a headline's figure takes the date the body gives the same figure (CAT0102)
+    (
+        "Найдёт ли Узбекистан покупателей облигаций на $300 миллионов\n\nВ 2018 году Узбекистан планирует "
+        "разместить облигации на $300 млн.",
+        [("investment", 300e6, "UZ", None, "2018-01-01", "2018-12-31", "none")] * 2,  # headline and body
+    ),
+    # "тогда" is the last time written before it, a comparison base included (CAT0099)
+    (
+        "По данным РЭЦ, в 2016 году объём экспорта российского продовольствия достиг $15,2 млрд, что немного "
+        "уступает рекорду 2014 года — тогда показатель составил $16,7 млрд.",
+        [
+            ("export", 15.2e9, "RU", None, "2016-01-01", "2016-12-31", "none"),
+            ("export", 16.7e9, "RU", None, "2014-01-01", "2014-12-31", "none"),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PERIODS)
+def test_periods(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
+
+
+ROLES: list[tuple[str, list[Row]]] = [
+    # a flow within a group has no country's parties, whatever the sentence before names (CAT0075)
+    (
+        "Товарооборот России и Белоруссии в 2016 году составил $26 млрд. В 2017 году внутренняя торговля между "
+        "странами-членами упала на 40%.",
+        [
+            ("turnover", 26e9, "BY", "RU", "2016-01-01", "2016-12-31", "none"),
+            ("turnover", 40.0, None, None, "2017-01-01", "2017-12-31", "decrease"),
+        ],
+    ),
+    # ... but "между странами" alone is the pair just named (CAT0113)
+    (
+        "Товарооборот России и Украины в 2016 году составил $10 млрд. Поставки между странами сократились на 20%.",
+        [
+            ("turnover", 10e9, "RU", "UA", "2016-01-01", "2016-12-31", "none"),
+            ("supply", 20.0, "RU", "UA", "2016-01-01", "2016-12-31", "decrease"),
+        ],
+    ),
+    # a region is no partner, and the context gives none in its place (CAT0055)
+    (
+        "Туркмения продаёт газ Китаю. Россия является крупнейшим поставщиком газа в Европу.",
+        [("supply", 1.0, "RU", None, None, None, "none")],
+    ),
+    # a country's side in the dative is where the goods go (CAT0108)
+    (
+        "Также российская сторона обязалась восстановить объёмы поставок нефти из РФ белорусской стороне.",
+        [("supply", None, "RU", "BY", None, None, "increase")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROLES)
+def test_roles(text: str, expected: list[Row]) -> None:
+    assert _rows(text) == expected
