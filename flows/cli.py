@@ -168,7 +168,11 @@ class Stopped(KeyboardInterrupt):
         self.signum = signum
 
 
+RECEIVED: list[int] = []  # the stop signals this process received (a handler on the way may catch Stopped)
+
+
 def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    RECEIVED.append(signum)
     raise Stopped(signum)
 
 
@@ -370,13 +374,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     from flows.deployments import serve  # Prefect loads here, not with newsfacts
 
-    serve(
-        cron=args.cron,
-        timezone=args.timezone,
-        source=args.source,
-        warehouse=args.warehouse,
-        ner=not args.no_ner,
-    )
+    # Prefect's runner takes SIGTERM over once it starts (it stops, then exits 0); SIGINT raises Stopped, a
+    # KeyboardInterrupt, which Prefect's serve ends on too
+    with _stopped_by_signals():
+        try:
+            serve(
+                cron=args.cron,
+                timezone=args.timezone,
+                source=args.source,
+                warehouse=args.warehouse,
+                ner=not args.no_ner,
+            )
+        except Stopped:
+            pass  # a signal before Prefect's serve caught one
+        except SystemExit as exc:  # Prefect's runner on SIGTERM, after it has stopped
+            if exc.code not in (0, None):
+                raise
+            RECEIVED.append(signal.SIGTERM)
+    if RECEIVED:
+        print(f"newsfacts: serve stopped by {signal.Signals(RECEIVED[-1]).name}", file=sys.stderr)
     return 0
 
 
