@@ -180,6 +180,11 @@ def _raise_stopped(signum: int, frame: FrameType | None) -> None:
 def _stopped_by_signals() -> Iterator[None]:
     """SIGTERM and SIGINT raise :class:`Stopped` in the main thread. While the flow runs, Prefect's engine has
     its own SIGTERM handler: it ends the flow run (Crashed), then sends the signal again to this one."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
     previous = {signum: signal.signal(signum, _raise_stopped) for signum in STOP_SIGNALS}
     try:
         yield
