@@ -9,13 +9,17 @@ and the ``newsfacts`` library never imports Prefect.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
+import signal
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 
 QUIET_ENV = {
@@ -73,6 +77,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("newsfacts: --dask-address needs --task-runner dask", file=sys.stderr)
         return 2
     _prepare_env(args.verbose)
+    before = _table_links(args.warehouse)
+    with _stopped_by_signals():
+        try:
+            return _run(args)
+        except Stopped as stop:
+            for signum in STOP_SIGNALS:  # the clean-up is bounded: a second signal must not cut it short
+                signal.signal(signum, signal.SIG_IGN)
+            _end_started_processes()
+            name = signal.Signals(stop.signum).name
+            print(f"newsfacts: stopped by {name}: {_what_a_stop_left(args.warehouse, before)}", file=sys.stderr)
+            return 128 + stop.signum
+
+
+def _run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     from flows.pipeline import PROGRESS_LISTENERS, articles_pipeline, start_api_server  # Prefect loads here
     from newsfacts.pipeline import warm_up
@@ -134,6 +152,106 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         print(format_summary(summary, elapsed))
     return 0
+
+
+# ---------------------------------------------------------------------------------------------- signals
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+STOP_GRACE_S = 5.0  # how long a process the run started has to end after SIGTERM, before SIGKILL
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGINT stopped the run. A KeyboardInterrupt (not an Exception: nothing on the way catches it),
+    so Prefect records the flow run as Crashed by a signal, and the run's pool terminates its workers."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+RECEIVED: list[int] = []  # the stop signals this process received (a handler on the way may catch Stopped)
+
+
+def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    RECEIVED.append(signum)
+    raise Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGINT raise :class:`Stopped` in the main thread. While the flow runs, Prefect's engine has
+    its own SIGTERM handler: it ends the flow run (Crashed), then sends the signal again to this one."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    previous = {signum: signal.signal(signum, _raise_stopped) for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _end_started_processes() -> None:
+    """Stop what the run started and left: Prefect's embedded server (stopped only at a normal exit), then
+    every process still below this one (worker processes, a Dask cluster's): SIGTERM, SIGKILL after a grace."""
+    import psutil
+
+    if "prefect.logging.handlers" in sys.modules:  # the run's last logs and events, while the server is up
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        for service in (APILogWorker, EventsWorker):
+            with contextlib.suppress(Exception):
+                service.drain_all(timeout=STOP_GRACE_S)
+    if "prefect.server.api.server" in sys.modules:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        with contextlib.suppress(Exception):
+            SubprocessASGIServer().stop()  # the process's singleton; stopping one never started is a no-op
+    from multiprocessing import resource_tracker
+
+    # multiprocessing's resource tracker ignores SIGTERM: it ends when this process does, after its clean-up
+    tracker = getattr(resource_tracker._resource_tracker, "_pid", None)
+    children = [c for c in psutil.Process().children(recursive=True) if c.pid != tracker]
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=STOP_GRACE_S)
+    for child in alive:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+    psutil.wait_procs(alive, timeout=STOP_GRACE_S)
+
+
+def _table_links(warehouse: str) -> dict[str, str]:
+    """What each table of a local warehouse points to now (its current generation), to tell what a stop left."""
+    from newsfacts.tables import TABLES
+
+    root = Path(warehouse)
+    if "://" in warehouse or not root.is_dir():
+        return {}
+    return {name: os.readlink(root / name) for name in TABLES if (root / name).is_symlink()}
+
+
+def _what_a_stop_left(warehouse: str, before: dict[str, str]) -> str:
+    """One sentence on the warehouse a stopped run leaves, from what is on disk (a local warehouse)."""
+    from newsfacts.storage.local import JOURNAL, STAGING
+
+    if "://" in warehouse:
+        return "the run is abandoned; nothing of it is visible unless it had reached its publish"
+    root = Path(warehouse)
+    if (root / JOURNAL).is_dir() and any((root / JOURNAL).glob("*.json")):
+        return f"its publish to {root} was under way and is journaled: the next run over it completes it"
+    after = _table_links(warehouse)
+    changed = sorted(name for name, gen in before.items() if after.get(name) != gen)
+    staging = root / STAGING
+    left = staging.is_dir() and any(staging.iterdir())
+    where = f"; its staged rows are left in {staging} for the next run to remove" if left else ""
+    if changed:
+        return f"it had already published to {root} (tables {', '.join(changed)} changed){where}"
+    return f"nothing published: {root} holds what it held before the run{where or ', and nothing staged is left'}"
 
 
 class ProgressBar:
@@ -318,13 +436,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     from flows.deployments import serve  # Prefect loads here, not with newsfacts
 
-    serve(
-        cron=args.cron,
-        timezone=args.timezone,
-        source=args.source,
-        warehouse=args.warehouse,
-        ner=not args.no_ner,
-    )
+    # Prefect's runner takes SIGTERM over once it starts (it stops, then exits 0); SIGINT raises Stopped, a
+    # KeyboardInterrupt, which Prefect's serve ends on too
+    with _stopped_by_signals():
+        try:
+            serve(
+                cron=args.cron,
+                timezone=args.timezone,
+                source=args.source,
+                warehouse=args.warehouse,
+                ner=not args.no_ner,
+            )
+        except Stopped:
+            pass  # a signal before Prefect's serve caught one
+        except SystemExit as exc:  # Prefect's runner on SIGTERM, after it has stopped
+            if exc.code not in (0, None):
+                raise
+            RECEIVED.append(signal.SIGTERM)
+    if RECEIVED:
+        print(f"newsfacts: serve stopped by {signal.Signals(RECEIVED[-1]).name}", file=sys.stderr)
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 import uuid
@@ -103,6 +104,8 @@ def _exit_with_parent(parent: int, every_seconds: float = 1.0) -> None:
 def _init_worker(ner: bool) -> None:
     from newsfacts.pipeline import shared_extractors
 
+    # Ctrl-C in a terminal reaches the whole process group: the run's process decides, and ends its workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     threading.Thread(target=_exit_with_parent, args=(parent,), name="exit-with-parent", daemon=True).start()
     shared_extractors(ner)  # load the models once, when the worker starts
@@ -138,16 +141,24 @@ class ExtractPool:
         worker busy). A worker's exception is raised here."""
         return self._executor.submit(_extract_in_worker, without_raw(batch), self.ner, run_id).result()
 
-    def close(self) -> None:
+    def close(self, terminate: bool = False) -> None:
+        """Stop the workers: after their batches, or at once with ``terminate`` (a stopped run), when the batches
+        they were extracting raise ``BrokenProcessPool`` in the threads waiting for them."""
         with _POOLS_LOCK:
             _POOLS.pop(self.id, None)
+        if terminate:
+            # ProcessPoolExecutor has no terminate_workers() before Python 3.14: its processes are _processes
+            for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+                process.terminate()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> ExtractPool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        # an exception that is not an Exception (a signal's: KeyboardInterrupt, Prefect's TerminationSignal, or
+        # SystemExit) stops the run now: its workers' batches would be thrown away
+        self.close(terminate=exc_type is not None and not issubclass(exc_type, Exception))
 
 
 def extract(batch: Sequence[Planned], ner: bool, run_id: str, pool_id: str | None = None) -> Frames:

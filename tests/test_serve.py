@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import psutil
 import pytest
 
 from tests.conftest import REPO
@@ -191,3 +192,65 @@ def test_an_adhoc_run_from_the_api_writes_the_warehouse(
         assert "Data Docs" in summary["data"] and str(wh.resolve() / "_data_docs") in summary["data"]
     finally:
         _stop(serve)
+
+
+def _start_serve(env: dict[str, str], log: Path) -> subprocess.Popen:
+    with open(log, "wb") as out:
+        return subprocess.Popen(
+            [str(Path(sys.executable).with_name("newsfacts")), "serve", "--no-ner"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+STOP_WITHIN_S = 15.0
+
+
+@pytest.mark.parametrize("server_gone", [False, True], ids=["server-up", "server-killed-first"])
+def test_serve_stops_on_sigterm_within_seconds(
+    server: tuple[str, dict[str, str], list[tuple[str, subprocess.Popen, Path]]],
+    tmp_path: Path,
+    server_gone: bool,
+) -> None:
+    api, env, procs = server
+    log = tmp_path / "serve.log"
+    serve = _start_serve(env, log)
+    procs = [*procs, ("newsfacts serve", serve, log)]
+    try:
+        _wait_for(
+            "both deployments",
+            lambda: len(
+                _api(f"{api}/deployments/filter", "POST", {"flows": {"name": {"any_": ["articles-pipeline"]}}})
+            )
+            == 2,
+            STARTUP_TIMEOUT,
+            procs,
+        )
+        if server_gone:
+            server_proc = procs[0][1]
+            os.killpg(server_proc.pid, signal.SIGKILL)
+            server_proc.wait(timeout=10)
+        t0 = time.monotonic()
+        serve.send_signal(signal.SIGTERM)
+        try:
+            rc = serve.wait(timeout=STOP_WITHIN_S)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"newsfacts serve still runs {STOP_WITHIN_S:.0f}s after SIGTERM:\n{_tail(log)}")
+        took = time.monotonic() - t0
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        assert rc == 0, (rc, _tail(log))
+        assert lines[-1] == "newsfacts: serve stopped by SIGTERM", (took, _tail(log))
+        survivors = [p.pid for p in psutil.process_iter() if _in_group(p, serve.pid)]
+        assert survivors == [], _tail(log)
+    finally:
+        _stop(serve)
+
+
+def _in_group(proc: psutil.Process, pgid: int) -> bool:
+    try:
+        return os.getpgid(proc.pid) == pgid
+    except (ProcessLookupError, PermissionError):
+        return False
