@@ -243,6 +243,33 @@ def test_a_deleted_generation_refuses_a_run_over_another_source_and_repair_rebui
     assert cli.main(["query", "select count(*) from trade_facts", "--warehouse", str(wh)]) == 0
 
 
+def test_a_table_link_deleted_by_hand_loses_no_rows(
+    flow,  # noqa: ANN001
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`rm warehouse/articles` removes the table's link, not its data: `newsfacts query` names the damage, the
+    next run reads the newest generation, says so and relinks the table, and no row is lost (before, an empty
+    table was published over it)."""
+    first = _source(tmp_path / "first", ["kaz_grain.txt", "aktau_port.txt"])
+    wh = tmp_path / "wh"
+    _run(flow, first, wh)
+    before = _stable(wh, "articles")
+    facts = _stable(wh, "trade_facts")
+    (wh / "articles").unlink()  # the link only; its generation stays in .store/
+    code, err = _query_error(wh, capsys)
+    assert code != 0 and "table articles: articles is missing (the table's link was deleted)" in err
+    assert "newsfacts repair" in err
+    summary = _run(flow, _source(tmp_path / "second", ["baku_forum.txt"]), wh)
+    assert "table's link was deleted" in (summary["integrity"] or "")
+    assert (wh / "articles").is_symlink()
+    assert set(before) < set(_stable(wh, "articles")) and len(_ids(wh)) == 3
+    assert set(facts) <= set(_stable(wh, "trade_facts")) and _orphans(wh) == []
+    status, message = _last_run(wh)
+    assert status == "completed" and "table's link was deleted" in (message or "")
+    assert Warehouse(wh).verify(full=True).ok
+
+
 def test_a_run_over_an_intact_warehouse_reports_no_damage(flow, tmp_path: Path) -> None:  # noqa: ANN001
     src = _source(tmp_path / "src", ["kaz_grain.txt"])
     wh = tmp_path / "wh"

@@ -228,20 +228,26 @@ class Warehouse:
         return self.root / name
 
     def _link_target(self, name: str) -> Path | None:
-        """The generation the table's symlink names (it may have been deleted), or None without a link."""
+        """The generation the table's symlink names (it may have been deleted); for a link deleted by hand
+        (``rm warehouse/articles``) while its generations remain, the newest of them; None for a new table."""
         link = self.table_dir(name)
-        return self.root / os.readlink(link) if link.is_symlink() else None
+        if link.is_symlink():
+            return self.root / os.readlink(link)
+        return None if link.exists() else self._lost_link(name)
+
+    def _lost_link(self, name: str) -> Path | None:
+        """The newest published generation of a table whose link is gone (every publish writes a manifest)."""
+        gens = [g for g in self._store_generations(name) if manifest_path(g).exists()]
+        return gens[-1] if gens else None
 
     def _current_generation(self, name: str) -> Path | None:
         link = self.table_dir(name)
-        if link.is_symlink():
-            target = self.root / os.readlink(link)
-            return target if target.is_dir() else None
-        if link.exists():
+        if link.exists() and not link.is_symlink():
             raise WarehouseError(
                 f"{link} is a plain directory, not a newsfacts table; move it away or choose another warehouse"
             )
-        return None
+        target = self._link_target(name)
+        return target if target is not None and target.is_dir() else None
 
     def files(self, name: str) -> list[Path]:
         """The table's Parquet parts: its current generation's, or, for a table :meth:`verify` found damaged,
@@ -280,6 +286,11 @@ class Warehouse:
             if target is None:
                 continue
             intact, damages = verify_generation(name, target, self.root, full)
+            if not damages and not self.table_dir(name).is_symlink():  # its link was deleted: rows all kept
+                found.damages.append(Damage(name, name, "is missing (the table's link was deleted)", frozenset()))
+                found.healed[name] = f"its newest generation {target.name} read (the next publish relinks it)"
+                self._usable[name] = intact
+                continue
             if not damages:
                 continue
             if target.is_dir():
@@ -389,6 +400,8 @@ class Warehouse:
         pending: dict[str, str] = {}
         added: dict[str, int] = {}
         names = [*changes, *(n for n in staged_files if n not in changes)]
+        if staged is not None:  # a run's publish writes anew every table verify() healed, changed or not
+            names += [n for n in self._usable if n not in names]
         for name in names:
             table = TABLES[name]
             change = changes.get(name) or TableChange(table.schema.empty_table())
