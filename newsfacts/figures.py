@@ -51,6 +51,21 @@ Conflicts: two sources disagreeing on one figure
 
 from __future__ import annotations
 
+# What an analyst reads about the view (the warehouse README, views.sql, the dictionary).
+TRADE_FIGURES_DOC = (
+    "One row per distinct trade figure: trade facts with a value that share the indicator (export = supply), "
+    "the set of countries, commodity, period, unit, per_unit, value_kind (and direction of a change) and a value "
+    "within 1%; with n_facts, n_articles, n_stories (articles.story_id: near-duplicate copies are one story), "
+    "first/last publication date and an example fact_id and sentence. Unknown is not equal: a figure whose "
+    "period or countries are unknown (or a price of no named commodity, a share of no named part) is a figure "
+    "of its own story only (scope = that story_id; null otherwise): it is never merged with another story's "
+    "and never conflicts. conflicting = true when another row of the same key is stated by another story that "
+    "does not also state this value, more than 5% away (the distance of the stated intervals: 'более v' is "
+    "[v, inf), 'до v' (-inf, v], 'около v' v +- 5%); values one story states together (a total and a part, two "
+    "routes) are different figures, not a conflict. conflicting_values lists the other rows' values. "
+    "Rules: newsfacts/figures.py."
+)
+
 SAME_FIGURE = 0.01  # values within 1% of a group's opening value are one figure
 CONFLICT = 0.05  # stated values of one key further apart than 5% (of the larger) conflict
 APPROX = 0.05  # "около v" states [v - 5%, v + 5%]
