@@ -212,8 +212,6 @@ def validate_and_stage(extracting: Extracting, run: RunState, p: Prepared, ctx: 
     """Collect a chunk's extraction, validate it and stage its rows; False when validation failed."""
     plan = extracting.chunk.plan
     frames = collect(extracting.futures)
-    if frames.article_ids:  # the chunk's articles join their stories (the index is built on first use)
-        frames = nf.with_stories(frames, p.known.stories)
     run.add_seconds(frames.seconds)
     rejected = nf.input_quarantine_rows(plan.rejections, ctx.run_id)
     if not frames.article_ids and not plan.sources:  # all skipped or rejected: nothing to validate
@@ -227,6 +225,10 @@ def validate_and_stage(extracting: Extracting, run: RunState, p: Prepared, ctx: 
     run.quarantine += rejected + outcome.quarantine_rows
     if not outcome.success:
         return False
+    if frames.article_ids:  # validated articles join their stories: a rejected one is never a story to join
+        s0 = time.thread_time()
+        frames = nf.with_stories(frames, p.known.stories)  # (the index is built on first use)
+        run.add_seconds({"stories": time.thread_time() - s0})
     w0 = time.thread_time()
     stage_chunk(p.staged, frames)
     run.add_seconds({"write": time.thread_time() - w0})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from newsfacts.figures import TRADE_FIGURES_DOC
 from newsfacts.tables import TABLES, Table
 
 EXAMPLES = """\
@@ -53,6 +54,20 @@ def table_markdown(table: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
+VIEWS = f"""\
+## Views (`newsfacts query`, `views.sql`)
+
+### `trade_figures`
+
+{TRADE_FIGURES_DOC}
+
+Stories: `articles.story_id` is the article_id of the first article of its near-duplicate cluster (MinHash of
+5-word shingles of the cleaned text, estimated Jaccard >= 0.5: a new headline, a reworded sentence, a tagline or
+a removed paragraph keep a copy in its story; newsfacts/stories.py). An article rejected by validation is never a
+story another article joins. Rows written before the column existed have a null story_id: a story of their own.
+"""
+
+
 def warehouse_readme() -> str:
     parts = [
         "# newsfacts warehouse\n",
@@ -61,6 +76,7 @@ def warehouse_readme() -> str:
         "`start_char`/`end_char` into `articles.text`, the `sentence` it came from, and `extractor_version`. "
         "Dates are `date32`, timestamps UTC, countries ISO 3166-1 alpha-2, money ISO 4217.\n",
         EXAMPLES,
+        VIEWS,
     ]
     parts += [table_markdown(t) for t in TABLES.values()]
     return "\n".join(parts)

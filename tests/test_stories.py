@@ -339,21 +339,20 @@ def _facts(extractors, article_id: str, title: str | None, text: str, published)
 
 
 def _figure_facts(rows: list[dict]) -> list[dict]:
-    """The facts that are figures whose parties their own sentence names (so another article can state them
-    alone), and the only value of their key in the article (so the article alone has no conflict)."""
+    """The facts that are exact figures of a known period whose parties their own sentence names (so another
+    article can state them alone; the article may state other values of the key: they do not conflict)."""
     out = []
     for r in rows:
         if (
             r["value"] is not None
             and r["unit"] is not None
             and r["value_kind"] == "absolute"
+            and r["qualifier"] == "exact"
+            and r["period_start"] is not None
             and r["roles_from"] == "sentence"
             and r["reporter_iso2"]
             and r["partner_iso2"]
             and _NUMBER.search(r["text"])
-            and all(
-                _near(o["value"], r["value"]) for o in rows if _key(o) == _key(r) and o["value"] is not None
-            )
         ):
             out.append(r)
     return out
@@ -523,6 +522,23 @@ def test_the_same_figure_with_another_value_elsewhere_conflicts(scene: Scene) ->
         (lambda r: r | {"commodity": "uranium"}, False, False),  # another commodity: another key
         (lambda r: r | {"unit": "EUR" if r["unit"] != "EUR" else "USD"}, False, False),
         (lambda r: r | {"value_kind": "none", "value": None}, False, False),  # no figure at all
+        (lambda r: r | {"qualifier": "more_than"}, True, False),  # "более v" is the figure v
+        (lambda r: r | {"value": r["value"] * 0.8, "qualifier": "more_than"}, False, False),  # > 0.8v: v fits
+        (
+            lambda r: r | {"value": r["value"] * 1.2, "qualifier": "more_than"},
+            False,
+            True,
+        ),  # > 1.2v: v does not
+        (lambda r: r | {"value": r["value"] * 1.2, "qualifier": "up_to"}, False, False),  # up to 1.2v: v fits
+        (lambda r: r | {"value": r["value"] * 0.8, "qualifier": "less_than"}, False, True),
+        (lambda r: r | {"value": r["value"] * 1.08, "qualifier": "approx"}, False, False),  # около 1.08v
+        (lambda r: r | {"value": r["value"] * 1.2, "qualifier": "approx"}, False, True),  # около 1.2v
+        (
+            lambda r: r | {"period_start": None, "period_end": None},
+            False,
+            False,
+        ),  # unknown period: another key
+        (lambda r: r | {"reporter_iso2": None, "partner_iso2": None}, False, False),  # unknown countries
     ],
     ids=[
         "+0.9%",
@@ -535,6 +551,15 @@ def test_the_same_figure_with_another_value_elsewhere_conflicts(scene: Scene) ->
         "commodity",
         "unit",
         "none",
+        "more than v",
+        "more than 0.8v",
+        "more than 1.2v",
+        "up to 1.2v",
+        "less than 0.8v",
+        "about 1.08v",
+        "about 1.2v",
+        "period unknown",
+        "countries unknown",
     ],
 )
 def test_figure_grouping_rules_on_a_real_fact(
@@ -551,3 +576,63 @@ def test_figure_grouping_rules_on_a_real_fact(
     assert mine["n_stories"] == (2 if same_row else 1)  # a null story_id: the article is a story of its own
     assert mine["conflicting"] is conflicting
     assert mine["example_fact_id"] == fact["fact_id"]  # both undated: the smaller fact_id ("x" sorts last)
+
+
+@pytest.mark.parametrize(
+    "unknown",
+    [
+        {"period_start": None, "period_end": None, "period_granularity": None},
+        {"reporter_iso2": None, "partner_iso2": None},
+        {
+            "commodity": None,
+            "partner_iso2": None,
+            "value_kind": "share_pct",
+            "unit": "percent",
+        },  # a share of what?
+        {"commodity": None, "indicator": "price"},  # a price of what?
+    ],
+    ids=["period", "countries", "share of an unnamed part", "price of nothing named"],
+)
+@pytest.mark.parametrize("factor", [1.0, 1.2], ids=["same value", "+20%"])
+def test_a_figure_with_an_unknown_part_is_its_storys_only(unknown: dict, factor: float, scene: Scene) -> None:
+    """Two outlets stating a figure whose period, countries or measured part is unknown are not one figure of two
+    stories, and do not conflict: unknown is not equal. The two copies of one story still are one row."""
+    original, copy, _ = scene.ids
+    mine = [r | unknown for r in scene.facts if r["fact_id"] == scene.fact["fact_id"]]
+    copied = [r | {"fact_id": "c", "article_id": copy} for r in mine]
+    other = [
+        r | {"fact_id": "x", "article_id": "e0e0e0e0e0e0e0e0", "value": r["value"] * factor} for r in mine
+    ]
+    articles = [*scene.articles, {"article_id": "e0e0e0e0e0e0e0e0", "published_date": None, "story_id": None}]
+    rows = sorted(_figures(mine + copied + other, articles), key=lambda f: f["n_articles"], reverse=True)
+    assert [(f["n_articles"], f["n_stories"], f["conflicting"]) for f in rows] == [
+        (2, 1, False),
+        (1, 1, False),
+    ]
+    assert rows[0]["scope"] == scene.articles[0]["story_id"] and rows[1]["scope"] == "e0e0e0e0e0e0e0e0"
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "conflicts"),
+    [
+        ((1.0, 1.2), (1.2,), set()),  # the other outlet repeats one of the story's two figures
+        ((1.0, 1.2), (1.0, 1.2), set()),  # ... or both
+        ((1.0, 1.2), (0.8,), {0.8, 1.0, 1.2}),  # a third value, stated alone, disagrees with both
+        ((1.0,), (1.2,), {1.0, 1.2}),
+    ],
+    ids=["repeats one", "repeats both", "a third value", "one each"],
+)
+def test_values_one_story_states_together_do_not_conflict(
+    mine: tuple[float, ...], theirs: tuple[float, ...], conflicts: set[float], scene: Scene
+) -> None:
+    """A story that states two values of one key (a total and a part, two routes) says they are two figures: its
+    values conflict only with a value another story states without the other."""
+    fact, v = scene.fact, scene.fact["value"]
+    other_id = scene.ids[2]
+    facts = [fact | {"fact_id": f"m{i}", "value": v * f} for i, f in enumerate(mine)]
+    facts += [
+        fact | {"fact_id": f"t{i}", "article_id": other_id, "value": v * f} for i, f in enumerate(theirs)
+    ]
+    rows = _rows_of(_figures(facts, scene.articles), fact)
+    assert {round(f["value"] / v, 6) for f in rows if f["conflicting"]} == conflicts
+    assert len(rows) == len(set(mine) | set(theirs))

@@ -56,7 +56,8 @@ def extract_frames(batch: Sequence[Planned], extractors: ExtractorSet, run_id: s
 
 def with_stories(frames: Frames, index: StoryIndex) -> Frames:
     """A chunk's frames with each article's ``story_id`` from the run's story index (in the flow's process, chunk
-    by chunk in order, after extraction and before validation); see :mod:`newsfacts.pipeline.stories`."""
+    by chunk in order, after validation: a rejected article never joins the index); see
+    :mod:`newsfacts.pipeline.stories`."""
     articles = frames.tables.get("articles")
     if articles is None or not len(articles):
         return frames

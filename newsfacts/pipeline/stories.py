@@ -11,6 +11,14 @@ at run start, and the step that gives each chunk's new articles their ``story_id
 - :func:`assign_stories` (through :func:`~newsfacts.pipeline.frames.with_stories`): per chunk, in the flow's
   process and in chunk order, ``assign_batch`` over the chunk's articles sets their ``story_id``; an article the
   index already holds (reprocessed) keeps its story.
+
+Rejected articles
+    The flow assigns a chunk's stories *after* its validation, over the articles that passed: an article whose
+    row Great Expectations rejects (it goes to ``quarantine``, with all its rows) never enters the index, so no
+    later article of the run can join a story whose first article is not in the warehouse (a ``story_id`` always
+    names a stored article). The provisional ``story_id`` (the article's own id) is what is validated; the
+    assigned one is the id of an article that passed validation. Across runs the index is built from the stored
+    articles only, so quarantined inputs are never in it.
 """
 
 from __future__ import annotations

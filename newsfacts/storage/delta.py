@@ -448,14 +448,16 @@ class DeltaWarehouse:
                 version = plan.base.version()
                 write_deltalake(
                     plan.base, _reader(table, [replaced], plan.staged), mode="overwrite",
-                    predicate=_predicate(plan.replace), commit_properties=props,
+                    predicate=_predicate(plan.replace), commit_properties=props, schema_mode="merge",
                 )  # fmt: skip
                 if others.num_rows:
                     plan.base.load_as_version(version + 1)
-                    write_deltalake(plan.base, others, mode="append", commit_properties=props)
-            else:
+                    write_deltalake(
+                        plan.base, others, mode="append", commit_properties=props, schema_mode="merge"
+                    )
+            else:  # schema_mode="merge": a table written before a column was added to the contract gains it
                 rows = _reader(table, [replaced, others], plan.staged)
-                write_deltalake(plan.base, rows, mode="append", commit_properties=props)
+                write_deltalake(plan.base, rows, mode="append", commit_properties=props, schema_mode="merge")
         except CommitFailedError as exc:
             raise CommitConflict(
                 f"another writer committed table {self.table_url(table.name)} while this publish was writing it "

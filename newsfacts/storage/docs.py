@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from newsfacts.figures import trade_figures_sql
+from newsfacts.figures import TRADE_FIGURES_DOC, trade_figures_sql
 from newsfacts.tables import TABLES
 
 
@@ -54,11 +54,7 @@ where d.year_known and d.start_date is not null""",
     ),
     JoinedView(
         "trade_figures",
-        "One row per distinct trade figure (same indicator with export = supply, partner set, commodity, period, "
-        "unit, value_kind, direction and value within 1%) with n_facts, n_articles, n_stories (articles.story_id: "
-        "near-duplicate copies are one story), first/last publication date, an example fact_id and sentence; "
-        "conflicting = true when another row of the same key states a value more than 5% away "
-        "(conflicting_values lists them). Rules: newsfacts/figures.py.",
+        TRADE_FIGURES_DOC,
         trade_figures_sql().strip(),
     ),
 )
