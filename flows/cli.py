@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 QUIET_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -157,6 +157,8 @@ def _run(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------- signals
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 STOP_GRACE_S = 5.0  # how long a process the run started has to end after SIGTERM, before SIGKILL
+SERVE_STOP_S = 8.0  # serve: how long Prefect's runner may take to stop on SIGTERM before the process ends
+SERVE_RESEND_S = 3.0  # serve: a stop signal whose exception was lost is sent again after this long
 
 
 class Stopped(KeyboardInterrupt):
@@ -169,26 +171,40 @@ class Stopped(KeyboardInterrupt):
 
 
 RECEIVED: list[int] = []  # the stop signals this process received (a handler on the way may catch Stopped)
+_RESEND: dict[str, Any] = {"after": None, "timer": None}  # see _stopped_by_signals(resend_after=...)
 
 
 def _raise_stopped(signum: int, frame: FrameType | None) -> None:
     RECEIVED.append(signum)
+    if _RESEND["after"] is not None:  # Python drops an exception raised inside a finaliser: signal again
+        import threading
+
+        timer = threading.Timer(_RESEND["after"], os.kill, (os.getpid(), signum))
+        timer.daemon = True
+        timer.start()
+        _RESEND["timer"] = timer
     raise Stopped(signum)
 
 
 @contextlib.contextmanager
-def _stopped_by_signals() -> Iterator[None]:
+def _stopped_by_signals(resend_after: float | None = None) -> Iterator[None]:
     """SIGTERM and SIGINT raise :class:`Stopped` in the main thread. While the flow runs, Prefect's engine has
-    its own SIGTERM handler: it ends the flow run (Crashed), then sends the signal again to this one."""
+    its own SIGTERM handler: it ends the flow run (Crashed), then sends the signal again to this one.
+    ``resend_after``: when the process still runs that many seconds after a stop signal (the exception was
+    raised inside a finaliser, where Python prints and drops it), the signal is sent again."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
         yield
         return
+    _RESEND["after"] = resend_after
     previous = {signum: signal.signal(signum, _raise_stopped) for signum in STOP_SIGNALS}
     try:
         yield
     finally:
+        if _RESEND["timer"] is not None:
+            _RESEND["timer"].cancel()
+        _RESEND["after"] = _RESEND["timer"] = None
         for signum, handler in previous.items():
             signal.signal(signum, handler)
 
@@ -423,6 +439,35 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bound_runner_stop() -> None:
+    """Prefect's runner stops on SIGTERM by pausing its deployments through the API, retrying while the server
+    is unreachable: with the server gone, ``serve`` would not end. Its stop gets SERVE_STOP_S seconds; then the
+    process ends (exit 0: nothing of serve's own is left half-done, the flow runs it started are processes of
+    their own)."""
+    import threading
+
+    from prefect.runner.runner import Runner
+
+    graceful = Runner.handle_sigterm
+    if getattr(graceful, "_bounded", False):
+        return
+
+    def handle_sigterm(self: Runner, *args: Any, **kwargs: Any) -> None:
+        RECEIVED.append(signal.SIGTERM)
+
+        def give_up() -> None:
+            print("newsfacts: serve stopped by SIGTERM", file=sys.stderr, flush=True)
+            os._exit(0)
+
+        timer = threading.Timer(SERVE_STOP_S, give_up)
+        timer.daemon = True
+        timer.start()
+        graceful(self, *args, **kwargs)
+
+    handle_sigterm._bounded = True  # type: ignore[attr-defined]
+    Runner.handle_sigterm = handle_sigterm  # type: ignore[method-assign]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     for key, value in QUIET_ENV.items():
         if key != "PREFECT_UI_ENABLED":
@@ -438,7 +483,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # Prefect's runner takes SIGTERM over once it starts (it stops, then exits 0); SIGINT raises Stopped, a
     # KeyboardInterrupt, which Prefect's serve ends on too
-    with _stopped_by_signals():
+    _bound_runner_stop()
+    with _stopped_by_signals(resend_after=SERVE_RESEND_S):
         try:
             serve(
                 cron=args.cron,
