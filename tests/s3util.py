@@ -93,6 +93,22 @@ def moto_server() -> Iterator[S3]:
             proc.wait()
 
 
+@contextlib.contextmanager
+def moto_env(*buckets: str) -> Iterator[S3]:
+    """A moto server whose endpoint and credentials are this process's environment (no other endpoint or
+    profile in the way), with ``buckets`` created: what every object-store test starts from."""
+    import pytest
+
+    with moto_server() as s3, pytest.MonkeyPatch.context() as mp:
+        for k, v in s3.env.items():
+            mp.setenv(k, v)
+        mp.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+        mp.delenv("AWS_PROFILE", raising=False)
+        for bucket in buckets:
+            s3.client().create_bucket(Bucket=bucket)
+        yield s3
+
+
 def upload_tree(s3: S3, folder: Path, bucket: str, prefix: str) -> None:
     """Every file under ``folder`` (dot-files included) as ``<prefix>/<relative path>``."""
     client = s3.client()

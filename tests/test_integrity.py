@@ -283,14 +283,9 @@ def test_a_run_over_an_intact_warehouse_reports_no_damage(flow, tmp_path: Path) 
 # ---------------------------------------------------------------------------------------------- object store
 @pytest.fixture(scope="module")
 def s3():  # noqa: ANN201 - a moto S3 server with a warehouse bucket
-    from tests.s3util import moto_server
+    from tests.s3util import moto_env
 
-    with moto_server() as server, pytest.MonkeyPatch.context() as mp:
-        for k, v in server.env.items():
-            mp.setenv(k, v)
-        mp.delenv("AWS_ENDPOINT_URL_S3", raising=False)
-        mp.delenv("AWS_PROFILE", raising=False)
-        server.client().create_bucket(Bucket="integrity-wh")
+    with moto_env("integrity-wh") as server:
         yield server
 
 

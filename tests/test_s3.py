@@ -30,7 +30,7 @@ from newsfacts.storage import FAULT_ENV, TableChange, Warehouse, WarehouseBusy, 
 from newsfacts.storage.delta import CommitConflict, DeltaWarehouse, storage_options
 from newsfacts.tables import TABLES
 from tests.conftest import REPO
-from tests.s3util import S3, article, moto_server, rows, source, upload_tree
+from tests.s3util import S3, article, moto_env, rows, source, upload_tree
 
 IN, WH = "news-in", "news-wh"  # S3 bucket names have at least 3 characters ("in"/"wh" are refused)
 SENTENCE = "Казахстан впервые стал основным поставщиком пшеницы на азербайджанский рынок."
@@ -38,13 +38,7 @@ SENTENCE = "Казахстан впервые стал основным пост
 
 @pytest.fixture(scope="session")
 def s3() -> Iterator[S3]:
-    with moto_server() as s3, pytest.MonkeyPatch.context() as mp:
-        for k, v in s3.env.items():
-            mp.setenv(k, v)
-        mp.delenv("AWS_ENDPOINT_URL_S3", raising=False)
-        mp.delenv("AWS_PROFILE", raising=False)
-        for bucket in (IN, WH):
-            s3.client().create_bucket(Bucket=bucket)
+    with moto_env(IN, WH) as s3:
         yield s3
 
 

@@ -26,7 +26,7 @@ from newsfacts.storage import (
 )
 from newsfacts.tables import TABLES
 from tests.conftest import REPO
-from tests.s3util import S3, article, mention, moto_server, rows, source
+from tests.s3util import S3, article, mention, moto_env, rows, source
 
 BUCKET = "contract-wh"
 Factory = Callable[[], AnyWarehouse]
@@ -34,12 +34,7 @@ Factory = Callable[[], AnyWarehouse]
 
 @pytest.fixture(scope="module")
 def s3() -> Iterator[S3]:
-    with moto_server() as s3, pytest.MonkeyPatch.context() as mp:
-        for k, v in s3.env.items():
-            mp.setenv(k, v)
-        mp.delenv("AWS_ENDPOINT_URL_S3", raising=False)
-        mp.delenv("AWS_PROFILE", raising=False)
-        s3.client().create_bucket(Bucket=BUCKET)
+    with moto_env(BUCKET) as s3:
         yield s3
 
 

@@ -303,14 +303,9 @@ def old_warehouse(location: str, src: Path) -> None:
 
 @pytest.fixture(scope="module")
 def s3_env() -> Iterator[dict[str, str]]:
-    from tests.s3util import moto_server
+    from tests.s3util import moto_env
 
-    with moto_server() as s3, pytest.MonkeyPatch.context() as mp:
-        for k, v in s3.env.items():
-            mp.setenv(k, v)
-        mp.delenv("AWS_ENDPOINT_URL_S3", raising=False)
-        mp.delenv("AWS_PROFILE", raising=False)
-        s3.client().create_bucket(Bucket="stories-wh")
+    with moto_env("stories-wh") as s3:
         yield s3.env
 
 
