@@ -66,6 +66,7 @@ class _Lex:
     season_re: re.Pattern[str]  # a marketing year ("сельхозгод", "сезон")
     season_current_re: re.Pattern[str]  # the current one ("в текущем сельхозгоду")
     season_months: tuple[int, int]  # its first and last month when the article does not state them
+    harvest_re: re.Pattern[str]  # a harvest ("урожай", "сбор зерна"): of its season's first calendar year
     from_before_re: re.Pattern[str]  # the base figure X of "с X до Y": the words before it ...
     from_after_re: re.Pattern[str]  # ... and between it and Y
 
@@ -200,6 +201,7 @@ def _lex() -> _Lex:
         season_re=_words(data["season"]),
         season_current_re=_words(data["season_current"]),
         season_months=(int(data["season_months"][0]), int(data["season_months"][1])),
+        harvest_re=_words(data["harvest"]),
         from_before_re=re.compile(data["from_before"]),
         from_after_re=re.compile(data["from_after"]),
     )

@@ -67,6 +67,7 @@ def _seasonal_periods(
     if seasons is None:
         return facts
     current = _lex().season_current_re
+    harvest = _lex().harvest_re
     out: list[TradeFact] = []
     for f in facts:
         s, e = f.period_start, f.period_end
@@ -79,6 +80,8 @@ def _seasonal_periods(
             f.period_granularity is None or current.search(norm, *sents.bounds_of(f.start_char))
         ):
             s, e = seasons.span(seasons.current)
+            if f.indicator == "production" and harvest.search(norm, f.start_char, f.end_char):
+                s, e = _year(seasons.current)  # a harvest is gathered in its season's first calendar year
         else:
             out.append(f)
             continue
