@@ -26,7 +26,7 @@ import ahocorasick
 from newsfacts.extract.numbers import ParsedNumber, lexicon, load_yaml, normalise, parse_number
 from newsfacts.extract.types import AmountMention
 
-VERSION: str = "amounts-3"
+VERSION: str = "amounts-4"
 
 _END = r"(?!\w)"
 _PREPS = "на|в|во|с|со|от|до|за|к|по"
@@ -90,7 +90,11 @@ def _lex() -> _Lex:
     quals = sorted(data["qualifiers"].items(), key=lambda kv: len(kv[0]), reverse=True)
     q_alt = "|".join(q for q, _ in quals)
     before_re = re.compile(rf"(?<!\w)(?:(?P<neg>минус)\s+)?(?:(?P<q>{q_alt})\s+)?(?:(?P<prep>{_PREPS})\s+)?$")
-    ratio_words = {str(w): float(v) for v, w in data["ratio_words"].items()}
+    ratio_words = {  # a value's word, or its list of words ("вдвое"; "удвоить", "удвоился", ...)
+        str(w): float(v)
+        for v, ws in data["ratio_words"].items()
+        for w in (ws if isinstance(ws, list) else [ws])
+    }
     ordinals = tuple((re.compile(f"(?:{p}){_END}"), float(v)) for v, p in data["ordinals"].items())
     ord_alt = "|".join(f"(?:{p})" for p in data["ordinals"].values())
     mult_alt = "|".join(_MULT_WORDS)

@@ -31,6 +31,6 @@ from __future__ import annotations
 
 from newsfacts.extract.trade.facts import extract_trade_facts
 
-VERSION: str = "trade-6"
+VERSION: str = "trade-7"
 
 __all__ = ["VERSION", "extract_trade_facts"]
