@@ -140,6 +140,16 @@ def _female_names() -> frozenset[str]:
     return frozenset(w.lower() for w in load_lines("names_female_ru.txt"))
 
 
+@lru_cache(maxsize=1)
+def _indeclinable_names() -> frozenset[str]:
+    """East Asian family names that stay as written in every case (``data/names_indeclinable_ru.txt``)."""
+    return frozenset(w.lower() for w in load_lines("names_indeclinable_ru.txt"))
+
+
+# a foreign name ending in a vowel and -а ("Кассиа", "Гарсиа", "Хуа"): indeclinable in Russian
+_VOWEL_A = re.compile(r"[аеёиоуыэюя]а$")
+
+
 def _apply(word: str, end: str, nom: str) -> str:
     if not nom:
         return word
@@ -216,9 +226,12 @@ def word_readings(word: str) -> tuple[_Reading, ...]:
     """(case, gender, nominative, weight) readings of one name word, from the dictionary and from endings."""
     parts = word.split("-")
     if len(parts) > 1:  # "Касым-Жомарта": only the last part declines
-        return tuple((c, g, "-".join([*parts[:-1], n]), w) for c, g, n, w in word_readings(parts[-1]))
+        last = tuple((c, g, "-".join([*parts[:-1], n]), w) for c, g, n, w in word_readings(parts[-1]))
+        return _double_surname(parts) + last
     out: list[_Reading] = []
     low = word.lower()
+    if low in _indeclinable_names() or _VOWEL_A.search(low):
+        return ((_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5))
     for p in parses(word):
         if p.is_known and _NAME_TAGS & set(p.tag.grammemes) and p.tag.number == "sing" and p.tag.case:
             if "Fixd" in p.tag:  # an indeclinable name (Джо, Биби) tells neither case nor gender
@@ -245,6 +258,25 @@ def word_readings(word: str) -> tuple[_Reading, ...]:
     elif not out:  # an unknown foreign name: generic noun endings
         out += _generic(low)
     return tuple(out) or ((_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5))
+
+
+def _double_surname(parts: list[str]) -> tuple[_Reading, ...]:
+    """A double surname whose first part has a surname's case ending and whose last part has no reading in that
+    case and gender ("Юркову-Данелия": Юркова-Данелия, the Georgian part indeclinable): the first part
+    declines, the rest as written."""
+    if len(parts) != 2 or not parts[1][:1].isupper():
+        return ()
+    low = parts[0].lower()
+    rules = [r for r in _SUFFIX_RULES if low.endswith(r[0]) and r[1] != "nomn"]
+    if not rules:
+        return ()
+    longest = max(len(r[0]) for r in rules)
+    rest = word_readings(parts[1])
+    return tuple(
+        (c, g, f"{_apply(low, e, n)}-{parts[1].lower()}", w)
+        for e, c, g, n, w in rules
+        if len(e) == longest and not any(r[0] == c and r[1] in (g, "None") for r in rest)
+    )
 
 
 def _fits(reading: _Reading, case: str, gender: str) -> bool:
@@ -284,7 +316,8 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
     for w, h in tagged.items():
         # an unknown word the sentence puts in a case none of its readings has is indeclinable there
         # ("святилище богини Аматэрасу": no genitive in -у), so it stays as written
-        unknown = w in readings and h[0] and not any(p.is_known for p in parses(w))
+        # ("святилище богини Аматэрасу": no genitive in -у); so is a common noun used as a name ("Туре")
+        unknown = w in readings and h[0] and not any(p.is_known and _NAME_TAGS & set(p.tag.grammemes) for p in parses(w))
         if unknown and not any(r[0] in (h[0], _ANY) for r in readings[w]):
             readings[w] = (*readings[w], (_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
 
