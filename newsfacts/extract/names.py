@@ -261,9 +261,9 @@ def word_readings(word: str) -> tuple[_Reading, ...]:
 
 
 def _double_surname(parts: list[str]) -> tuple[_Reading, ...]:
-    """A double surname whose first part has a surname's case ending and whose last part has no reading in that
-    case and gender ("Юркову-Данелия": Юркова-Данелия, the Georgian part indeclinable): the first part
-    declines, the rest as written."""
+    """A double surname whose first part has a surname's case ending: both parts decline where the last one
+    has a reading in that case and gender ("Салтыкова-Щедрина" -> Салтыков-Щедрин), else the first part
+    declines and the last, indeclinable, stays as written ("Юркову-Данелия" -> Юркова-Данелия)."""
     if len(parts) != 2 or not parts[1][:1].isupper():
         return ()
     low = parts[0].lower()
@@ -272,11 +272,17 @@ def _double_surname(parts: list[str]) -> tuple[_Reading, ...]:
         return ()
     longest = max(len(r[0]) for r in rules)
     rest = word_readings(parts[1])
-    return tuple(
-        (c, g, f"{_apply(low, e, n)}-{parts[1].lower()}", w)
-        for e, c, g, n, w in rules
-        if len(e) == longest and not any(r[0] == c and r[1] in (g, "None") for r in rest)
-    )
+    out: list[_Reading] = []
+    for e, c, g, n, w in rules:
+        if len(e) != longest:
+            continue
+        declined = [r for r in rest if r[0] == c and r[1] in (g, "None")]
+        if declined:
+            best = max(declined, key=lambda r: r[3])
+            out.append((c, g, f"{_apply(low, e, n)}-{best[2]}", w + best[3]))
+        else:
+            out.append((c, g, f"{_apply(low, e, n)}-{parts[1].lower()}", w))
+    return tuple(out)
 
 
 def _fits(reading: _Reading, case: str, gender: str) -> bool:
@@ -317,7 +323,11 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
         # an unknown word the sentence puts in a case none of its readings has is indeclinable there
         # ("святилище богини Аматэрасу": no genitive in -у), so it stays as written
         # ("святилище богини Аматэрасу": no genitive in -у); so is a common noun used as a name ("Туре")
-        unknown = w in readings and h[0] and not any(p.is_known and _NAME_TAGS & set(p.tag.grammemes) for p in parses(w))
+        unknown = (
+            w in readings
+            and h[0]
+            and not any(p.is_known and _NAME_TAGS & set(p.tag.grammemes) for p in parses(w))
+        )
         if unknown and not any(r[0] in (h[0], _ANY) for r in readings[w]):
             readings[w] = (*readings[w], (_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
 
@@ -386,8 +396,9 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
             break
         if i + 1 < len(words) and _adjective_surname(word):  # "Никитинского суда": an adjective here
             continue
-        # pymorphy3's guess of an unknown word as an indeclinable adjective ("Портапике") is no adjective
-        tags = [set(p.tag.grammemes) for p in parses(word) if p.is_known or "Fixd" not in p.tag]
+        # pymorphy3's guess of an unknown word as an indeclinable adjective ("Портапике") is no adjective; an
+        # unknown compound whose tail is a known noun is that noun ("Мосгоризбиркому": избирком)
+        tags = [set(p.tag.grammemes) for p in _head_parses(word)]
         if any("NOUN" in t for t in tags) and not any({"ADJF", "PRTF"} & t for t in tags):
             head_i = i
             break
@@ -407,7 +418,7 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
     if hint_case == "nomn":
         return squash(text)
     head_parses = sorted(
-        (p for p in parses(words[head_i]) if "NOUN" in p.tag),
+        (p for p in _head_parses(words[head_i]) if "NOUN" in p.tag),
         key=lambda p: (
             hint_case is not None and _CASE_OF.get(str(p.tag.case), str(p.tag.case)) != hint_case,
             hint_case is not None and "Name" in p.tag,
@@ -451,6 +462,26 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
             agree.add("inan" if "inan" in head.tag else "anim")
         new_words[i] = _inflect_word(words[i], p, frozenset(agree - {"inan", "anim"}))
     return _replace_words(text, matches, new_words[: head_i + 1])
+
+
+def _head_parses(word: str) -> list[Parse]:
+    """The parses of a word of an organisation or place: pymorphy3's, less its guesses of an unknown word as
+    an indeclinable adjective; for an unknown compound whose longest known tail is only a noun, the guesses
+    that end in that noun ("Мосгоризбиркому" -> мосгоризбирком, not an adjective мосгоризбиркий)."""
+    found = parses(word)
+    if any(p.is_known for p in found):
+        return [p for p in found if p.is_known or "Fixd" not in p.tag]
+    low = word.lower()
+    for start in range(1, len(low) - 4):
+        tail = [p for p in parses(low[start:]) if p.is_known]
+        if tail:
+            nouns = {p.normal_form for p in tail}
+            if all("NOUN" in p.tag for p in tail):
+                same = [p for p in found if "NOUN" in p.tag and p.normal_form.endswith(tuple(nouns))]
+                if same:
+                    return same
+            break
+    return [p for p in found if "Fixd" not in p.tag]
 
 
 _ADJ_ENDING = re.compile(r"(?:ск|цк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими)$")
