@@ -230,7 +230,7 @@ def word_readings(word: str) -> tuple[_Reading, ...]:
         return _double_surname(parts) + last
     out: list[_Reading] = []
     low = word.lower()
-    if low in _indeclinable_names() or _VOWEL_A.search(low):
+    if _VOWEL_A.search(low):
         return ((_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5))
     for p in parses(word):
         if p.is_known and _NAME_TAGS & set(p.tag.grammemes) and p.tag.number == "sing" and p.tag.case:
@@ -319,6 +319,9 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
         return squash(text)
     tagged = _word_hints(text, hints)
     readings = {w: word_readings(w) for w in words}
+    for w in words[:-1]:  # an East Asian family name before the given name: "Дэн Сяопина", but "Джеки Чана"
+        if w.lower() in _indeclinable_names():
+            readings[w] = ((_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
     for w, h in tagged.items():
         # an unknown word the sentence puts in a case none of its readings has is indeclinable there
         # ("святилище богини Аматэрасу": no genitive in -у), so it stays as written
@@ -418,7 +421,7 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
     if hint_case == "nomn":
         return squash(text)
     head_parses = sorted(
-        (p for p in _head_parses(words[head_i]) if "NOUN" in p.tag),
+        (p for p in _head_parses(words[head_i], guessed_fixd=True) if "NOUN" in p.tag),
         key=lambda p: (
             hint_case is not None and _CASE_OF.get(str(p.tag.case), str(p.tag.case)) != hint_case,
             hint_case is not None and "Name" in p.tag,
@@ -464,15 +467,16 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
     return _replace_words(text, matches, new_words[: head_i + 1])
 
 
-def _head_parses(word: str) -> list[Parse]:
+def _head_parses(word: str, guessed_fixd: bool = False) -> list[Parse]:
     """The parses of a word of an organisation or place: pymorphy3's, less its guesses of an unknown word as
     an indeclinable adjective; for an unknown compound whose longest known tail is only a noun, the guesses
-    that end in that noun ("Мосгоризбиркому" -> мосгоризбирком, not an adjective мосгоризбиркий)."""
+    that end in that noun ("Мосгоризбиркому" -> мосгоризбирком, not an adjective мосгоризбиркий).
+    ``guessed_fixd``: keep the guesses of an unknown word as indeclinable (the head's readings)."""
     found = parses(word)
     if any(p.is_known for p in found):
         return [p for p in found if p.is_known or "Fixd" not in p.tag]
     low = word.lower()
-    for start in range(1, len(low) - 4):
+    for start in range(1, len(low) - 5):  # tails of six letters and more: shorter ones are chance words
         tail = [p for p in parses(low[start:]) if p.is_known]
         if tail:
             nouns = {p.normal_form for p in tail}
@@ -481,7 +485,7 @@ def _head_parses(word: str) -> list[Parse]:
                 if same:
                     return same
             break
-    return [p for p in found if "Fixd" not in p.tag]
+    return list(found) if guessed_fixd else [p for p in found if "Fixd" not in p.tag]
 
 
 _ADJ_ENDING = re.compile(r"(?:ск|цк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими)$")
