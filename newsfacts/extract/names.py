@@ -3,8 +3,12 @@
 - PER: every word to the nominative, in the one case and gender that the first name, patronymic and surname
   agree on (readings weighed: the dictionary's, the ending rules', women's names in -ия from
   ``data/names_female_ru.txt``: "Асию Биби" -> "Асия Биби", "Юлию" -> "Юлия"), ё only where the text has it.
+  East Asian family names before the given name stay as written (``data/names_indeclinable_ru.txt``: "Дэн
+  Сяопина" -> "Дэн Сяопин"), so do foreign names in a vowel and -а ("Кассиа"); double surnames decline both
+  parts, or the first before an indeclinable one ("Юркову-Данелия" -> "Юркова-Данелия").
 - ORG / LOC: the words up to the first noun (the head) to the nominative, agreeing adjectives with it; the
-  dependants after the head stay as written. Abbreviations stay as written, a case ending dropped ("ВГИКе",
+  dependants after the head stay as written. An unknown compound whose tail is a known noun declines as that
+  noun ("Мосгоризбиркому" -> "Мосгоризбирком"). Abbreviations stay as written, a case ending dropped ("ВГИКе",
   "КрАЗа"), adjectives before one to the nominative ("Чернобыльской АЭС" -> "Чернобыльская АЭС").
 
 ``Hints`` are per-word (case, gender) readings from context (``entities.ContextTagger``) where the words alone
