@@ -52,7 +52,7 @@ from newsfacts.extract.types import EntityMention
 if TYPE_CHECKING:
     pass
 
-VERSION = "entities-4"
+VERSION = "entities-5"
 
 
 @lru_cache(maxsize=100_000)

@@ -3,8 +3,12 @@
 - PER: every word to the nominative, in the one case and gender that the first name, patronymic and surname
   agree on (readings weighed: the dictionary's, the ending rules', women's names in -ия from
   ``data/names_female_ru.txt``: "Асию Биби" -> "Асия Биби", "Юлию" -> "Юлия"), ё only where the text has it.
+  East Asian family names before the given name stay as written (``data/names_indeclinable_ru.txt``: "Дэн
+  Сяопина" -> "Дэн Сяопин"), so do foreign names in a vowel and -а ("Кассиа"); double surnames decline both
+  parts, or the first before an indeclinable one ("Юркову-Данелия" -> "Юркова-Данелия").
 - ORG / LOC: the words up to the first noun (the head) to the nominative, agreeing adjectives with it; the
-  dependants after the head stay as written. Abbreviations stay as written, a case ending dropped ("ВГИКе",
+  dependants after the head stay as written. An unknown compound whose tail is a known noun declines as that
+  noun ("Мосгоризбиркому" -> "Мосгоризбирком"). Abbreviations stay as written, a case ending dropped ("ВГИКе",
   "КрАЗа"), adjectives before one to the nominative ("Чернобыльской АЭС" -> "Чернобыльская АЭС").
 
 ``Hints`` are per-word (case, gender) readings from context (``entities.ContextTagger``) where the words alone
@@ -140,6 +144,16 @@ def _female_names() -> frozenset[str]:
     return frozenset(w.lower() for w in load_lines("names_female_ru.txt"))
 
 
+@lru_cache(maxsize=1)
+def _indeclinable_names() -> frozenset[str]:
+    """East Asian family names that stay as written in every case (``data/names_indeclinable_ru.txt``)."""
+    return frozenset(w.lower() for w in load_lines("names_indeclinable_ru.txt"))
+
+
+# a foreign name ending in a vowel and -а ("Кассиа", "Гарсиа", "Хуа"): indeclinable in Russian
+_VOWEL_A = re.compile(r"[аеёиоуыэюя]а$")
+
+
 def _apply(word: str, end: str, nom: str) -> str:
     if not nom:
         return word
@@ -216,9 +230,12 @@ def word_readings(word: str) -> tuple[_Reading, ...]:
     """(case, gender, nominative, weight) readings of one name word, from the dictionary and from endings."""
     parts = word.split("-")
     if len(parts) > 1:  # "Касым-Жомарта": only the last part declines
-        return tuple((c, g, "-".join([*parts[:-1], n]), w) for c, g, n, w in word_readings(parts[-1]))
+        last = tuple((c, g, "-".join([*parts[:-1], n]), w) for c, g, n, w in word_readings(parts[-1]))
+        return _double_surname(parts) + last
     out: list[_Reading] = []
     low = word.lower()
+    if _VOWEL_A.search(low):
+        return ((_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5))
     for p in parses(word):
         if p.is_known and _NAME_TAGS & set(p.tag.grammemes) and p.tag.number == "sing" and p.tag.case:
             if "Fixd" in p.tag:  # an indeclinable name (Джо, Биби) tells neither case nor gender
@@ -245,6 +262,31 @@ def word_readings(word: str) -> tuple[_Reading, ...]:
     elif not out:  # an unknown foreign name: generic noun endings
         out += _generic(low)
     return tuple(out) or ((_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5))
+
+
+def _double_surname(parts: list[str]) -> tuple[_Reading, ...]:
+    """A double surname whose first part has a surname's case ending: both parts decline where the last one
+    has a reading in that case and gender ("Салтыкова-Щедрина" -> Салтыков-Щедрин), else the first part
+    declines and the last, indeclinable, stays as written ("Юркову-Данелия" -> Юркова-Данелия)."""
+    if len(parts) != 2 or not parts[1][:1].isupper():
+        return ()
+    low = parts[0].lower()
+    rules = [r for r in _SUFFIX_RULES if low.endswith(r[0]) and r[1] != "nomn"]
+    if not rules:
+        return ()
+    longest = max(len(r[0]) for r in rules)
+    rest = word_readings(parts[1])
+    out: list[_Reading] = []
+    for e, c, g, n, w in rules:
+        if len(e) != longest:
+            continue
+        declined = [r for r in rest if r[0] == c and r[1] in (g, "None")]
+        if declined:
+            best = max(declined, key=lambda r: r[3])
+            out.append((c, g, f"{_apply(low, e, n)}-{best[2]}", w + best[3]))
+        else:
+            out.append((c, g, f"{_apply(low, e, n)}-{parts[1].lower()}", w))
+    return tuple(out)
 
 
 def _fits(reading: _Reading, case: str, gender: str) -> bool:
@@ -281,10 +323,18 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
         return squash(text)
     tagged = _word_hints(text, hints)
     readings = {w: word_readings(w) for w in words}
+    for w in words[:-1]:  # an East Asian family name before the given name: "Дэн Сяопина", but "Джеки Чана"
+        if w.lower() in _indeclinable_names():
+            readings[w] = ((_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
     for w, h in tagged.items():
         # an unknown word the sentence puts in a case none of its readings has is indeclinable there
         # ("святилище богини Аматэрасу": no genitive in -у), so it stays as written
-        unknown = w in readings and h[0] and not any(p.is_known for p in parses(w))
+        # ("святилище богини Аматэрасу": no genitive in -у); so is a common noun used as a name ("Туре")
+        unknown = (
+            w in readings
+            and h[0]
+            and not any(p.is_known and _NAME_TAGS & set(p.tag.grammemes) for p in parses(w))
+        )
         if unknown and not any(r[0] in (h[0], _ANY) for r in readings[w]):
             readings[w] = (*readings[w], (_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
 
@@ -353,8 +403,9 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
             break
         if i + 1 < len(words) and _adjective_surname(word):  # "Никитинского суда": an adjective here
             continue
-        # pymorphy3's guess of an unknown word as an indeclinable adjective ("Портапике") is no adjective
-        tags = [set(p.tag.grammemes) for p in parses(word) if p.is_known or "Fixd" not in p.tag]
+        # pymorphy3's guess of an unknown word as an indeclinable adjective ("Портапике") is no adjective; an
+        # unknown compound whose tail is a known noun is that noun ("Мосгоризбиркому": избирком)
+        tags = [set(p.tag.grammemes) for p in _head_parses(word)]
         if any("NOUN" in t for t in tags) and not any({"ADJF", "PRTF"} & t for t in tags):
             head_i = i
             break
@@ -374,7 +425,7 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
     if hint_case == "nomn":
         return squash(text)
     head_parses = sorted(
-        (p for p in parses(words[head_i]) if "NOUN" in p.tag),
+        (p for p in _head_parses(words[head_i], guessed_fixd=True) if "NOUN" in p.tag),
         key=lambda p: (
             hint_case is not None and _CASE_OF.get(str(p.tag.case), str(p.tag.case)) != hint_case,
             hint_case is not None and "Name" in p.tag,
@@ -418,6 +469,27 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
             agree.add("inan" if "inan" in head.tag else "anim")
         new_words[i] = _inflect_word(words[i], p, frozenset(agree - {"inan", "anim"}))
     return _replace_words(text, matches, new_words[: head_i + 1])
+
+
+def _head_parses(word: str, guessed_fixd: bool = False) -> list[Parse]:
+    """The parses of a word of an organisation or place: pymorphy3's, less its guesses of an unknown word as
+    an indeclinable adjective; for an unknown compound whose longest known tail is only a noun, the guesses
+    that end in that noun ("Мосгоризбиркому" -> мосгоризбирком, not an adjective мосгоризбиркий).
+    ``guessed_fixd``: keep the guesses of an unknown word as indeclinable (the head's readings)."""
+    found = parses(word)
+    if any(p.is_known for p in found):
+        return [p for p in found if p.is_known or "Fixd" not in p.tag]
+    low = word.lower()
+    for start in range(1, len(low) - 5):  # tails of six letters and more: shorter ones are chance words
+        tail = [p for p in parses(low[start:]) if p.is_known]
+        if tail:
+            nouns = {p.normal_form for p in tail}
+            if all("NOUN" in p.tag for p in tail):
+                same = [p for p in found if "NOUN" in p.tag and p.normal_form.endswith(tuple(nouns))]
+                if same:
+                    return same
+            break
+    return list(found) if guessed_fixd else [p for p in found if "Fixd" not in p.tag]
 
 
 _ADJ_ENDING = re.compile(r"(?:ск|цк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими)$")
