@@ -145,6 +145,13 @@ NO_DATES = [
     "Его супруга младше его на год.",
     "Мишель Бачелет — 54 года, врач, мать-одиночка.",
     "Кандидатке на пост президента 54 года, она родом с севера страны.",
+    # an age cue, then "не" and a bound the duration rule reads as its prefix ("менее 40 лет")
+    "Ему было не менее 40 лет.",
+    "Им было не более 20 лет.",
+    "Ей было не меньше 30 лет.",
+    # retirement ages, with a bound before the count
+    "Например, полицейские выходят на пенсию не позже 45 лет.",
+    "Женщины выходят на пенсию не ранее 55 лет.",
     # times
     "Встреча началась в 12.05 по местному времени.",
     "Поезд отправится в 11.05 мск.",
@@ -179,6 +186,8 @@ DURATIONS = [
     ("Драгметалл подешевел рекордными темпами за 30 лет.", "за 30 лет"),
     ("Контракт продлен на 3 года и 6 месяцев.", "на 3 года и 6 месяцев"),
     ("В течение пяти лет он возглавлял министерство.", "В течение пяти лет"),
+    ("Он вышел на пенсию в течение трех лет после скандала.", "в течение трех лет"),
+    ("Контракт на срок не менее 5 лет.", "менее 5 лет"),
 ]
 
 
@@ -186,6 +195,20 @@ DURATIONS = [
 def test_durations_stay_durations(sentence: str, text: str) -> None:
     m = only(sentence)
     assert (m.text, m.kind, m.start_date) == (text, "duration", None)
+
+
+# dates next to a retirement cue stay dates
+RETIREMENT_DATES = [
+    ("Он уйдёт на пенсию через два года.", "через два года", date(2027, 12, 1)),
+    ("Он ушёл на пенсию 5 лет назад.", "5 лет назад", date(2020, 12, 1)),
+    ("Он вышел на пенсию не позднее 2010 года.", "не позднее 2010 года", date(2010, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("sentence, text, start", RETIREMENT_DATES)
+def test_dates_after_a_retirement_cue_stay_dates(sentence: str, text: str, start: date) -> None:
+    m = only(sentence)
+    assert (m.text, m.start_date) == (text, start)
 
 
 @pytest.mark.parametrize("sentence", NO_DATES)

@@ -21,6 +21,6 @@ from __future__ import annotations
 from newsfacts.extract.dates.dateline import infer_published
 from newsfacts.extract.dates.resolve import extract_dates
 
-VERSION: str = "dates-6"  # 6: the tense-cue window is the razdel sentence (text.py), not a regex split
+VERSION: str = "dates-7"  # 7: ages "на пенсию не позже 45 лет", "ему было не менее 40 лет" are not durations
 
 __all__ = ["VERSION", "extract_dates", "infer_published"]

@@ -181,7 +181,9 @@ def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = Fals
     text, lo, hi = m.string, m.start(), m.end()
     before = text[max(0, lo - 40) : lo]
     if pre:  # "ему было примерно 45 лет", "в возрасте более 100 лет"; "в течение 5 лет" is a duration
-        return bool(slex.age_before.search(before))
+        # the cue and its adverbs up to the count: "ему было не менее 40 лет" (the prefix "менее" after "не")
+        at = m.start("n") if "n" in m.re.groupindex and m.start("n") >= 0 else lo
+        return bool(slex.age_before.search(before) or slex.age_before.search(text, max(0, at - 50), at))
     nxt = _NEXT_WORD.match(text, hi)
     following = norm_word(nxt.group(1)) if nxt else ""
     if (following == "жизни" and not cue_only) or slex.age_before.search(before):
