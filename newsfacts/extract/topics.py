@@ -38,7 +38,7 @@ from newsfacts.extract.morph import parses
 from newsfacts.extract.topics_taxonomy import Taxonomy, Term, Topic, load_taxonomy, tokens
 from newsfacts.extract.types import TopicAssignment
 
-VERSION: str = "topics-4"
+VERSION: str = "topics-5"
 
 __all__ = ["VERSION", "TopicTagger", "is_verse", "lemma", "lemma_variants"]
 
