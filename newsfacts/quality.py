@@ -277,8 +277,7 @@ def _memoise_configurations() -> None:
         return
     from great_expectations.expectations.expectation import Expectation
 
-    built = Expectation.configuration.fget
-    assert built is not None
+    built = vars(Expectation)["configuration"].fget
 
     def configuration(self: Any) -> Any:
         memo: dict[int, tuple[Any, Any]] | None = getattr(_MEMO, "configurations", None)
