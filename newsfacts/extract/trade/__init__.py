@@ -21,9 +21,10 @@ both, each amount goes with the commodity just before it.
 
 The package: ``lexicon`` (the data files, compiled once), ``triggers`` (trigger words, direction and change),
 ``figures`` (amounts, counts, ranks, prices per unit), ``goods`` (commodities, routes), ``roles`` (countries and
-parties, their roles, enumerations), ``periods`` (the governing date), ``seasons`` (marketing years, the base
-of "с X до Y", a headline dated by the body), ``context`` (pronouns, parties and periods
-from the sentences before) and ``facts`` (the assembly). Sentences are ``newsfacts.extract.text.sentences``, the
+parties, their roles, enumerations), ``periods`` (the governing date), ``reference`` (the time an undated
+article's own text gives, on which its relative periods resolve), ``seasons`` (marketing years, the base of
+"с X до Y", a headline dated by the body), ``context`` (pronouns, parties and periods from the sentences
+before) and ``facts`` (the assembly). Sentences are ``newsfacts.extract.text.sentences``, the
 one splitter every extractor and every evidence ``sentence`` shares.
 """
 
@@ -31,6 +32,6 @@ from __future__ import annotations
 
 from newsfacts.extract.trade.facts import extract_trade_facts
 
-VERSION: str = "trade-7"
+VERSION: str = "trade-8"  # 8: relative periods of an undated article on a reference date its text gives
 
 __all__ = ["VERSION", "extract_trade_facts"]

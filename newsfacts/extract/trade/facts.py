@@ -30,6 +30,7 @@ from newsfacts.extract.trade.periods import (
     _periods_from_context,
     _then_periods,
 )
+from newsfacts.extract.trade.reference import with_reference
 from newsfacts.extract.trade.roles import (
     _TRANSIT_WORD,
     _adjacent_countries,
@@ -71,6 +72,7 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     lex = _lex()
     if not triggers and not any(a.unit in lex.money_units and _per_unit(norm, a) for a in amounts):
         return []  # no trigger and no price per unit: no trade statement (most articles stop here)
+    dates = with_reference(text, dates)
     facts: list[TradeFact] = []
     named: set[int] = (
         set()
