@@ -34,6 +34,8 @@ TUE = (
     "рекордных 15-летних международных облигаций. "
 )
 
+BONDS = "В 2017 году Украина разместила облигации на $3 млрд. "
+
 
 def _points(text: str) -> list:  # type: ignore[type-arg]
     return [d for d in extract_dates(text, None) if d.kind == "point"]
@@ -57,7 +59,10 @@ REFERENCES: list[tuple[str, date | None]] = [
         TUE + "В 2017 году Украина разместила облигации. В 2018 году экономика Узбекистана выросла на 5,3%.",
         None,
     ),
-    (TUE + "В 2017 году Украина разместила облигации на $3 млрд.", date(2017, 9, 19)),
+    (TUE + BONDS, date(2017, 9, 19)),
+    # a later year as a target or plan leaves the weekday date standing; named otherwise, it conflicts
+    (TUE + BONDS + "Госдолг Украины к 2020 году должен сократиться до 60% ВВП.", date(2017, 9, 19)),
+    (TUE + BONDS + "В 2018 году объём выпуска — $2 млрд.", None),
 ]
 
 

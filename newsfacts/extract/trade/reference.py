@@ -12,7 +12,9 @@ null without one -- unless the article's own text makes its time clear. The evid
   dropped; alone it dates nothing (measured: a lower bound as a date resolves plans and forecasts wrongly).
 
 Weekday dates in different years conflict, and so does a reference before a year the article tells done
-("в 2018 году экспорт вырос"): no reference, the periods stay null. The reference fixes the year, not the
+("в 2018 году экспорт вырос") or names other than as a plan or target ("к 2030 году", "должен вырасти"):
+"В четверг, 20 июля" fits 2000 as well as 2017, and an article naming 2000 and 2010 is not of 2000. No
+reference then, the periods stay null. The reference fixes the year, not the
 day of writing: "сегодня", "в среду" stay unresolved. Only the trade facts use this: the ``dates`` table
 keeps its convention (``year_known=false`` without a publication date).
 """
@@ -127,6 +129,24 @@ def _latest_done_year(text: str, dates: list[DateMention]) -> int | None:
     return max(years) if years else None
 
 
+_TARGET = re.compile(r"(?:к|до|на|в\s+период\s+до|после)\s", re.IGNORECASE)
+
+
+def _later_year(text: str, dates: list[DateMention], year: int) -> bool:
+    """Whether the article names a year after ``year`` other than as a plan, forecast or target ("к 2025 году",
+    "до 2040 года", "в 2020 году должен вырасти"): "В четверг, 20 июля" fits 2000 and 2017, and an article
+    naming 2000 and 2010 is not of 2000."""
+    for d in dates:
+        if not d.year_known or d.start_date is None or d.is_relative or d.start_date.year <= year:
+            continue
+        stops = [i for i in (text.find(".", d.end_char), text.find("\n", d.end_char)) if i >= 0]
+        end = min([*stops, d.end_char + 120])
+        if _TARGET.match(d.text) or _FORECAST.search(text, max(0, d.start_char - 60), end):
+            continue
+        return True
+    return False
+
+
 def reference_date(text: str, dates: list[DateMention]) -> date | None:
     """The date an undated article is written, when its text makes it clear (module doc); else None."""
     years = {d.start_date.year for d in dates if d.year_known and d.start_date is not None}
@@ -139,7 +159,9 @@ def reference_date(text: str, dates: list[DateMention]) -> date | None:
         ref = max(days)
     else:
         return None  # a reported period alone bounds the time from below, it does not date the article
-    return None if done is not None and ref.year < done else ref  # told done later: conflicting
+    if done is not None and ref.year < done or _later_year(text, dates, ref.year):
+        return None  # a later year told done, or told at all but as a plan: the weekday date is a past one
+    return ref
 
 
 def with_reference(text: str, dates: list[DateMention]) -> list[DateMention]:
