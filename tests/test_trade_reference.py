@@ -118,3 +118,38 @@ def test_reference_leaves_days_and_dates_table(text: str, unresolved: list[str])
     assert any(
         d.start_date is None and "прошлом" in d.text for d in dates
     )  # the dates mentions stay as they were
+
+
+# CAT0108: a future regime's year ("с 1 января 2017 года ... будет обходиться") is no year for the past events
+# after it; the article (no publication date, no weekday) leaves them yearless
+REGIME = (
+    "Как сообщает ТАСС со ссылкой на источник в одном из нефтетранспортных предприятий Белоруссии, с 1 января "
+    "2017 года транзит российской нефти через белорусскую территорию будет обходиться на 20,5% дороже. "
+)
+OCTOBER = (
+    "Повышенные тарифы предполагалось ввести с 11 октября, но накануне, 10 октября, ответственный за переговоры "
+    "по энергоносителям вице-премьер Белоруссии Владимир Семашко сообщил, что решение о повышении тарифов на "
+    "транзит российской нефти отменено. "
+)
+RESTORE = (
+    "Но при этом, по его словам, российская сторона обязалась восстановить объёмы поставок нефти из РФ "
+    "белорусской стороне, а Белоруссия — в полном объёме погасить задолженность по платежам за российский газ."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (REGIME + OCTOBER + RESTORE, {None}),
+        # a past year before the yearless date still gives it its year
+        ("В 2016 году Минск начал платить за газ меньше. " + OCTOBER + RESTORE, {"2016-10-10"}),
+    ],
+)
+def test_past_yearless_date_takes_no_future_year(text: str, expected: set[str | None]) -> None:
+    facts = extract_trade_facts(text, extract_amounts(text), _points(text))
+    got = {
+        f.period_start.isoformat() if f.period_start else None
+        for f in facts
+        if f.start_char >= text.index(RESTORE[:20])
+    }
+    assert got == expected

@@ -32,6 +32,6 @@ from __future__ import annotations
 
 from newsfacts.extract.trade.facts import extract_trade_facts
 
-VERSION: str = "trade-8"  # 8: relative periods of an undated article on a reference date its text gives
+VERSION: str = "trade-8"  # 8: an undated article's relative periods on the date its text gives; no future year for past
 
 __all__ = ["VERSION", "extract_trade_facts"]

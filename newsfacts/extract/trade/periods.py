@@ -86,13 +86,16 @@ _YEAR_AFTER = 200  # a yearless date before any dated one takes the year of a da
 def _in_context_year(d: DateMention, dates: list[DateMention]) -> tuple[date, date] | None:
     """A day, month, month range, quarter or half without a year ("11 сентября", "в июне-августе", "за III
     квартал", "в первом полугодии") in the year the context makes clear: the year of the nearest dated mention
-    before it (CONVENTIONS.md); None when there is none or it is relative."""
+    before it (CONVENTIONS.md), for a past one never a future regime's ("с 1 января 2017 года ... будет
+    обходиться" gives no year to "10 октября ... сообщил"); None when there is none or it is relative."""
     if d.start_date is not None or d.is_relative:
         return None
     part = _part_of_year(d)
     if part is None:
         return None
     known = [e for e in dates if e.year_known and e.start_date is not None]
+    if d.tense == "past":  # a past event takes no future regime's year ("с 1 января 2017 года ... будет")
+        known = [e for e in known if e.tense != "future"]
     before = [e for e in known if e.end_char <= d.start_char]
     after = [e for e in known if d.end_char <= e.start_char < d.end_char + _YEAR_AFTER]
     if before:
