@@ -139,8 +139,10 @@ def _rules() -> _Rules:
     )
 
 
+@lru_cache(maxsize=100_000)
 def _worth(word: str) -> bool:
-    """Whether a word could be a body or a city adjective (its first letters rarely change with its case)."""
+    """Whether a word could be a body or a city adjective (its first letters rarely change with its case);
+    cached: it is asked of every word of an article, twice."""
     low = word[:4].lower()
     starts = _rules().starts
     return low in starts or low[:3] in starts or low[:2] in starts
