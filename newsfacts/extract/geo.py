@@ -122,8 +122,13 @@ def _match_at(
 
 
 def _may_start(text: str, tok: re.Match[str], starts: frozenset[str]) -> bool:
-    word = tok.group()
-    if word.isupper() or text[tok.end() : tok.end() + 1] == "-":
+    return text[tok.end() : tok.end() + 1] == "-" or _word_may_start(tok.group(), starts)
+
+
+@lru_cache(maxsize=100_000)
+def _word_may_start(word: str, starts: frozenset[str]) -> bool:
+    """An abbreviation, or a word whose first letters begin a lexicon entry (cached: asked of every word)."""
+    if word.isupper():
         return True
     low = word.lower().replace("ё", "е")
     return low[:4] in starts or low[:3] in starts or low[:2] in starts
