@@ -8,8 +8,6 @@ must keep theirs.
 
 from __future__ import annotations
 
-import json
-import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,17 +27,13 @@ CONFLICT = "medtop:16000000"
 
 @lru_cache(maxsize=4)
 def _articles(archive: str) -> dict[str, tuple[str, str]]:
-    path = NEWS / f"{archive}.jsonlines.zip"
+    """The archive's articles with text, by headline (the first of repeated headlines), read as the bench does."""
+    from bench.eval_topic_sections import load
+
     out: dict[str, tuple[str, str]] = {}
-    with zipfile.ZipFile(path) as zf:
-        for member in zf.namelist():
-            if member.endswith("/"):
-                continue
-            for line in zf.open(member):
-                d = json.loads(line)
-                title, text = str(d.get("title") or ""), str(d.get("content") or "")
-                if text.strip():
-                    out.setdefault(title, (title, text))
+    for article in load(NEWS / f"{archive}.jsonlines.zip"):
+        if article.text.strip():
+            out.setdefault(article.title, (article.title, article.text))
     return out
 
 

@@ -327,9 +327,9 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
         if w.lower() in _indeclinable_names():
             readings[w] = ((_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
     for w, h in tagged.items():
-        # an unknown word the sentence puts in a case none of its readings has is indeclinable there
-        # ("святилище богини Аматэрасу": no genitive in -у), so it stays as written
-        # ("святилище богини Аматэрасу": no genitive in -у); so is a common noun used as a name ("Туре")
+        # a word with no name reading (unknown, or a common noun used as a name: "Туре") that the sentence puts
+        # in a case none of its readings has is indeclinable there ("святилище богини Аматэрасу": no genitive
+        # in -у), so it stays as written
         unknown = (
             w in readings
             and h[0]

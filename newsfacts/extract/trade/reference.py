@@ -23,37 +23,24 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from newsfacts.extract.dates import extract_dates
+from newsfacts.extract.dates.lexicon import alternation, lexicon, norm_word
 from newsfacts.extract.types import DateMention
 
-_WEEKDAYS = {
-    "понедельник": 0,
-    "вторник": 1,
-    "среду": 2,
-    "четверг": 3,
-    "пятницу": 4,
-    "субботу": 5,
-    "воскресенье": 6,
-}
-_MONTHS = {
-    "января": 1,
-    "февраля": 2,
-    "марта": 3,
-    "апреля": 4,
-    "мая": 5,
-    "июня": 6,
-    "июля": 7,
-    "августа": 8,
-    "сентября": 9,
-    "октября": 10,
-    "ноября": 11,
-    "декабря": 12,
-}
-_WEEKDAY_DATE = re.compile(
-    rf"(?<![а-яё])(?:во?\s+)?({'|'.join(_WEEKDAYS)}),?\s+(\d{{1,2}})\s+({'|'.join(_MONTHS)})(?![а-яё])(?!\s+\d)",
-    re.IGNORECASE,
-)
+
+@lru_cache(maxsize=1)
+def _weekday_date() -> re.Pattern[str]:
+    """A weekday, a day and a month without a year ("в среду, 24 мая"), in the dates lexicon's word forms."""
+    lex = lexicon()
+    return re.compile(
+        rf"(?<![а-яё])(?:во?\s+)?({alternation(lex.weekdays)}),?\s+(\d{{1,2}})\s+({alternation(lex.months)})"
+        r"(?![а-яё])(?!\s+\d)",
+        re.IGNORECASE,
+    )
+
+
 # the words before a reported period: "по итогам I квартала 2017 года", "за январь-апрель", "в январе-апреле"
 _REPORTED = re.compile(r"(?<![а-яё])(?:по\s+итогам|за|в|во)\s*$", re.IGNORECASE)
 # a whole year only as "по итогам/за 2016 год"
@@ -72,15 +59,17 @@ _FORECAST = re.compile(r"прогноз|ожида|планир|намер|мо�
 def _weekday_dates(text: str, years: set[int]) -> list[date]:
     """The day of each "в среду, 24 мая" in ``text`` whose year is the one mentioned year that fits."""
     out: list[date] = []
-    for m in _WEEKDAY_DATE.finditer(text):
-        weekday, day, month = _WEEKDAYS[m.group(1).lower()], int(m.group(2)), _MONTHS[m.group(3).lower()]
+    lex = lexicon()
+    for m in _weekday_date().finditer(text):
+        weekday = lex.weekdays[norm_word(m.group(1))]  # ISO: 1 = Monday
+        day, month = int(m.group(2)), lex.months[norm_word(m.group(3))]
         fits = []
         for y in years:
             try:
                 d = date(y, month, day)
             except ValueError:
                 continue
-            if d.weekday() == weekday:
+            if d.isoweekday() == weekday:
                 fits.append(d)
         if len(fits) == 1:
             out.append(fits[0])
@@ -110,10 +99,15 @@ def _reported_end(text: str, dates: list[DateMention]) -> date | None:
     return max(ends) if ends else None
 
 
+def _clause_end(text: str, d: DateMention) -> int:
+    """Where the clause after ``d`` ends: the next full stop or line break, at most 120 characters on."""
+    stops = [i for i in (text.find(".", d.end_char), text.find("\n", d.end_char)) if i >= 0]
+    return min([*stops, d.end_char + 120])
+
+
 def _told_done(text: str, d: DateMention) -> bool:
     """Whether the clause after ``d`` tells a done thing (a past-tense verb, no forecast word)."""
-    stops = [i for i in (text.find(".", d.end_char), text.find("\n", d.end_char)) if i >= 0]
-    end = min([*stops, d.end_char + 120])
+    end = _clause_end(text, d)
     return bool(_PAST.search(text, d.end_char, end)) and not _FORECAST.search(
         text, max(0, d.start_char - 60), end
     )
@@ -139,8 +133,7 @@ def _later_year(text: str, dates: list[DateMention], year: int) -> bool:
     for d in dates:
         if not d.year_known or d.start_date is None or d.is_relative or d.start_date.year <= year:
             continue
-        stops = [i for i in (text.find(".", d.end_char), text.find("\n", d.end_char)) if i >= 0]
-        end = min([*stops, d.end_char + 120])
+        end = _clause_end(text, d)
         if _TARGET.match(d.text) or _FORECAST.search(text, max(0, d.start_char - 60), end):
             continue
         return True
