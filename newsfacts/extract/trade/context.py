@@ -171,7 +171,10 @@ def _roles_from_context(
         elif not reporter and not partner:
             reporter, partner = ctx
         else:
-            other = next((c for c in ctx if c and c not in (reporter, partner)), None)
+            # the context's party of the same role first: "Белоруссия закупила у ЕС ... Швейцария импортировала
+            # 29,8 тыс. тонн" is CH <- EU, the new reporter in the old one's place
+            aligned = ctx if not reporter else ctx[::-1]
+            other = next((c for c in aligned if c and c not in (reporter, partner)), None)
             if not reporter:
                 reporter = other
             elif fills == "both":

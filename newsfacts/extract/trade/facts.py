@@ -37,6 +37,8 @@ from newsfacts.extract.trade.roles import (
     _Country,
     _enumerated,
     _enumerated_partners,
+    _item_roles,
+    _joined_reporters,
     _respective,
     _roles,
     _SentenceCountries,
@@ -397,8 +399,7 @@ def _facts_for(
                 start_char=start,
                 end_char=end,
                 text=text[start:end],
-                reporter_iso2=reporter,
-                partner_iso2=adjacent[idx].iso2 if idx in adjacent else partner,
+                **_item_roles(adjacent.get(idx) if idx is not None else None, countries, reporter, partner),
                 transit_iso2=transit,
                 commodity=comm[1] if comm else None,
                 hs_code=comm[2] if comm else None,
@@ -421,4 +422,4 @@ def _facts_for(
     if len(linked) <= 1 and not adjacent and len(out) == 1:
         partners = _enumerated_partners(norm, trig.indicator, countries, share.countries.all())
         out = _enumerated(text, out[0], partners)
-    return out
+    return out if adjacent else [_joined_reporters(norm, f, share.countries.all()) for f in out]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from newsfacts.extract.data import load_yaml
 from newsfacts.extract.trade.lexicon import _MULTILATERAL, _WORD, _lex
 from newsfacts.extract.trade.triggers import _Trigger
 from newsfacts.extract.types import AmountMention, TradeFact
@@ -36,9 +38,12 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
         if not any(a < m.end() and m.start() < b for a, b, _ in found):
             code = lex.party_iso2[int(str(m.lastgroup)[1:])]
             found.append((m.start(), m.end(), "" if code == _MULTILATERAL else code))
+    after = _roles_after()
     for a, b, iso2 in sorted(found):
         before = norm[max(s0, a - 30) : a]
-        role = next((name for name, pat in lex.roles if pat.search(before)), None)
+        role = next((name for name, pat in after if pat.match(norm, b, s1)), None)
+        if role is None:
+            role = next((name for name, pat in lex.roles if pat.search(before)), None)
         if role is None and out and _ENUMERATION.fullmatch(norm, out[-1].end, a):
             role = out[-1].role  # "вложился в Индию, Китай и Азербайджан": each item has the first one's role
         if role is None:
@@ -50,7 +55,17 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
             else:
                 role = "destination" if _indirect_object(text[a:b]) else "subject"
         out.append(_Country(a, b, iso2, role))
-    return out
+    return [c for c in out if c.role not in _NO_PARTY]
+
+
+_NO_PARTY = ("source", "instead")  # roles of a country that is none of the flow's parties (trade_ru.yaml)
+
+
+@lru_cache(maxsize=1)
+def _roles_after() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """``roles_after`` of ``data/trade_ru.yaml``: the words right after a country that give its role."""
+    data = load_yaml("trade_ru.yaml")["roles_after"]
+    return tuple((str(k), re.compile(rf"\s+(?:{v})(?!\w)")) for k, v in data.items())
 
 
 def _indirect_object(name: str) -> bool:
@@ -65,8 +80,11 @@ def _indirect_object(name: str) -> bool:
     return bool(cases) and cases <= {"datv", "accs"}
 
 
+# between two items of one list: "Индию, Китай и Азербайджан", "из США, Великобритании, а также государств ЕС",
+# "в Канаде и в странах ЕС"
 _ENUMERATION = re.compile(
-    r"\s*(?:\([^()]{0,60}\)\s*)?(?:,|и|,\s*а\s+также|а\s+также)\s*(?:\([^()]{0,12}\)\s*)?"
+    r"\s*(?:\([^()]{0,60}\)\s*)?(?:,|и|,\s*а\s+также|а\s+также)\s*(?:(?:в|во|из|на)\s+)?"
+    r"(?:(?:стран\w*|государств\w*)\s+)?(?:\([^()]{0,12}\)\s*)?"
 )
 
 
@@ -152,6 +170,19 @@ def _adjacent_countries(
     return out if len(set(c.iso2 for c in out.values())) > 1 else {}
 
 
+def _item_roles(
+    item: _Country | None, countries: list[_Country], reporter: str | None, partner: str | None
+) -> dict[str, str | None]:
+    """``reporter_iso2`` / ``partner_iso2`` of one figure of an enumeration: the country written right at it
+    (``_adjacent_countries``) takes the place of the subject it parallels ("Германия в 2015 году потеряла €6
+    млрд, Франция — €1,6 млрд": FR), else of the partner ("в Иран — 63%, в Египет — 13%")."""
+    if item is None:
+        return {"reporter_iso2": reporter, "partner_iso2": partner}
+    if item.role == "subject" and any(c.role == "subject" and c.iso2 == reporter for c in countries if reporter):
+        return {"reporter_iso2": item.iso2, "partner_iso2": partner if partner != item.iso2 else None}
+    return {"reporter_iso2": reporter, "partner_iso2": item.iso2}
+
+
 _RESPECTIVELY = re.compile(r"(?<!\w)соответственно(?!\w)")
 
 
@@ -205,6 +236,34 @@ def _enumerated_partners(
             break
     listed = chain if any(m in chain for m in mine) else mine
     return listed if len({c.iso2 for c in listed}) == len(listed) > 1 else []
+
+
+_REPORTER_ROLES = {  # the roles of a reporter's country, by indicator (as ``_roles`` reads them)
+    "import": ("subject",),  # not "на Китай (10,1%), Турцию (9,2%)": shares of the buyers
+    "production": ("adjective", "subject", "destination", "origin"),
+}
+
+
+def _joined_reporters(norm: str, fact: TradeFact, countries: list[_Country]) -> TradeFact:
+    """A statement about several reporters written as one list has them all, joined by ";" ("реэкспорта
+    санкционных фруктов и овощей из стран Евросоюза, Канады, Австралии и США": EU;CA;AU;US; "уменьшения урожая
+    в Канаде и в странах ЕС": CA;EU); ``countries``: the sentence's, in text order."""
+    if not fact.reporter_iso2 or ";" in fact.reporter_iso2 or fact.indicator == "turnover" or fact.unit == "rank":
+        return fact
+    roles = _REPORTER_ROLES.get(fact.indicator, ("origin", "adjective", "subject"))
+    for k, c in enumerate(countries):
+        if c.iso2 != fact.reporter_iso2 or c.role not in roles:
+            continue
+        chain = [c]
+        for d in countries[k + 1 :]:
+            if d.role != c.role or not d.iso2 or not _ENUMERATION.fullmatch(norm, chain[-1].end, d.start):
+                break
+            chain.append(d)
+        codes = list(dict.fromkeys(d.iso2 for d in chain if d.iso2 != fact.partner_iso2))
+        if len(codes) > 1:
+            return replace(fact, reporter_iso2=";".join(codes))
+        return fact
+    return fact
 
 
 def _enumerated(text: str, fact: TradeFact, partners: list[_Country]) -> list[TradeFact]:
