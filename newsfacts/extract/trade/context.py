@@ -10,7 +10,7 @@ from newsfacts.extract.text import Sentences
 from newsfacts.extract.trade.figures import _per_unit
 from newsfacts.extract.trade.lexicon import _lex
 from newsfacts.extract.trade.periods import _dated, _period, _reach
-from newsfacts.extract.trade.roles import _countries, _roles
+from newsfacts.extract.trade.roles import _countries, _Country, _roles
 from newsfacts.extract.trade.triggers import _figure_fields
 from newsfacts.extract.types import AmountMention, DateMention, TradeFact
 
@@ -101,6 +101,22 @@ _CONTEXT_FILLS: dict[str, str] = {
 }
 
 
+def _sentence_parties(indicator: str, countries: list[_Country]) -> list[str | None]:
+    """[reporter, partner] a fact takes from the sentence before it: its countries' roles for the fact's
+    indicator; a slot they leave empty takes the one other country the sentence names as a subject or a pair
+    ("представители России и Саудовской Аравии уже обсудили покупку ... Сообщалась и вероятная сумма сделки":
+    RU, SA; "президенты РФ и Украины договорились ... В 2002 году в Москве заявили о желании купить 160
+    машин": RU <- UA)."""
+    found = [c or None for c in _roles(indicator, countries)[:2]]
+    named = (c.iso2 for c in countries if c.iso2 and c.iso2 not in found and c.role in ("subject", "pair"))
+    rest = list(dict.fromkeys(named))
+    if len(rest) == 1 and None in found:
+        found[found.index(None)] = rest[0]
+    elif len(rest) == 2 and found == [None, None]:
+        found = rest
+    return found
+
+
 def _roles_from_context(
     text: str,
     norm: str,
@@ -132,7 +148,7 @@ def _roles_from_context(
             s0, s1 = bounds[k - 1]
             countries = [c for c in _countries(text, norm, s0, s1) if c.role != "transit"]
             if countries:
-                return [c or None for c in _roles(indicator, countries)[:2]]
+                return _sentence_parties(indicator, countries)
         return [*main, None, None][:2] if indicator != "investment" else [None, None]
 
     out: list[TradeFact] = []
