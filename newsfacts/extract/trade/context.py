@@ -109,7 +109,7 @@ def _sentence_parties(indicator: str, countries: list[_Country]) -> list[str | N
     машин": RU <- UA)."""
     found = [c or None for c in _roles(indicator, countries)[:2]]
     named = (c.iso2 for c in countries if c.iso2 and c.iso2 not in found and c.role in ("subject", "pair"))
-    rest = list(dict.fromkeys(named))
+    rest: list[str | None] = list(dict.fromkeys(named))
     if len(rest) == 1 and None in found:
         found[found.index(None)] = rest[0]
     elif len(rest) == 2 and found == [None, None]:
