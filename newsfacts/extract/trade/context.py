@@ -149,13 +149,19 @@ def _roles_from_context(
             countries = [c for c in _countries(text, norm, s0, s1) if c.role != "transit"]
             if countries:
                 return _sentence_parties(indicator, countries)
-        return [*main, None, None][:2] if indicator != "investment" else [None, None]
+        if indicator == "investment":
+            return [None, None]
+        # the reporter its own sentence last named before it, then the article's main reporters
+        return [*dict.fromkeys(c for c in (recent, *main) if c), None, None][:2]
 
     out: list[TradeFact] = []
     last: tuple[int, TradeFact] | None = None
+    recent: str | None = None
     for f in facts:
         k = sents.index_of(f.start_char)
         own = f.roles_from or ("sentence" if (f.reporter_iso2 or f.partner_iso2) else None)
+        if own == "sentence" and f.reporter_iso2 and f.indicator in _CONTEXT_FILLS:
+            recent = f.reporter_iso2
         fills = _CONTEXT_FILLS.get(f.indicator)
         if f.indicator == "price" and _TRANSIT_TARIFF.search(norm, f.start_char, f.end_char):
             fills = "reporter"  # a transit tariff's reporter is the goods' origin, often named before
