@@ -156,6 +156,14 @@ CONTEXT: list[tuple[str, list[Parties]]] = [
         "70%.",
         [("export", "RU", None), ("export", "RU", None), ("export", "BY", None), ("export", "BY", None)],
     ),
+    # CAT0051: the slot the sentence before leaves empty (the seller) comes from the one before it
+    (
+        "Впрочем, американский БЛА «Предейтор» XP (Predator XP), являющийся упрощенным экспортным вариантом "
+        "используемого американскими военными многоцелевого БЛА MQ-1, оружия лишен. Данные системы уже "
+        "продавались в ОАЭ. Соответствующий контракт на поставку неназванного количества БЛА общей стоимостью "
+        "порядка 197 млн долл. был подписан в 2013 году.",
+        [("supply", "US", "AE")],
+    ),
     # negative: a sentence before with one country only gives no partner of its own invention
     (
         "Президент России посетил выставку. В 2002 году в Москве заявили о желании купить 160 машин.",

@@ -148,7 +148,16 @@ def _roles_from_context(
             s0, s1 = bounds[k - 1]
             countries = [c for c in _countries(text, norm, s0, s1) if c.role != "transit"]
             if countries:
-                return _sentence_parties(indicator, countries)
+                found = _sentence_parties(indicator, countries)
+                if None in found and k > 1 and reach[k - 1] - reach[k - 2] == 1:
+                    # a slot the sentence before leaves empty, the one before that may fill ("Впрочем,
+                    # американский БЛА ... Данные системы уже продавались в ОАЭ. Соответствующий контракт на
+                    # поставку ... 197 млн долл.": US -> AE)
+                    s0, s1 = bounds[k - 2]
+                    earlier = [c for c in _countries(text, norm, s0, s1) if c.role != "transit"]
+                    more = _sentence_parties(indicator, earlier) if earlier else [None, None]
+                    found = [a or (b if b not in found else None) for a, b in zip(found, more, strict=True)]
+                return found
         if indicator == "investment":
             return [None, None]
         # the reporter its own sentence last named before it, then the article's main reporters
