@@ -66,7 +66,16 @@ ROLE_WORDS: list[tuple[str, list[Parties]]] = [
         "конгресса США).",
         [("export", "BY", None), ("export", "BY", None)],
     ),
-    # negatives: an adjective of the goods is still their origin; a source outside parentheses may be the reporter
+    # CAT0124: the owner of a decision is no party; the seller comes from the sentence before
+    (
+        "Киев пытался убедить Исламабад купить танки «Оплот», но в итоге даже не был допущен к тендеру. Не "
+        "исключено, что на решение Пакистана повлиял срыв контракта на поставку 49 «Оплотов» для Минобороны "
+        "Таиланда за $250 млн.",
+        [("supply", "UA", "TH"), ("supply", "UA", "TH")],
+    ),
+    # negatives: the owner of the trigger itself is its reporter
+    ("Экспорт Пакистана вырос на 5%.", [("export", "PK", None)]),
+    # ... an adjective of the goods is still their origin; a source outside parentheses may be the reporter
     ("Экспорт российской нефти в Китай вырос на 5%.", [("export", "RU", "CN")]),
     ("По данным ФТС России, экспорт пшеницы вырос на 5%.", [("export", "RU", None)]),
     # ... and "для" before a plain country still gives the destination

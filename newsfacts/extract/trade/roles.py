@@ -38,7 +38,7 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
         if not any(a < m.end() and m.start() < b for a, b, _ in found):
             code = lex.party_iso2[int(str(m.lastgroup)[1:])]
             found.append((m.start(), m.end(), "" if code == _MULTILATERAL else code))
-    after = _roles_after()
+    after, owner = _roles_after(), _owner_heads()
     for a, b, iso2 in sorted(found):
         before = norm[max(s0, a - 30) : a]
         role = next((name for name, pat in after if pat.match(norm, b, s1)), None)
@@ -54,11 +54,13 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
                 role = "destination" if _DATIVE_SIDE.match(norm, b) else "adjective"
             else:
                 role = "destination" if _indirect_object(text[a:b]) else "subject"
+                if role == "subject" and owner.search(norm, max(s0, a - 40), a) and _genitive(text[a:b]):
+                    role = "owner"  # "на решение Пакистана повлиял срыв контракта": no party of the flow
         out.append(_Country(a, b, iso2, role))
     return [c for c in out if c.role not in _NO_PARTY]
 
 
-_NO_PARTY = ("source", "instead")  # roles of a country that is none of the flow's parties (trade_ru.yaml)
+_NO_PARTY = ("source", "instead", "owner")  # roles of a country that is none of the flow's parties (trade_ru.yaml)
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +68,20 @@ def _roles_after() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """``roles_after`` of ``data/trade_ru.yaml``: the words right after a country that give its role."""
     data = load_yaml("trade_ru.yaml")["roles_after"]
     return tuple((str(k), re.compile(rf"\s+(?:{v})(?!\w)")) for k, v in data.items())
+
+
+@lru_cache(maxsize=1)
+def _owner_heads() -> re.Pattern[str]:
+    """``owner_heads`` of ``data/trade_ru.yaml``: the nouns whose genitive country owns no flow."""
+    return re.compile(rf"(?<!\w)(?:{load_yaml('trade_ru.yaml')['owner_heads']})\s+$")
+
+
+def _genitive(name: str) -> bool:
+    from newsfacts.extract.morph import parses
+
+    words = _WORD.findall(name.lower())
+    cases = {p.tag.case for p in parses(words[-1])} if words else set()
+    return bool(cases) and cases <= {"gent"}
 
 
 def _indirect_object(name: str) -> bool:
