@@ -29,6 +29,7 @@ from newsfacts.extract.trade.periods import (
     _period,
     _periods_from_context,
     _then_periods,
+    governing_dates,
 )
 from newsfacts.extract.trade.reference import with_reference
 from newsfacts.extract.trade.roles import (
@@ -74,7 +75,7 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
     lex = _lex()
     if not triggers and not any(a.unit in lex.money_units and _per_unit(norm, a) for a in amounts):
         return []  # no trigger and no price per unit: no trade statement (most articles stop here)
-    dates = with_reference(text, dates)
+    dates = governing_dates(norm, with_reference(text, dates))
     facts: list[TradeFact] = []
     named: set[int] = (
         set()

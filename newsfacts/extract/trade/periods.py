@@ -9,6 +9,7 @@ from datetime import date
 
 from newsfacts.extract.dates.lexicon import lexicon as date_lexicon
 from newsfacts.extract.text import Sentences
+from newsfacts.extract.trade.reference import _told_done
 from newsfacts.extract.types import DateMention, TradeFact
 
 _COMPARED = re.compile(
@@ -78,6 +79,50 @@ def _period(
         if inside:
             return min(inside, key=lambda d: min(abs(d.start_char - pos), abs(d.end_char - pos)))
     return None
+
+
+_RANGE_END = re.compile(r"(?:по|до)\s")  # "с июля 2014-го по август 2016 года": the second half of a range
+_RANGE_START = re.compile(r"(?:начиная\s+)?со?\s")
+_BEFORE = re.compile(r"(?:вплоть\s+)?до\s+(?!конц|середин|начал)")  # "До 2014 года Россия являлась"
+
+
+def governing_dates(norm: str, dates: list[DateMention]) -> list[DateMention]:
+    """The article's dates as a figure's time reads them: a range the date extractor gives as two mentions
+    ("с 1 сентября 2014 года по август 2016-го") one span from the first day of the one to the last of the
+    other; a year a past state lasted until ("До 2014 года Россия являлась основным рынком", "Вплоть до 2014
+    года Россия занимала второе место") a period with no known start ending the year before -- not a target,
+    which takes its year ("до 2030 года ... потребуется", CONVENTIONS.md)."""
+    out: list[DateMention] = []
+    for d in dates:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.start_date is not None
+            and d.end_date is not None
+            and prev.start_date <= d.end_date
+            and not norm[prev.end_char : d.start_char].strip()
+            and _RANGE_START.match(norm, prev.start_char)
+            and _RANGE_END.match(norm, d.start_char)
+        ):
+            out[-1] = replace(
+                prev,
+                text=norm[prev.start_char : d.end_char],
+                end_char=d.end_char,
+                end_date=d.end_date,
+                granularity="multi_year" if prev.start_date.year < d.end_date.year else "part_of_year",
+            )
+            continue
+        if (
+            d.granularity == "year"
+            and d.year_known
+            and d.start_date is not None
+            and not d.is_relative
+            and _BEFORE.match(norm, d.start_char)
+            and _told_done(norm, d)
+        ):
+            d = replace(d, start_date=None, end_date=date(d.start_date.year - 1, 12, 31), granularity="multi_year")
+        out.append(d)
+    return out
 
 
 _YEAR_AFTER = 200  # a yearless date before any dated one takes the year of a date this close after it
@@ -205,6 +250,8 @@ def _dated(
     ("с 1 января 2017 года ... будет обходиться на 20,5% дороже" -> 2017); a yearless one in the context's year."""
     if period is None:
         return None, None, None
+    if period.start_date is None and period.end_date is not None:  # "До 2014 года ... являлась": until then
+        return None, period.end_date, period.granularity
     if period.start_date is None:
         span = _in_context_year(period, dates)
         return (span[0], span[1], period.granularity) if span else (None, None, period.granularity)
@@ -248,5 +295,7 @@ def _periods_from_context(
                 if before:
                     p_start, p_end, granularity = _dated(before[-1], dates)
                     f = replace(f, period_start=p_start, period_end=p_end, period_granularity=granularity)
+            if f.period_start is not None:  # a fact dated so dates the next as well ("Это на 139,9% больше")
+                dated = (k, f)
         out.append(f)
     return out
