@@ -82,3 +82,31 @@ PERCENTS: list[tuple[str, list[Figure]]] = [
 @pytest.mark.parametrize(("text", "expected"), PERCENTS)
 def test_percent_kinds(text: str, expected: list[Figure]) -> None:
     assert _figures(text) == expected
+
+
+AMOUNTS: list[tuple[str, list[tuple[str, float | None, str | None, str, str]]]] = [
+    # CAT0094, CAT0106: a fraction after "на" is a percentage change (CONVENTIONS.md: "треть" -> 33.3)
+    (
+        "По прогнозам USDA, в США производство пшеницы сократится почти на четверть — до 47,9 млн тонн.",
+        [
+            ("почти на четверть", 25.0, "percent", "change_pct", "less_than"),
+            ("до 47,9 млн тонн", 47.9e6, "t", "absolute", "up_to"),
+        ],
+    ),
+    (
+        "Это примерно на треть меньше показателей аналогичного периода прошлого года.",
+        [("примерно на треть", 33.3, "percent", "change_pct", "approx")],
+    ),
+    # CAT0107: "в разы" is a ratio of no stated value
+    ("Объёмы экспорта и импорта снизились в разы.", [("в разы", None, "times", "ratio", "exact")]),
+    # negatives: a fraction of people, a half of the year are no change
+    ("Треть россиян не знает, что такое ВВП.", []),
+    ("В первой половине года цены выросли.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AMOUNTS)
+def test_fraction_and_many_amounts(
+    text: str, expected: list[tuple[str, float | None, str | None, str, str]]
+) -> None:
+    assert [(a.text, a.value, a.unit, a.value_kind, a.qualifier) for a in extract_amounts(text)] == expected
