@@ -253,7 +253,7 @@ def test_exports_of_georgia_to_russia() -> None:
 
 
 def test_supply_of_oil_to_belarus() -> None:
-    (f,) = _facts(
+    f, less = _facts(
         "Согласно статистическим данным, в январе-феврале 2017 года российские компании поставили в Белоруссию "
         "2,6 млн тонн нефти, что примерно на треть меньше показателей аналогичного периода прошлого года."
     )
@@ -265,6 +265,14 @@ def test_supply_of_oil_to_belarus() -> None:
         "2709",
     )
     assert (f.value, f.unit, f.comparison) == (2.6e6, "t", "same period last year")
+    # "примерно на треть меньше" is the figure's change, its own fact (CONVENTIONS.md: one fact per figure)
+    assert (less.indicator, less.value, less.unit, less.value_kind, less.direction) == (
+        "supply",
+        33.3,
+        "percent",
+        "change_pct",
+        "decrease",
+    )
 
 
 REAL_NEGATIVE = [

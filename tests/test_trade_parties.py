@@ -25,10 +25,10 @@ def _roles(text: str) -> list[Roles]:
 
 
 CASES: list[tuple[str, list[Roles]]] = [
-    # CAT0143: European goods re-exported to Russia: the EU is where they come from
+    # CAT0143: European goods re-exported to Russia: the EU is where they come from (a re-export is a transit)
     (
         "Белоруссия согласилась бороться с реэкспортом европейских товаров в Россию.",
-        [("export", None, "EU", "RU")],
+        [("transit", None, "EU", "RU")],
     ),
     # an import of European gas by a named country
     ("Импорт европейского газа Украиной вырос на 10%.", [("import", 10.0, "UA", "EU")]),

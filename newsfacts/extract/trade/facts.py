@@ -14,6 +14,7 @@ from newsfacts.extract.trade.figures import (
     _COUNTED,
     _PHYSICAL_UNITS,
     _before_ok,
+    _figure_kind,
     _ordinal,
     _pairs,
     _per_unit,
@@ -370,9 +371,8 @@ def _facts_for(
         direction = change or _direction(norm, trig.start, lo, hi)
         if amount is not None:
             start, end = min(start, amount.start_char), max(end, amount.end_char)
-            value, unit, qualifier, kind = amount.value, amount.unit, amount.qualifier, amount.value_kind
-            if kind == "absolute" and unit == "percent" and _close(norm, amount.end_char, trig.start, 1):
-                kind = "share_pct"  # "45% инвестпортфеля", "70% продукции ... экспорта": a share of the flow
+            value, unit, qualifier = amount.value, amount.unit, amount.qualifier
+            kind = _figure_kind(norm, amount)
             direction = _direction(norm, amount.start_char, lo, hi)
             per_unit = per_units.get(idx) if idx is not None else None
             if per_unit is not None:

@@ -180,6 +180,29 @@ def _before_ok(norm: str, amount: AmountMention, trig: _Trigger) -> bool:
     return _CLAUSE_BREAK.search(gap) is None and len(gap.split()) <= _BEFORE_REACH
 
 
+_CLAUSE_END = re.compile(r"[,.;:!?()«»\"]")  # a dash does not end the clause of a change: "рост ... — 33,7%"
+
+
+def _figure_kind(norm: str, amount: AmountMention) -> str:
+    """The value kind of a figure in a trade fact (CONVENTIONS.md knows no percent level): a bare percent after a
+    change word of its clause is a change ("WTI прибавила 9%", "прирост товарооборота ... — 28,6%"), any other a
+    share of its flow ("45% инвестпортфеля", "приходились на Индию (18%)"); other figures keep their kind."""
+    kind = amount.value_kind
+    if kind != "absolute" or amount.unit != "percent":
+        return kind
+    lex = _lex()
+    words = norm[max(0, amount.start_char - 120) : amount.start_char]
+    ends = list(_CLAUSE_END.finditer(words))
+    if ends:
+        words = words[ends[-1].end() :]
+    words = " ".join([w for w in words.split() if any(c.isalnum() for c in w)][-lex.change_words_reach :])
+    changes = list(lex.change_words_re.finditer(words))
+    level = lex.level_before_re.search(words) or lex.level_before_re.match(amount.text.lower() + " ", 0, 3)
+    if level or not changes or lex.change_words_not_re.search(words, changes[-1].end()):
+        return "share_pct"
+    return "change_pct"
+
+
 def _unit_allowed(rule: _Rule, unit: str | None, lex: _Lex) -> bool:
     if rule.units is None:
         return True

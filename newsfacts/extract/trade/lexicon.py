@@ -42,6 +42,10 @@ class _Lex:
     change_increase_re: re.Pattern[str]
     change_decrease_re: re.Pattern[str]
     change_reach: int
+    change_words_re: re.Pattern[str]  # a change word before a bare percent makes it a change_pct
+    change_words_reach: int
+    change_words_not_re: re.Pattern[str]  # ... unless one of these stands between (a share, a level reached)
+    level_before_re: re.Pattern[str]  # ... or one of these right before it ("до 4%")
     modal_re: re.Pattern[str]
     pays_re: re.Pattern[str]  # a country pays / gets goods at a price: it is the price's reporter
     count_not_before_re: re.Pattern[str]
@@ -172,6 +176,10 @@ def _lex() -> _Lex:
         change_increase_re=_words(data["change"]["increase"]),
         change_decrease_re=_words(data["change"]["decrease"]),
         change_reach=int(data["change_reach"]),
+        change_words_re=_words(data["change_words"]),
+        change_words_reach=int(data["change_words_reach"]),
+        change_words_not_re=_words(data["change_words_not"]),
+        level_before_re=re.compile(rf"(?<!\w){data['level_before']}"),
         modal_re=_words(data["modal"]),
         pays_re=_words(data["pays"]),
         count_not_before_re=re.compile(rf"\s*(?:{data['count_not_before']})(?!\w)"),

@@ -1,0 +1,112 @@
+"""The figures of trade facts (CONVENTIONS.md "value_kind", "rank"): ranks and their sizes, a re-export as a
+transit, and whether a bare percent is a change or a share. Real sentences of the development articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfacts.extract.amounts import extract_amounts
+from newsfacts.extract.dates import extract_dates
+from newsfacts.extract.trade import extract_trade_facts
+
+Figure = tuple[str, float | None, str | None, str]  # indicator, value, unit, value_kind
+
+
+def _figures(text: str) -> list[Figure]:
+    dates = [d for d in extract_dates(text, None) if d.kind == "point"]
+    return [
+        (f.indicator, f.value, f.unit, f.value_kind)
+        for f in extract_trade_facts(text, extract_amounts(text), dates)
+    ]
+
+
+RANKS: list[tuple[str, list[Figure]]] = [
+    # CAT0133: the superlative with "в мире" between it and the noun is still the first
+    ("КНР является крупнейшим в мире импортёром нефти.", [("import", 1.0, "rank", "rank")]),
+    # CAT0124: a top ten of leaders is a rank of size 10, not "лидер" = 1
+    (
+        "По словам Дмитрия Кулебы, по состоянию на 2016 год Украина входит в десятку лидеров по экспорту "
+        "оружия в мире.",
+        [("export", 10.0, "rank", "rank")],
+    ),
+    # CAT0113: "основу экспорта составляют" names the first goods of the flow
+    (
+        "Как отмечают эксперты, основу российского экспорта на Украину всё равно составляют нефтепродукты и "
+        "продукция химпроизводства.",
+        [("export", 1.0, "rank", "rank")],
+    ),
+    # CAT0143: "в основном из" names the main origin; a re-export is a transit
+    (
+        "По его словам, реэкспорт продуктов идёт в основном из Польши, Греции, Молдовы и Италии.",
+        [("transit", 1.0, "rank", "rank")],
+    ),
+    # negatives: "one of the largest / leading exporters" ranks nothing (CAT0133, CAT0113)
+    (
+        "Курсы валют ряда государств — крупнейших экспортёров нефти теряют зависимость от цен на энергосырьё.",
+        [],
+    ),
+    ("Один из ведущих экспортёров продукции на Украину — Белоруссия.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RANKS)
+def test_ranks(text: str, expected: list[Figure]) -> None:
+    assert _figures(text) == expected
+
+
+PERCENTS: list[tuple[str, list[Figure]]] = [
+    # CAT0109: a bare percent after a change verb is a change
+    (
+        "В итоге в ходе торгов среды баррель Brent дорожал на 7—10%, WTI прибавила 9%.",
+        [("price", None, "percent", "change_pct"), ("price", 9.0, "percent", "change_pct")],
+    ),
+    # CAT0075: ... also with a dash between the change noun and the figure
+    (
+        "Рост экспорта за этот период у России наибольший среди всех стран ЕАЭС — 33,7%.",
+        [("export", 33.7, "percent", "change_pct")],
+    ),
+    # CAT0089, CAT0110: a bare percent of goods or output is a share of the flow
+    (
+        "Болгария, которая получает почти 100% газа по этому маршруту, пострадает.",
+        [("import", 100.0, "percent", "share_pct")],
+    ),
+    (
+        "Сегодня более 70% продукции белорусского ВПК уходит на внешний рынок.",
+        [("export", 70.0, "percent", "share_pct")],
+    ),
+    # a level reached after a change word is no change ("выросла до 25%"): a share
+    ("Доля Китая в экспорте нефти выросла до 25%.", [("export", 25.0, "percent", "share_pct")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PERCENTS)
+def test_percent_kinds(text: str, expected: list[Figure]) -> None:
+    assert _figures(text) == expected
+
+
+AMOUNTS: list[tuple[str, list[tuple[str, float | None, str | None, str, str]]]] = [
+    # CAT0094, CAT0106: a fraction after "на" is a percentage change (CONVENTIONS.md: "треть" -> 33.3)
+    (
+        "По прогнозам USDA, в США производство пшеницы сократится почти на четверть — до 47,9 млн тонн.",
+        [
+            ("почти на четверть", 25.0, "percent", "change_pct", "less_than"),
+            ("до 47,9 млн тонн", 47.9e6, "t", "absolute", "up_to"),
+        ],
+    ),
+    (
+        "Это примерно на треть меньше показателей аналогичного периода прошлого года.",
+        [("примерно на треть", 33.3, "percent", "change_pct", "approx")],
+    ),
+    # CAT0107: "в разы" is a ratio of no stated value
+    ("Объёмы экспорта и импорта снизились в разы.", [("в разы", None, "times", "ratio", "exact")]),
+    # negatives: a fraction of people, a half of the year are no change
+    ("Треть россиян не знает, что такое ВВП.", []),
+    ("В первой половине года цены выросли.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AMOUNTS)
+def test_fraction_and_many_amounts(
+    text: str, expected: list[tuple[str, float | None, str | None, str, str]]
+) -> None:
+    assert [(a.text, a.value, a.unit, a.value_kind, a.qualifier) for a in extract_amounts(text)] == expected
