@@ -102,6 +102,11 @@ _SUFFIX_RULES: tuple[tuple[str, str, str, str, float], ...] = tuple(
         (("яну", "янцу"), [("datv", "masc", "-1", 1.0)]),
         (("яном", "янцем"), [("ablt", "masc", "-2", 1.0)]),
         (("яне", "янце"), [("loct", "masc", "-1", 1.0)]),
+        (("ский", "цкий"), [("nomn", "masc", "", 1.0)]),
+        (("ского", "цкого"), [("gent", "masc", "-3ий", 0.7), ("accs", "masc", "-3ий", 0.3)]),
+        (("скому", "цкому"), [("datv", "masc", "-3ий", 1.0)]),
+        (("ским", "цким"), [("ablt", "masc", "-2ий", 1.0)]),
+        (("ском", "цком"), [("loct", "masc", "-2ий", 1.0)]),
         (("ская", "цкая"), [("nomn", "femn", "", 1.0)]),
         (("ской", "цкой"), [(c, "femn", "-2ая", 0.8) for c in ("gent", "datv", "ablt", "loct")]),
         (("скую", "цкую"), [("accs", "femn", "-2ая", 1.0)]),
@@ -128,6 +133,12 @@ def _indeclinable_names() -> frozenset[str]:
     return frozenset(w.lower() for w in load_lines("names_indeclinable_ru.txt"))
 
 
+# a Russian diminutive in -очка, -ечка, -ушка, -онька... the dictionary lacks, used as a name ("концерт
+# Монеточки" -> Монеточка): the guesser's noun readings are right
+_DIMINUTIVE = re.compile(r"(?:[оеи]чк|[ую]шк|[ое]ньк)а$")
+# a dative in -ю after a vowel is a stem in -й ("Стивену Фраю" -> Фрай), not an indeclinable -ю
+_SOFT_DATIVE = re.compile(r"[аоеу]ю$")
+
 # a foreign name ending in a vowel and -а ("Кассиа", "Гарсиа", "Хуа"): indeclinable in Russian
 _VOWEL_A = re.compile(r"[аеёиоуыэюя]а$")
 
@@ -135,7 +146,7 @@ _VOWEL_A = re.compile(r"[аеёиоуыэюя]а$")
 def _apply(word: str, end: str, nom: str) -> str:
     if not nom:
         return word
-    cut = int(nom[:2]) if nom[:2] in ("-1", "-2") else 0
+    cut = int(nom[:2]) if nom[:2] in ("-1", "-2", "-3") else 0
     return word[:cut] + nom[2:]
 
 
@@ -161,10 +172,18 @@ def _known_name(word: str) -> bool:
     )
 
 
+def _soft(stem: str) -> str:
+    """The nominative of a soft stem: in -й after a vowel ("Фраю", "Карзая" -> Фрай, Карзай), else in -ь."""
+    return stem + ("й" if stem[-1:] in _VOWELS else "ь")
+
+
+_VOWELS = "аеёиоуыэюя"
+
+
 def _generic(low: str) -> list[_Reading]:
     """Readings of a name the dictionary does not know, from generic noun endings."""
     if low.endswith(("ом", "ем")):
-        stem = low[:-2] + ("ь" if low.endswith("ем") and low[-3:-2] not in "аеиоуяю" else "")
+        stem = _soft(low[:-2]) if low.endswith("ем") else low[:-2]
         if low.endswith("ном") and _known_name(stem + "г"):  # "Вольфганом": Вольфганг, its final г lost
             stem += "г"
         return [("ablt", "masc", stem, 0.6), ("nomn", "masc", low, 0.3), (_ANY, "femn", low, 0.1)]
@@ -191,13 +210,13 @@ def _generic(low: str) -> list[_Reading]:
             return [("nomn", "femn", low, 0.4), ("gent", "masc", low[:-1] + "й", 0.35)]
         return [
             ("nomn", "femn", low, 0.3),
-            ("gent", "masc", low[:-1] + "ь", 0.45),
-            ("accs", "masc", low[:-1] + "ь", 0.25),
+            ("gent", "masc", _soft(low[:-1]), 0.45),
+            ("accs", "masc", _soft(low[:-1]), 0.25),
         ]
     if low.endswith(("у", "ю")) and len(low) > 3:
         soft = low.endswith("ю")
         return [
-            ("datv", "masc", low[:-1] + ("ь" if soft else ""), 0.55),
+            ("datv", "masc", _soft(low[:-1]) if soft else low[:-1], 0.55),
             ("accs", "femn", low[:-1] + ("я" if soft else "а"), 0.45),
         ]
     return [(_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5)]
@@ -224,9 +243,17 @@ def word_readings(word: str) -> tuple[_Reading, ...]:
                 case = CASE_OF.get(str(p.tag.case), str(p.tag.case))
                 out.append((case, str(p.tag.gender), nom, float(p.score)))
     out += _female_ija(low)
-    if not out:  # a word of the dictionary used as a name (Мадонна, Монеточки): its noun readings
+    if (
+        not out
+    ):  # a word of the dictionary used as a name (Мадонна), or a diminutive (Монеточки): its noun readings
         for p in parses(word):
-            if p.is_known and "NOUN" in p.tag and p.tag.number == "sing" and p.tag.case and p.tag.gender:
+            if (
+                (p.is_known or _DIMINUTIVE.search(p.normal_form))
+                and "NOUN" in p.tag
+                and p.tag.number == "sing"
+                and p.tag.case
+                and p.tag.gender
+            ):
                 nom = inflect(p, frozenset({"nomn", "sing"}))
                 if nom:  # a common noun keeps its own gender: "Доктора Лизу" -> Доктор Лиза
                     case = CASE_OF.get(str(p.tag.case), str(p.tag.case))
@@ -235,7 +262,9 @@ def word_readings(word: str) -> tuple[_Reading, ...]:
     if rules:
         longest = max(len(r[0]) for r in rules)
         out += [(c, g, _apply(low, e, n), w) for e, c, g, n, w in rules if len(e) == longest]
-    elif not out and (low.endswith(_INDECLINABLE) or not re.search("[а-яё]", low)):
+    elif not out and (
+        (low.endswith(_INDECLINABLE) and not _SOFT_DATIVE.search(low)) or not re.search("[а-яё]", low)
+    ):
         out += [(_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5)]
     elif not out:  # an unknown foreign name: generic noun endings
         out += _generic(low)
@@ -304,6 +333,7 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
     for w in words[:-1]:  # an East Asian family name before the given name: "Дэн Сяопина", but "Джеки Чана"
         if w.lower() in _indeclinable_names():
             readings[w] = ((_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
+    by_sentence: set[str] = set()  # words read as indeclinable because the sentence says so
     for w, h in tagged.items():
         # a word with no name reading (unknown, or a common noun used as a name: "Туре") that the sentence puts
         # in a case none of its readings has is indeclinable there ("святилище богини Аматэрасу": no genitive
@@ -315,13 +345,31 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
         )
         if unknown and not any(r[0] in (h[0], _ANY) for r in readings[w]):
             readings[w] = (*readings[w], (_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
+            by_sentence.add(w)
+
+    if len(words) > 1 and any(r[1] == "femn" and r[0] != _ANY for r in readings[words[0]]):
+        # after a first name that can be a woman's, a word with only men's readings is her foreign surname or
+        # second name, not declined ("супругой Хулианой Авада", "Айссата Хайдара Сиссе")
+        for w in words[1:]:
+            if not any(r[1] in ("femn", "None") for r in readings[w]):
+                readings[w] = (*readings[w], (_ANY, "femn", w.lower(), 0.1))
 
     def score(key: tuple[str, str]) -> tuple[float, int, float, int, int]:
         case, gender = key
         fits = [[r[3] for r in readings[w] if _fits(r, case, gender)] for w in words]
         weight = sum(max(f) for f in fits if f)
+        # a word indeclinable of itself (any case: "Джо") says nothing of the case, nor does one the sentence
+        # made indeclinable beside other words that can agree ("Джо Локхарту": a dative the tagger took for a
+        # genitive); alone ("императора Кокаку") its case is the sentence's
         agree = sum(
-            (h[0] == case) + 0.5 * (h[1] == gender)
+            (
+                h[0] == case
+                and (
+                    (w in by_sentence and len(words) == 1)
+                    or any(r[0] == case for r in readings[w] if _fits(r, case, gender))
+                )
+            )
+            + 0.5 * (h[1] == gender)
             for w, f in zip(words, fits, strict=True)
             if f and (h := tagged.get(w))
         )
