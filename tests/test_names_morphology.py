@@ -69,13 +69,6 @@ def test_mention_normal_in_context(
 @pytest.mark.parametrize(
     ("kind", "mention", "sentence", "normal"),
     [
-        # an indeclinable first name (Джо) gives no case: the surname's dative decides
-        (
-            "PER",
-            "Джо Локхарту",
-            "пресс-секретарю экс-президента США Билла Клинтона Джо Локхарту (), который в настоящее время",
-            "Джо Локхарт",
-        ),
         # a woman's foreign surname or second name with only men's readings stays as written
         (
             "PER",
@@ -193,4 +186,73 @@ def test_normalize_person_forms(span: str, normal: str) -> None:
     ],
 )
 def test_normalize_phrase_compounds(span: str, normal: str) -> None:
+    assert normalize_phrase(span) == normal
+
+
+# issue 15: hyphenated places and organisations (NEREL dev and train, tests/data/entity_lemmas.tsv; the last
+# part of a foreign place from data/names_place_parts_ru.txt, or two nouns of the dictionary in one case)
+@pytest.mark.parametrize(
+    ("kind", "mention", "sentence", "normal"),
+    [
+        (
+            "LOC",
+            "Оксон-Хилле",
+            "бой Максим провёл 20 июля на арене MGM National Harbor в Оксон-Хилле (Мэриленд, США).",
+            "Оксон-Хилл",
+        ),
+        (
+            "LOC",
+            "Озон-парке",
+            "собравшиеся на демонстрацию у мечети Аль-Фуркан Джами в Озон-парке в Квинсе назвали убийство",
+            "Озон-парк",
+        ),
+        (
+            "ORG",
+            "Братьев-мусульман",
+            "инициировали жёсткую репрессивную кампанию в отношении «Братьев-мусульман», вскоре объявленных",
+            "Братья-мусульмане",
+        ),
+        # negatives: a feminine last part, a part in the nominative, a compound the dictionary knows
+        ("LOC", "Баня-Луке", "Митинг в поддержку генерала Ратко Младича в Баня-Луке", "Баня-Лука"),
+        (
+            "ORG",
+            "Премьер-лиги",
+            "С «Манчестером» он шесть раз становился чемпионом Премьер-лиги, выиграл два Кубка Англии",
+            "Премьер-лига",
+        ),
+        (
+            "ORG",
+            "Геликон-опере",
+            "Ещё две премьеры пройдут в «Геликон-опере» уже в феврале будущего года.",
+            "Геликон-опера",
+        ),
+    ],
+)
+def test_hyphenated_places_and_organisations_in_context(
+    context_tagger: ContextTagger, kind: str, mention: str, sentence: str, normal: str
+) -> None:
+    start = sentence.index(mention)
+    hints = context_tagger.hints(sentence, [(kind, start, start + len(mention))])[0]
+    assert mention_normal(kind, mention, hints)[0] == normal
+
+
+@pytest.mark.parametrize(
+    ("span", "normal"),
+    [
+        ("Али-Юрта", "Али-Юрт"),  # NEREL train
+        ("Гайд-парке", "Гайд-парк"),  # NEREL train
+        ("Стейплз-центре", "Стейплз-центр"),  # NEREL train
+        (
+            "Московского театра-студии под руководством Олега Табакова",
+            "Московский театр-студия под руководством Олега Табакова",
+        ),
+        ("Дома-музея Чехова", "Дом-музей Чехова"),
+        # negatives: a name as the first part ("Альфа", not Альф's genitive), a city's own name, the nominative
+        ("Альфа-Банка", "Альфа-Банк"),
+        ("Санкт-Петербурга", "Санкт-Петербург"),
+        ("Даунинг-стрит", "Даунинг-стрит"),
+        ("Пресс-служба американской военной базы", "Пресс-служба американской военной базы"),  # NEREL train
+    ],
+)
+def test_normalize_phrase_hyphenated(span: str, normal: str) -> None:
     assert normalize_phrase(span) == normal

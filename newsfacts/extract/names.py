@@ -71,6 +71,7 @@ _INDECLINABLE = (
     "е",
 )
 _ANY = "*"  # any case
+_SON_OF = frozenset({"ибн", "бин", "бен", "оглы", "оглу", "улы", "уулу"})  # "son of": a man's name
 
 # (ending, case, gender, replacement of the ending in the nominative, weight); longest endings first. The
 # weights rank the readings of one word form: "Токаева" is likelier Токаев's genitive than a woman's name.
@@ -333,7 +334,6 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
     for w in words[:-1]:  # an East Asian family name before the given name: "Дэн Сяопина", but "Джеки Чана"
         if w.lower() in _indeclinable_names():
             readings[w] = ((_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
-    by_sentence: set[str] = set()  # words read as indeclinable because the sentence says so
     for w, h in tagged.items():
         # a word with no name reading (unknown, or a common noun used as a name: "Туре") that the sentence puts
         # in a case none of its readings has is indeclinable there ("святилище богини Аматэрасу": no genitive
@@ -345,11 +345,12 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
         )
         if unknown and not any(r[0] in (h[0], _ANY) for r in readings[w]):
             readings[w] = (*readings[w], (_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
-            by_sentence.add(w)
 
-    if len(words) > 1 and any(r[1] == "femn" and r[0] != _ANY for r in readings[words[0]]):
+    sons = any(w.lower() in _SON_OF for w in person_words(text))
+    if len(words) > 1 and not sons and any(r[1] == "femn" and r[0] != _ANY for r in readings[words[0]]):
         # after a first name that can be a woman's, a word with only men's readings is her foreign surname or
-        # second name, not declined ("супругой Хулианой Авада", "Айссата Хайдара Сиссе")
+        # second name, not declined ("супругой Хулианой Авада", "Айссата Хайдара Сиссе"); not in a man's name
+        # that says whose son he is ("Аль-Валида ибн Талала")
         for w in words[1:]:
             if not any(r[1] in ("femn", "None") for r in readings[w]):
                 readings[w] = (*readings[w], (_ANY, "femn", w.lower(), 0.1))
@@ -358,18 +359,8 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
         case, gender = key
         fits = [[r[3] for r in readings[w] if _fits(r, case, gender)] for w in words]
         weight = sum(max(f) for f in fits if f)
-        # a word indeclinable of itself (any case: "Джо") says nothing of the case, nor does one the sentence
-        # made indeclinable beside other words that can agree ("Джо Локхарту": a dative the tagger took for a
-        # genitive); alone ("императора Кокаку") its case is the sentence's
         agree = sum(
-            (
-                h[0] == case
-                and (
-                    (w in by_sentence and len(words) == 1)
-                    or any(r[0] == case for r in readings[w] if _fits(r, case, gender))
-                )
-            )
-            + 0.5 * (h[1] == gender)
+            (h[0] == case) + 0.5 * (h[1] == gender)
             for w, f in zip(words, fits, strict=True)
             if f and (h := tagged.get(w))
         )

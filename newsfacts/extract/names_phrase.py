@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from newsfacts.extract.data import load_lines
 from newsfacts.extract.geo import country_iso2, place_iso2
 from newsfacts.extract.morph import CASE_OF, WORD, Hints, inflect_word, keep_as_written, parses, squash
 
@@ -39,6 +40,9 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
     abbr = _ABBR_CASE.match(words[0])
     if len(words) == 1 and abbr:  # an abbreviation with a case ending: "ВГИКе", "МИДа" -> ВГИК, МИД
         return squash(text.replace(words[0], abbr.group(1), 1))
+    hyphenated = _hyphenated_head(words[0])
+    if hyphenated:  # "Братьев-мусульман", "Дома-музея Чехова", "Оксон-Хилле": dependants after it kept
+        return _replace_words(text, matches, [hyphenated])
     head_i = None
     for i, word in enumerate(words):
         if i and word.lower() in _CONJ:  # "Западноафриканского экономического и валютного союза"
@@ -116,6 +120,47 @@ def normalize_phrase(text: str, hints: Hints = ()) -> str:
             agree.add("inan" if "inan" in head.tag else "anim")
         new_words[i] = inflect_word(words[i], p, frozenset(agree - {"inan", "anim"}))
     return _replace_words(text, matches, new_words[: head_i + 1])
+
+
+@lru_cache(maxsize=1)
+def _place_parts() -> frozenset[str]:
+    return frozenset(load_lines("names_place_parts_ru.txt"))
+
+
+_PLACE_PART = re.compile(r"(.+?)(а|у|е|ом)")
+
+
+def _hyphenated_head(word: str) -> str | None:
+    """The nominative of a two-part hyphenated head in an oblique case, or None: a last part of foreign places
+    (``data/names_place_parts_ru.txt``: "Оксон-Хилле" -> Оксон-Хилл) declines alone as that masculine noun; two
+    nouns of the dictionary in one oblique case and number both decline ("Братьев-мусульман" ->
+    Братья-мусульмане, "Дома-музея" -> Дом-музей)."""
+    parts = word.split("-")
+    if len(parts) != 2 or not all(parts):
+        return None
+    element = _PLACE_PART.fullmatch(parts[1].lower())
+    if element and element.group(1) in _place_parts():
+        return f"{parts[0]}-{parts[1][: len(element.group(1))]}"
+    readings = [
+        {
+            (CASE_OF.get(str(p.tag.case), str(p.tag.case)), str(p.tag.number)): p
+            for p in reversed(parses(part))
+            if p.is_known
+            and "NOUN" in p.tag
+            and not {"Fixd", "Name", "Surn", "Patr"} & set(p.tag.grammemes)  # "Альфа-Банка": no Альф
+            and p.tag.case
+            and p.tag.number
+        }
+        for part in parts
+    ]
+    shared = [k for k in readings[1] if k in readings[0] and k[0] != "nomn"]
+    if not shared:
+        return None
+    case_number = max(shared, key=lambda k: readings[1][k].score)
+    grammemes = frozenset({"nomn", case_number[1]})
+    return "-".join(
+        inflect_word(part, r[case_number], grammemes) for part, r in zip(parts, readings, strict=True)
+    )
 
 
 def _head_parses(word: str, guessed_fixd: bool = False) -> list[Parse]:
