@@ -227,6 +227,14 @@ def _generic(low: str) -> list[_Reading]:
 def word_readings(word: str) -> tuple[_Reading, ...]:
     """(case, gender, nominative, weight) readings of one name word, from the dictionary and from endings."""
     parts = word.split("-")
+    senior = _SENIOR.fullmatch(parts[-1]) if len(parts) == 2 else None
+    if senior:  # "Буша-младшего": the name and the adjective agree
+        return tuple(
+            (case, g, f"{n}-{senior.group(1)}{'ий' if g == 'masc' else 'ая'}", w)
+            for c, g, n, w in word_readings(parts[0])
+            for case, gender in _SENIOR_CASES[senior.group(2)]
+            if c in (case, _ANY) and g in (gender, "None")
+        )
     if len(parts) > 1:  # "Касым-Жомарта": only the last part declines
         last = tuple((c, g, "-".join([*parts[:-1], n]), w) for c, g, n, w in word_readings(parts[-1]))
         return _double_surname(parts) + last
@@ -270,6 +278,20 @@ def word_readings(word: str) -> tuple[_Reading, ...]:
     elif not out:  # an unknown foreign name: generic noun endings
         out += _generic(low)
     return tuple(out) or ((_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5))
+
+
+# "-младший", "-старший" after a name ("Джорджа Буша-младшего" -> Джордж Буш-младший): its (case, gender)s
+_SENIOR = re.compile(r"(младш|старш)(ий|его|ему|им|ем|ая|ей|ую|ой)")
+_SENIOR_CASES: dict[str, frozenset[tuple[str, str]]] = {
+    "ий": frozenset({("nomn", "masc")}),
+    "его": frozenset({("gent", "masc"), ("accs", "masc")}),
+    "ему": frozenset({("datv", "masc")}),
+    "им": frozenset({("ablt", "masc")}),
+    "ем": frozenset({("loct", "masc")}),
+    "ая": frozenset({("nomn", "femn")}),
+    "ую": frozenset({("accs", "femn")}),
+    **{e: frozenset((c, "femn") for c in ("gent", "datv", "ablt", "loct")) for e in ("ей", "ой")},
+}
 
 
 def _double_surname(parts: list[str]) -> tuple[_Reading, ...]:
