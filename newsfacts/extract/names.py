@@ -5,7 +5,10 @@
   ``data/names_female_ru.txt``: "Асию Биби" -> "Асия Биби", "Юлию" -> "Юлия"), ё only where the text has it.
   East Asian family names before the given name stay as written (``data/names_indeclinable_ru.txt``: "Дэн
   Сяопина" -> "Дэн Сяопин"), so do foreign names in a vowel and -а ("Кассиа"); double surnames decline both
-  parts, or the first before an indeclinable one ("Юркову-Данелия" -> "Юркова-Данелия").
+  parts, or the first before an indeclinable one ("Юркову-Данелия" -> "Юркова-Данелия"); "-младший" agrees with
+  the name before it ("Буша-младшего" -> "Буш-младший"). After a woman's first name a word with only men's
+  readings is her foreign surname as written ("Хулианой Авада" -> "Хулиана Авада"); -ский surnames and stems in
+  -й decline ("Андрея Кончаловского", "Хамида Карзая" -> "Андрей Кончаловский", "Хамид Карзай").
 - ORG / LOC: :mod:`newsfacts.extract.names_phrase` (``normalize_phrase``, re-exported here).
 
 ``Hints`` are per-word (case, gender) readings from context (``entities.ContextTagger``) where the words alone

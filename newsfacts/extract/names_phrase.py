@@ -2,7 +2,9 @@
 agreeing adjectives with it; the dependants after the head stay as written. An unknown compound whose tail is a
 known noun declines as that noun ("Мосгоризбиркому" -> "Мосгоризбирком"). Abbreviations stay as written, a case
 ending dropped ("ВГИКе", "КрАЗа"), adjectives before one to the nominative ("Чернобыльской АЭС" ->
-"Чернобыльская АЭС"). Persons: :mod:`newsfacts.extract.names`.
+"Чернобыльская АЭС"). A hyphenated head declines its last part as a foreign place's masculine element
+(``data/names_place_parts_ru.txt``: "Оксон-Хилле" -> "Оксон-Хилл"), or both parts when both are nouns in one case
+("Братьев-мусульман" -> "Братья-мусульмане"). Persons: :mod:`newsfacts.extract.names`.
 """
 
 from __future__ import annotations
