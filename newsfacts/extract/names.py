@@ -5,11 +5,11 @@
   ``data/names_female_ru.txt``: "Асию Биби" -> "Асия Биби", "Юлию" -> "Юлия"), ё only where the text has it.
   East Asian family names before the given name stay as written (``data/names_indeclinable_ru.txt``: "Дэн
   Сяопина" -> "Дэн Сяопин"), so do foreign names in a vowel and -а ("Кассиа"); double surnames decline both
-  parts, or the first before an indeclinable one ("Юркову-Данелия" -> "Юркова-Данелия").
-- ORG / LOC: the words up to the first noun (the head) to the nominative, agreeing adjectives with it; the
-  dependants after the head stay as written. An unknown compound whose tail is a known noun declines as that
-  noun ("Мосгоризбиркому" -> "Мосгоризбирком"). Abbreviations stay as written, a case ending dropped ("ВГИКе",
-  "КрАЗа"), adjectives before one to the nominative ("Чернобыльской АЭС" -> "Чернобыльская АЭС").
+  parts, or the first before an indeclinable one ("Юркову-Данелия" -> "Юркова-Данелия"); "-младший" agrees with
+  the name before it ("Буша-младшего" -> "Буш-младший"). After a woman's first name a word with only men's
+  readings is her foreign surname as written ("Хулианой Авада" -> "Хулиана Авада"); -ский surnames and stems in
+  -й decline ("Андрея Кончаловского", "Хамида Карзая" -> "Андрей Кончаловский", "Хамид Карзай").
+- ORG / LOC: :mod:`newsfacts.extract.names_phrase` (``normalize_phrase``, re-exported here).
 
 ``Hints`` are per-word (case, gender) readings from context (``entities.ContextTagger``) where the words alone
 leave the case open. Linking mentions to one entity and country codes live in :mod:`newsfacts.extract.entities`.
@@ -19,57 +19,42 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsfacts.extract.data import load_lines
-from newsfacts.extract.geo import country_iso2, place_iso2
-from newsfacts.extract.morph import inflect, parses
+from newsfacts.extract.morph import (
+    CASE_OF,
+    INITIAL,
+    WORD,
+    Hint,
+    Hints,
+    inflect,
+    keep_as_written,
+    match_case,
+    parses,
+    squash,
+)
+from newsfacts.extract.names_phrase import normalize_phrase
 
-if TYPE_CHECKING:
-    from pymorphy3.analyzer import Parse
+__all__ = [
+    "INITIAL",
+    "WORD",
+    "Hint",
+    "Hints",
+    "keep_as_written",
+    "normalize_person",
+    "normalize_phrase",
+    "person_words",
+    "squash",
+    "word_readings",
+]
 
-WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-INITIAL = re.compile(r"^[А-ЯЁA-Z][а-яёa-z]?$")
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
-
-
-def _match_case(new: str, original: str) -> str:
-    """``new`` written like ``original``: its capitals (per hyphenated part), and no ё where it had none."""
-    if "ё" not in original.lower():
-        new = new.replace("ё", "е").replace("Ё", "Е")
-    if original.isupper() and len(original) > 1:
-        return new.upper()
-    if any(part[:1].isupper() for part in original.split("-")):  # "аль-Джубейр" too
-        old_parts, new_parts = original.split("-"), new.split("-")
-        if len(old_parts) != len(new_parts):
-            return "-".join(p[:1].upper() + p[1:] for p in new_parts)
-        return "-".join(
-            n[:1].upper() + n[1:] if o[:1].isupper() else n for o, n in zip(old_parts, new_parts, strict=True)
-        )
-    return new
-
-
-def _inflect_word(word: str, parse: Parse, grammemes: frozenset[str]) -> str:
-    form = inflect(parse, grammemes)
-    if form is None and "NOUN" in parse.tag and grammemes == {"nomn", "sing"}:
-        form = parse.normal_form  # a guessed word pymorphy3 will not inflect: its normal form is that one
-    return _match_case(form, word) if form else word
-
-
-def keep_as_written(word: str) -> bool:
-    """Abbreviations (also in mixed case: "КрАЗ"), Latin words and single letters stay as written."""
-    return (
-        (word.isupper() and len(word) > 1)
-        or any(any(c.isupper() for c in part[1:]) for part in word.split("-"))
-        or not re.search("[а-яё]", word.lower())
-        or len(word) < 2
-    )
 
 
 # ---------------------------------------------------------------- persons
 
 _CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
-_CASE_OF = {"gen2": "gent", "acc2": "accs", "loc2": "loct", "voct": "nomn"}
 _INDECLINABLE = (
     "оглу",
     "заде",
@@ -89,6 +74,7 @@ _INDECLINABLE = (
     "е",
 )
 _ANY = "*"  # any case
+_SON_OF = frozenset({"ибн", "бин", "бен", "оглы", "оглу", "улы", "уулу"})  # "son of": a man's name
 
 # (ending, case, gender, replacement of the ending in the nominative, weight); longest endings first. The
 # weights rank the readings of one word form: "Токаева" is likelier Токаев's genitive than a woman's name.
@@ -120,6 +106,11 @@ _SUFFIX_RULES: tuple[tuple[str, str, str, str, float], ...] = tuple(
         (("яну", "янцу"), [("datv", "masc", "-1", 1.0)]),
         (("яном", "янцем"), [("ablt", "masc", "-2", 1.0)]),
         (("яне", "янце"), [("loct", "masc", "-1", 1.0)]),
+        (("ский", "цкий"), [("nomn", "masc", "", 1.0)]),
+        (("ского", "цкого"), [("gent", "masc", "-3ий", 0.7), ("accs", "masc", "-3ий", 0.3)]),
+        (("скому", "цкому"), [("datv", "masc", "-3ий", 1.0)]),
+        (("ским", "цким"), [("ablt", "masc", "-2ий", 1.0)]),
+        (("ском", "цком"), [("loct", "masc", "-2ий", 1.0)]),
         (("ская", "цкая"), [("nomn", "femn", "", 1.0)]),
         (("ской", "цкой"), [(c, "femn", "-2ая", 0.8) for c in ("gent", "datv", "ablt", "loct")]),
         (("скую", "цкую"), [("accs", "femn", "-2ая", 1.0)]),
@@ -129,10 +120,6 @@ _SUFFIX_RULES: tuple[tuple[str, str, str, str, float], ...] = tuple(
 )
 
 _Reading = tuple[str, str, str, float]  # case, gender, nominative form, weight
-# what natasha's NewsMorphTagger says of one word of a mention in its sentence: (case, gender), pymorphy's
-# grammemes, None where it said nothing; one per word of the mention (``WORD`` matches), () without context
-Hint = tuple[str | None, str | None]
-Hints = tuple[Hint | None, ...]
 
 # the mention's case when the readings tie: the cases of names in news text, commonest first
 _CASE_PRIOR = {c: len(_CASES) - i for i, c in enumerate(("nomn", "gent", "accs", "datv", "ablt", "loct"))}
@@ -150,6 +137,12 @@ def _indeclinable_names() -> frozenset[str]:
     return frozenset(w.lower() for w in load_lines("names_indeclinable_ru.txt"))
 
 
+# a Russian diminutive in -очка, -ечка, -ушка, -онька... the dictionary lacks, used as a name ("концерт
+# Монеточки" -> Монеточка): the guesser's noun readings are right
+_DIMINUTIVE = re.compile(r"(?:[оеи]чк|[ую]шк|[ое]ньк)а$")
+# a dative in -ю after a vowel is a stem in -й ("Стивену Фраю" -> Фрай), not an indeclinable -ю
+_SOFT_DATIVE = re.compile(r"[аоеу]ю$")
+
 # a foreign name ending in a vowel and -а ("Кассиа", "Гарсиа", "Хуа"): indeclinable in Russian
 _VOWEL_A = re.compile(r"[аеёиоуыэюя]а$")
 
@@ -157,7 +150,7 @@ _VOWEL_A = re.compile(r"[аеёиоуыэюя]а$")
 def _apply(word: str, end: str, nom: str) -> str:
     if not nom:
         return word
-    cut = int(nom[:2]) if nom[:2] in ("-1", "-2") else 0
+    cut = int(nom[:2]) if nom[:2] in ("-1", "-2", "-3") else 0
     return word[:cut] + nom[2:]
 
 
@@ -183,10 +176,18 @@ def _known_name(word: str) -> bool:
     )
 
 
+def _soft(stem: str) -> str:
+    """The nominative of a soft stem: in -й after a vowel ("Фраю", "Карзая" -> Фрай, Карзай), else in -ь."""
+    return stem + ("й" if stem[-1:] in _VOWELS else "ь")
+
+
+_VOWELS = "аеёиоуыэюя"
+
+
 def _generic(low: str) -> list[_Reading]:
     """Readings of a name the dictionary does not know, from generic noun endings."""
     if low.endswith(("ом", "ем")):
-        stem = low[:-2] + ("ь" if low.endswith("ем") and low[-3:-2] not in "аеиоуяю" else "")
+        stem = _soft(low[:-2]) if low.endswith("ем") else low[:-2]
         if low.endswith("ном") and _known_name(stem + "г"):  # "Вольфганом": Вольфганг, its final г lost
             stem += "г"
         return [("ablt", "masc", stem, 0.6), ("nomn", "masc", low, 0.3), (_ANY, "femn", low, 0.1)]
@@ -213,13 +214,13 @@ def _generic(low: str) -> list[_Reading]:
             return [("nomn", "femn", low, 0.4), ("gent", "masc", low[:-1] + "й", 0.35)]
         return [
             ("nomn", "femn", low, 0.3),
-            ("gent", "masc", low[:-1] + "ь", 0.45),
-            ("accs", "masc", low[:-1] + "ь", 0.25),
+            ("gent", "masc", _soft(low[:-1]), 0.45),
+            ("accs", "masc", _soft(low[:-1]), 0.25),
         ]
     if low.endswith(("у", "ю")) and len(low) > 3:
         soft = low.endswith("ю")
         return [
-            ("datv", "masc", low[:-1] + ("ь" if soft else ""), 0.55),
+            ("datv", "masc", _soft(low[:-1]) if soft else low[:-1], 0.55),
             ("accs", "femn", low[:-1] + ("я" if soft else "а"), 0.45),
         ]
     return [(_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5)]
@@ -229,6 +230,14 @@ def _generic(low: str) -> list[_Reading]:
 def word_readings(word: str) -> tuple[_Reading, ...]:
     """(case, gender, nominative, weight) readings of one name word, from the dictionary and from endings."""
     parts = word.split("-")
+    senior = _SENIOR.fullmatch(parts[-1]) if len(parts) == 2 else None
+    if senior:  # "Буша-младшего": the name and the adjective agree
+        return tuple(
+            (case, g, f"{n}-{senior.group(1)}{'ий' if g == 'masc' else 'ая'}", w)
+            for c, g, n, w in word_readings(parts[0])
+            for case, gender in _SENIOR_CASES[senior.group(2)]
+            if c in (case, _ANY) and g in (gender, "None")
+        )
     if len(parts) > 1:  # "Касым-Жомарта": only the last part declines
         last = tuple((c, g, "-".join([*parts[:-1], n]), w) for c, g, n, w in word_readings(parts[-1]))
         return _double_surname(parts) + last
@@ -243,25 +252,49 @@ def word_readings(word: str) -> tuple[_Reading, ...]:
                 break
             nom = inflect(p, frozenset({"nomn", "sing"}))
             if nom:
-                case = _CASE_OF.get(str(p.tag.case), str(p.tag.case))
+                case = CASE_OF.get(str(p.tag.case), str(p.tag.case))
                 out.append((case, str(p.tag.gender), nom, float(p.score)))
     out += _female_ija(low)
-    if not out:  # a word of the dictionary used as a name (Мадонна, Монеточки): its noun readings
+    if (
+        not out
+    ):  # a word of the dictionary used as a name (Мадонна), or a diminutive (Монеточки): its noun readings
         for p in parses(word):
-            if p.is_known and "NOUN" in p.tag and p.tag.number == "sing" and p.tag.case and p.tag.gender:
+            if (
+                (p.is_known or _DIMINUTIVE.search(p.normal_form))
+                and "NOUN" in p.tag
+                and p.tag.number == "sing"
+                and p.tag.case
+                and p.tag.gender
+            ):
                 nom = inflect(p, frozenset({"nomn", "sing"}))
                 if nom:  # a common noun keeps its own gender: "Доктора Лизу" -> Доктор Лиза
-                    case = _CASE_OF.get(str(p.tag.case), str(p.tag.case))
+                    case = CASE_OF.get(str(p.tag.case), str(p.tag.case))
                     out.append((case, "None", nom, float(p.score)))
     rules = [r for r in _SUFFIX_RULES if low.endswith(r[0])]
     if rules:
         longest = max(len(r[0]) for r in rules)
         out += [(c, g, _apply(low, e, n), w) for e, c, g, n, w in rules if len(e) == longest]
-    elif not out and (low.endswith(_INDECLINABLE) or not re.search("[а-яё]", low)):
+    elif not out and (
+        (low.endswith(_INDECLINABLE) and not _SOFT_DATIVE.search(low)) or not re.search("[а-яё]", low)
+    ):
         out += [(_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5)]
     elif not out:  # an unknown foreign name: generic noun endings
         out += _generic(low)
     return tuple(out) or ((_ANY, "masc", low, 0.5), (_ANY, "femn", low, 0.5))
+
+
+# "-младший", "-старший" after a name ("Джорджа Буша-младшего" -> Джордж Буш-младший): its (case, gender)s
+_SENIOR = re.compile(r"(младш|старш)(ий|его|ему|им|ем|ая|ей|ую|ой)")
+_SENIOR_CASES: dict[str, frozenset[tuple[str, str]]] = {
+    "ий": frozenset({("nomn", "masc")}),
+    "его": frozenset({("gent", "masc"), ("accs", "masc")}),
+    "ему": frozenset({("datv", "masc")}),
+    "им": frozenset({("ablt", "masc")}),
+    "ем": frozenset({("loct", "masc")}),
+    "ая": frozenset({("nomn", "femn")}),
+    "ую": frozenset({("accs", "femn")}),
+    **{e: frozenset((c, "femn") for c in ("gent", "datv", "ablt", "loct")) for e in ("ей", "ой")},
+}
 
 
 def _double_surname(parts: list[str]) -> tuple[_Reading, ...]:
@@ -338,6 +371,15 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
         if unknown and not any(r[0] in (h[0], _ANY) for r in readings[w]):
             readings[w] = (*readings[w], (_ANY, "masc", w.lower(), 0.5), (_ANY, "femn", w.lower(), 0.5))
 
+    sons = any(w.lower() in _SON_OF for w in person_words(text))
+    if len(words) > 1 and not sons and any(r[1] == "femn" and r[0] != _ANY for r in readings[words[0]]):
+        # after a first name that can be a woman's, a word with only men's readings is her foreign surname or
+        # second name, not declined ("супругой Хулианой Авада", "Айссата Хайдара Сиссе"); not in a man's name
+        # that says whose son he is ("Аль-Валида ибн Талала")
+        for w in words[1:]:
+            if not any(r[1] in ("femn", "None") for r in readings[w]):
+                readings[w] = (*readings[w], (_ANY, "femn", w.lower(), 0.1))
+
     def score(key: tuple[str, str]) -> tuple[float, int, float, int, int]:
         case, gender = key
         fits = [[r[3] for r in readings[w] if _fits(r, case, gender)] for w in words]
@@ -356,7 +398,7 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
             fitting = [r for r in readings[word] if _fits(r, case, gender)]
             if not fitting:
                 return word
-            return _match_case(max(fitting, key=lambda r: r[3])[2], word)
+            return match_case(max(fitting, key=lambda r: r[3])[2], word)
 
         return _rebuild(text, fix)
 
@@ -368,191 +410,6 @@ def normalize_person(text: str, hints: Hints = (), candidates: bool = False) -> 
     return normal(*max(keys, key=score))
 
 
-# ---------------------------------------------------------------- organisations and places
-
-
-def _agrees(adj: Parse, head: Parse) -> bool:
-    if adj.tag.case != head.tag.case or adj.tag.number != head.tag.number:
-        return False
-    if head.tag.number == "plur" or head.tag.gender is None or adj.tag.gender is None:
-        return True
-    return str(adj.tag.gender) == str(head.tag.gender)
-
-
-@lru_cache(maxsize=100_000)
-def normalize_phrase(text: str, hints: Hints = ()) -> str:
-    """Nominative form of an ORG/LOC span: words up to the head noun inflected, dependants kept.
-
-    A head the dictionary does not know ("Портапике", "Металлоинвеста") is read in the case natasha's tagger
-    gave it in its sentence (``hints``), when there is one; without, it is taken as written."""
-    matches = list(WORD.finditer(text))
-    if not matches or text.lstrip()[:1] in "\"«'":
-        return squash(text)
-    words = [m.group() for m in matches]
-    abbr = _ABBR_CASE.match(words[0])
-    if len(words) == 1 and abbr:  # an abbreviation with a case ending: "ВГИКе", "МИДа" -> ВГИК, МИД
-        return squash(text.replace(words[0], abbr.group(1), 1))
-    head_i = None
-    for i, word in enumerate(words):
-        if i and word.lower() in _CONJ:  # "Западноафриканского экономического и валютного союза"
-            continue
-        if keep_as_written(word):
-            # adjectives before an abbreviation: "Королевских ВВС", "Чернобыльской АЭС"
-            if i and _is_abbr(word):
-                return _before_abbreviation(text, matches, i)
-            break
-        if i + 1 < len(words) and _adjective_surname(word):  # "Никитинского суда": an adjective here
-            continue
-        # pymorphy3's guess of an unknown word as an indeclinable adjective ("Портапике") is no adjective; an
-        # unknown compound whose tail is a known noun is that noun ("Мосгоризбиркому": избирком)
-        tags = [set(p.tag.grammemes) for p in _head_parses(word)]
-        if any("NOUN" in t for t in tags) and not any({"ADJF", "PRTF"} & t for t in tags):
-            head_i = i
-            break
-    if head_i is None:
-        return squash(text)
-    adj_at = [
-        i for i, w in enumerate(words[:head_i]) if w.lower() not in _CONJ
-    ]  # "экономического и валютного"
-    adjs = [words[i] for i in adj_at]
-    if any(keep_as_written(a) for a in adjs):
-        return squash(text)
-    # a head that can be a nominative singular is taken as one ("Даунинг-стрит", "Спитфайр" stay as written);
-    # an unknown one in the case the tagger gave it
-    hint = hints[head_i] if len(hints) == len(words) else None
-    guessed = not any(p.is_known for p in parses(words[head_i]))
-    hint_case = hint[0] if hint and guessed else None
-    if hint_case == "nomn":
-        return squash(text)
-    head_parses = sorted(
-        (p for p in _head_parses(words[head_i], guessed_fixd=True) if "NOUN" in p.tag),
-        key=lambda p: (
-            hint_case is not None and _CASE_OF.get(str(p.tag.case), str(p.tag.case)) != hint_case,
-            hint_case is not None and "Name" in p.tag,
-            (p.tag.case, p.tag.number) != ("nomn", "sing"),
-            # a place the gazetteer knows, then a place name of the dictionary, before a person's name
-            place_iso2(p.normal_form) is None and country_iso2(p.normal_form) is None,
-            not (p.is_known and "Geox" in p.tag),
-            bool({"Name", "ms-f"} & set(p.tag.grammemes)),
-        ),
-    )
-    chosen: tuple[Parse, list[Parse]] | None = None
-    for head in head_parses:
-        adj_parses: list[Parse] = []
-        for a in adjs:
-            surname = _adjective_surname(a)
-            ok = [
-                p
-                for p in parses(a)
-                if ({"ADJF", "PRTF", "NUMR"} & set(p.tag.grammemes) or (surname and "Surn" in p.tag))
-                and _agrees(p, head)
-            ]
-            if not ok:
-                break
-            adj_parses.append(ok[0])
-        else:
-            chosen = (head, adj_parses)
-            break
-    if chosen is None:
-        return squash(text)
-    head, adj_parses = chosen
-    if head.tag.case == "nomn" or (
-        not head.is_known and hint_case is None and re.search(r"[бвгджзклмнпрстфхцчшщь]$", words[head_i])
-    ):
-        return squash(text)  # already a nominative; or a word the dictionary guesses at that ends as one does
-    number = str(head.tag.number or "sing")
-    new_words = list(words)
-    new_words[head_i] = _inflect_word(words[head_i], head, frozenset({"nomn", number}))
-    for i, p in zip(adj_at, adj_parses, strict=True):
-        agree = {"nomn", number} | ({str(head.tag.gender)} if number == "sing" and head.tag.gender else set())
-        if "inan" in head.tag or "anim" in head.tag:
-            agree.add("inan" if "inan" in head.tag else "anim")
-        new_words[i] = _inflect_word(words[i], p, frozenset(agree - {"inan", "anim"}))
-    return _replace_words(text, matches, new_words[: head_i + 1])
-
-
-def _head_parses(word: str, guessed_fixd: bool = False) -> list[Parse]:
-    """The parses of a word of an organisation or place: pymorphy3's, less its guesses of an unknown word as
-    an indeclinable adjective; for an unknown compound whose longest known tail is only a noun, the guesses
-    that end in that noun ("Мосгоризбиркому" -> мосгоризбирком, not an adjective мосгоризбиркий).
-    ``guessed_fixd``: keep the guesses of an unknown word as indeclinable (the head's readings)."""
-    found = parses(word)
-    if any(p.is_known for p in found):
-        return [p for p in found if p.is_known or "Fixd" not in p.tag]
-    low = word.lower()
-    for start in range(1, len(low) - 5):  # tails of six letters and more: shorter ones are chance words
-        tail = [p for p in parses(low[start:]) if p.is_known]
-        if tail:
-            nouns = {p.normal_form for p in tail}
-            if all("NOUN" in p.tag for p in tail):
-                same = [p for p in found if "NOUN" in p.tag and p.normal_form.endswith(tuple(nouns))]
-                if same:
-                    return same
-            break
-    return list(found) if guessed_fixd else [p for p in found if "Fixd" not in p.tag]
-
-
-_ADJ_ENDING = re.compile(r"(?:ск|цк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими)$")
-
-
-def _adjective_surname(word: str) -> bool:
-    """A word the dictionary knows only as a surname in -ский before another word of an organisation or place
-    ("Никитинского суда", "Мариинского театра"): an adjective there."""
-    nouns = [p for p in parses(word) if "NOUN" in p.tag]
-    return bool(_ADJ_ENDING.search(word.lower())) and bool(nouns) and all("Surn" in p.tag for p in nouns)
-
-
-def _replace_words(text: str, matches: list[re.Match[str]], new_words: list[str]) -> str:
-    """``text`` with its first ``len(new_words)`` words replaced."""
-    out: list[str] = []
-    last = 0
-    for i, m in enumerate(matches):
-        out.append(text[last : m.start()])
-        out.append(new_words[i] if i < len(new_words) else m.group())
-        last = m.end()
-    out.append(text[last:])
-    return squash("".join(out))
-
-
-# an abbreviation with a case ending: its stem in capitals, or mixed case ending in one ("ВГИКе", "КрАЗа")
-_ABBR_CASE = re.compile(r"^([А-ЯЁ][А-ЯЁа-яё]*[А-ЯЁ])(?:а|у|ом|е|ой|ы|и)$")
-_CONJ = frozenset({"и", "или"})
-
-
-def _is_abbr(word: str) -> bool:
-    return word.isupper() and len(word) > 1
-
-
-def _before_abbreviation(text: str, matches: list[re.Match[str]], abbr_i: int) -> str:
-    """The adjectives before an abbreviation to the nominative, in the number and gender of the first one that
-    is not a nominative: the abbreviation's own ("Королевских ВВС" -> Королевские ВВС)."""
-    words = [m.group() for m in matches[:abbr_i]]
-    chosen: list[Parse] = []
-    for w in words:
-        if w.lower() in _CONJ:
-            chosen.append(parses(w)[0])
-            continue
-        adj = [p for p in parses(w) if "ADJF" in p.tag and p.tag.case != "nomn"]
-        if chosen:
-            first = next(c for c in chosen if "ADJF" in c.tag)
-            adj = [p for p in adj if (p.tag.number, p.tag.gender) == (first.tag.number, first.tag.gender)]
-        if not adj or any("ADJF" in p.tag and p.tag.case == "nomn" for p in parses(w)[:1]):
-            return squash(text)
-        chosen.append(adj[0])
-    new_words = []
-    for w, p in zip(words, chosen, strict=True):
-        if w.lower() in _CONJ:
-            new_words.append(w)
-            continue
-        grammemes = {"nomn", str(p.tag.number)} | ({str(p.tag.gender)} if p.tag.number == "sing" else set())
-        new_words.append(_inflect_word(w, p, frozenset(grammemes)))
-    return _replace_words(text, matches, new_words)
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _rebuild(text: str, fn: Any) -> str:
     out: list[str] = []
     last = 0
@@ -562,6 +419,3 @@ def _rebuild(text: str, fn: Any) -> str:
         last = m.end()
     out.append(text[last:])
     return squash("".join(out))
-
-
-# ---------------------------------------------------------------- coreference of persons in one article
