@@ -12,6 +12,7 @@ from newsfacts.extract.dates import calendar as cal
 from newsfacts.extract.dates.calendar import Period
 from newsfacts.extract.dates.candidate import Cand, FromPub, Future, cand
 from newsfacts.extract.dates.lexicon import Lexicon, norm_word
+from newsfacts.extract.text import sentences
 
 _PREP_BEFORE_WEEKDAY = re.compile(r"(?<![\w-])(?:в|во|на|до|по|с|со|к|ко)\s+$", re.I)
 
@@ -143,8 +144,73 @@ def window(m: re.Match[str], lex: Lexicon) -> Cand | None:
     return cand(m, unit, "window", from_pub=period, tense="past" if sign < 0 else "future")
 
 
+_FROM_BEFORE = re.compile(r"(?<![а-яё])(?:с|со|до|к)[\s\xa0]+$", re.I)
+_SAME_OR_DATE_AFTER = re.compile(r"[\s\xa0]+же(?![а-яё])|[\s\xa0]*,?[\s\xa0]*\d", re.I)  # "Сегодня, 22 марта,"
+_CLAUSE_STOP = re.compile(r"[,;:()«»\"—–]|[\s\xa0][-–][\s\xa0]")
+_WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?")
+
+
+def _clause_words(text: str, lo: int, hi: int) -> tuple[list[str], list[str]]:
+    """The words of the clause holding ``text[lo:hi]``, and of its whole sentence."""
+    s_lo, s_hi = sentences(text).bounds_of(lo)
+    before = _CLAUSE_STOP.split(text[s_lo:lo])[-1]
+    after = _CLAUSE_STOP.split(text[hi:s_hi])[0]
+    sentence = _WORD.findall(text[s_lo:lo]) + _WORD.findall(text[hi:s_hi])
+    return _WORD.findall(before) + _WORD.findall(after), sentence
+
+
+def _tense_of(words: list[str], lex: Lexicon) -> str:
+    """ "day" (a past or perfective verb, a past participle, a verb of ``today_present_verbs``), "now" (a
+    present-tense verb or a predicative: "является", "можно"), or "" (no verb)."""
+    from newsfacts.extract.morph import parses
+
+    perf_infinitive = infinitive = predicative = now = False
+    for word in words[:24]:
+        if norm_word(word) in lex.today_present_verbs:
+            return "day"
+        best = parses(word)[:1]
+        if not best:
+            continue
+        tag = best[0].tag
+        if tag.POS in ("VERB", "PRTF", "PRTS", "GRND"):
+            if tag.tense in ("past", "futr") or (tag.POS == "VERB" and tag.aspect == "perf"):
+                return "day"
+            now = True
+        infinitive |= tag.POS == "INFN"
+        perf_infinitive |= tag.POS == "INFN" and tag.aspect == "perf"  # "Дату должны объявить сегодня"
+        now |= tag.POS == "PRED"  # "сегодня можно говорить", "сегодня нельзя"
+        predicative |= "Prdx" in tag  # "как трудно сегодня добиться": an adverb as the predicate
+    if now or (predicative and infinitive):
+        return "now"
+    return "day" if perf_infinitive else ""
+
+
+def _nowadays(m: re.Match[str], lex: Lexicon) -> bool:
+    """ "ипотека сегодня является драйвером", "как трудно сегодня добиться", "сегодня можно говорить":
+    "сегодня" meaning "now, these days" (a present-tense verb or a predicative in its clause), not the day of
+    publication.
+
+    The day is read after "с/до/к" ("с сегодняшнего дня"), before "же" or a date ("сегодня же", "Сегодня,
+    22 марта,"), when the clause has a past or perfective (future) verb, a past participle, a perfective
+    infinitive, or a present verb that reports or schedules the day's event ("сообщает", "открывается"); a
+    verbless clause at the start of its sentence is read by the rest of the sentence ("Сегодня по
+    телевидению, выступил"), a verbless sentence keeps the day. Like "сейчас",
+    "now" is not a date mention.
+    """
+    text, lo, hi = m.string, m.start(), m.end()
+    if _FROM_BEFORE.search(text, max(0, lo - 4), lo) or _SAME_OR_DATE_AFTER.match(text, hi):
+        return False
+    clause, sentence = _clause_words(text, lo, hi)
+    tense = _tense_of(clause, lex)
+    if not tense and (len(clause) < 2 or not _WORD.search(text, sentences(text).bounds_of(lo)[0], lo)):
+        tense = _tense_of(sentence, lex)
+    return tense == "now"  # a verbless sentence keeps the day: "Отметка времени: сегодня."
+
+
 def relative_day(m: re.Match[str], lex: Lexicon) -> Cand | None:
     offset = lex.relative_days[norm_word(m["w"])] if m["w"] else 0
+    if offset == 0 and m["w"] and _nowadays(m, lex):
+        return None
     tense = "past" if offset < 0 else "future" if offset > 0 else None
     return cand(
         m, "day", "rel_day", tense=tense, from_pub=lambda pub, _f: (pub + timedelta(days=offset),) * 2
