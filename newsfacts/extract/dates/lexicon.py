@@ -200,6 +200,7 @@ class SpanLexicon:
     duration_preps: frozenset[str]
     frequency_words: tuple[str, ...]
     frequency_each: tuple[str, ...]
+    weekly_words: frozenset[str]
     age_stems: dict[str, int]
     age_nouns: frozenset[str]
     age_before: re.Pattern[str]  # an age cue (and adverbs) right before a count: "ему было всего "
@@ -257,6 +258,7 @@ def span_lexicon() -> SpanLexicon:
         duration_preps=frozenset(norm_word(w) for w in raw["duration_prepositions"]),
         frequency_words=tuple(raw["frequency_words"]),
         frequency_each=tuple(raw["frequency_each"]),
+        weekly_words=frozenset(norm_word(w) for w in raw["weekly_words"]),
         age_stems={norm_word(k): int(v) for k, v in raw["age_stems"].items()},
         age_nouns=frozenset(norm_word(w) for w in raw["age_nouns"]),
         age_before=re.compile(

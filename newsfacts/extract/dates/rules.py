@@ -449,6 +449,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("annual", lambda f: r"годовом(?![а-яё])", spans.annual, words=lambda f: ["годовом"]),
     Rule(
+        "weekly",
+        lambda f: rf"{alternation(f.span.weekly_words)}{f.W}",
+        spans.weekly,
+        words=lambda f: f.span.weekly_words,
+    ),
+    Rule(
         "age_adj",
         lambda f: (
             rf"(?:(?P<n>\d{{1,3}})\s?-?\s?|(?P<s>{alternation(f.span.age_stems)}))"

@@ -312,6 +312,17 @@ def frequency_word(m: re.Match[str], lex: Lexicon) -> Cand | None:
     return _mk(m, "frequency", _GRAN.get(unit, slex.unit_granularity[unit]))
 
 
+_PO_BEFORE = re.compile(r"(?<![а-яё])по[\s\xa0]+$", re.I)
+
+
+def weekly(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "по воскресеньям", "по будням": a weekly rate (anchored at the day, extended back to "по")."""
+    pm = _PO_BEFORE.search(m.string, max(0, m.start() - 6), m.start())
+    if pm is None:
+        return None
+    return Cand(pm.start(), m.end(), "week", kind="frequency", mkind="frequency", priority=-1)  # once a week
+
+
 def annual(m: re.Match[str], lex: Lexicon) -> Cand | None:
     """ "в годовом выражении": an annual rate."""
     if _ANNUAL_AFTER.match(m.string, m.end()):
