@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from newsfacts.extract.dates import calendar as cal
 from newsfacts.extract.dates.calendar import Period
 from newsfacts.extract.dates.candidate import Cand, FromPub, Future, cand
 from newsfacts.extract.dates.lexicon import Lexicon, norm_word
-from newsfacts.extract.text import sentences
 
 _PREP_BEFORE_WEEKDAY = re.compile(r"(?<![\w-])(?:в|во|на|до|по|с|со|к|ко)\s+$", re.I)
 
@@ -150,39 +150,66 @@ _CLAUSE_STOP = re.compile(r"[,;:()«»\"—–]|[\s\xa0][-–][\s\xa0]")
 _WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?")
 
 
-def _clause_words(text: str, lo: int, hi: int) -> tuple[list[str], list[str]]:
-    """The words of the clause holding ``text[lo:hi]``, and of its whole sentence."""
-    s_lo, s_hi = sentences(text).bounds_of(lo)
+_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\xa0»\"]|$)|\n")
+_REACH = 240
+
+
+def _sentence_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """A sentence's bounds around ``text[lo:hi]`` by its end marks, within ``_REACH`` characters (cheaper than a
+    full sentence split of the article, and enough to find the clause's verb)."""
+    start = max(0, lo - _REACH)
+    for end_mark in _SENTENCE_END.finditer(text, start, lo):
+        start = end_mark.end()
+    after = _SENTENCE_END.search(text, hi, min(len(text), hi + _REACH))
+    return start, after.start() if after else min(len(text), hi + _REACH)
+
+
+def _clause_words(text: str, lo: int, hi: int) -> tuple[list[str], list[str], bool]:
+    """The words of the clause holding ``text[lo:hi]``, of its whole sentence, and whether the sentence has
+    words before it."""
+    s_lo, s_hi = _sentence_bounds(text, lo, hi)
     before = _CLAUSE_STOP.split(text[s_lo:lo])[-1]
     after = _CLAUSE_STOP.split(text[hi:s_hi])[0]
-    sentence = _WORD.findall(text[s_lo:lo]) + _WORD.findall(text[hi:s_hi])
-    return _WORD.findall(before) + _WORD.findall(after), sentence
+    head = _WORD.findall(text[s_lo:lo])
+    sentence = head + _WORD.findall(text[hi:s_hi])
+    return _WORD.findall(before) + _WORD.findall(after), sentence, bool(head)
+
+
+@lru_cache(maxsize=100_000)
+def _verb_class(word: str) -> str:
+    """What a word says about the time of its clause, by its best parse: "day" (a past or perfective verb, a
+    past participle), "now" (a present verb or participle, a predicative), "prdx" (an adverb that can be the
+    predicate: "трудно"), "infn" / "infn_perf" (an infinitive), or ""."""
+    from newsfacts.extract.morph import parses
+
+    best = parses(word)[:1]
+    if not best:
+        return ""
+    tag = best[0].tag
+    pos = tag.POS
+    if pos in ("VERB", "PRTF", "PRTS", "GRND"):
+        return "day" if tag.tense in ("past", "futr") or (pos == "VERB" and tag.aspect == "perf") else "now"
+    if pos == "INFN":
+        return "infn_perf" if tag.aspect == "perf" else "infn"
+    if pos == "PRED":
+        return "now"
+    return "prdx" if "Prdx" in tag else ""
 
 
 def _tense_of(words: list[str], lex: Lexicon) -> str:
     """ "day" (a past or perfective verb, a past participle, a verb of ``today_present_verbs``), "now" (a
-    present-tense verb or a predicative: "является", "можно"), or "" (no verb)."""
-    from newsfacts.extract.morph import parses
-
-    perf_infinitive = infinitive = predicative = now = False
+    present-tense verb or a predicative: "является", "можно", "трудно добиться"), or "" (no verb)."""
+    seen: set[str] = set()
     for word in words[:24]:
         if norm_word(word) in lex.today_present_verbs:
             return "day"
-        best = parses(word)[:1]
-        if not best:
-            continue
-        tag = best[0].tag
-        if tag.POS in ("VERB", "PRTF", "PRTS", "GRND"):
-            if tag.tense in ("past", "futr") or (tag.POS == "VERB" and tag.aspect == "perf"):
-                return "day"
-            now = True
-        infinitive |= tag.POS == "INFN"
-        perf_infinitive |= tag.POS == "INFN" and tag.aspect == "perf"  # "Дату должны объявить сегодня"
-        now |= tag.POS == "PRED"  # "сегодня можно говорить", "сегодня нельзя"
-        predicative |= "Prdx" in tag  # "как трудно сегодня добиться": an adverb as the predicate
-    if now or (predicative and infinitive):
+        found = _verb_class(word)
+        if found == "day":
+            return "day"
+        seen.add(found)
+    if "now" in seen or ("prdx" in seen and seen & {"infn", "infn_perf"}):
         return "now"
-    return "day" if perf_infinitive else ""
+    return "day" if "infn_perf" in seen else ""  # "Дату должны объявить сегодня"
 
 
 def _nowadays(m: re.Match[str], lex: Lexicon) -> bool:
@@ -200,9 +227,9 @@ def _nowadays(m: re.Match[str], lex: Lexicon) -> bool:
     text, lo, hi = m.string, m.start(), m.end()
     if _FROM_BEFORE.search(text, max(0, lo - 4), lo) or _SAME_OR_DATE_AFTER.match(text, hi):
         return False
-    clause, sentence = _clause_words(text, lo, hi)
+    clause, sentence, opens = _clause_words(text, lo, hi)
     tense = _tense_of(clause, lex)
-    if not tense and (len(clause) < 2 or not _WORD.search(text, sentences(text).bounds_of(lo)[0], lo)):
+    if not tense and (len(clause) < 2 or not opens):
         tense = _tense_of(sentence, lex)
     return tense == "now"  # a verbless sentence keeps the day: "Отметка времени: сегодня."
 
