@@ -21,6 +21,6 @@ from __future__ import annotations
 from newsfacts.extract.dates.dateline import infer_published
 from newsfacts.extract.dates.resolve import extract_dates
 
-VERSION: str = "dates-7"  # 7: ages "на пенсию не позже 45 лет", "ему было не менее 40 лет" are not durations
+VERSION: str = "dates-8"  # 8: ages in lists and appositions, "сегодня" meaning "these days" is no date
 
 __all__ = ["VERSION", "extract_dates", "infer_published"]

@@ -78,6 +78,7 @@ class Lexicon:
     relative_adjectives: dict[str, int]
     units: dict[str, str]
     relative_days: dict[str, int]
+    today_present_verbs: frozenset[str]  # present-tense verbs that keep "сегодня" the day (not "these days")
     window_words: dict[str, int]
     parts: dict[str, str]
     half_words: tuple[str, ...]
@@ -161,6 +162,7 @@ def lexicon() -> Lexicon:
         relative_adjectives=_forms(raw["relative_adjectives"]),
         units=units,
         relative_days={norm_word(k): int(v) for k, v in raw["relative_days"].items()},
+        today_present_verbs=frozenset(norm_word(w) for w in raw["today_present_verbs"]),
         window_words=_forms(raw["window_words"]),
         parts=parts,
         half_words=tuple(raw["half_words"]),
@@ -198,6 +200,7 @@ class SpanLexicon:
     duration_preps: frozenset[str]
     frequency_words: tuple[str, ...]
     frequency_each: tuple[str, ...]
+    weekly_words: frozenset[str]
     age_stems: dict[str, int]
     age_nouns: frozenset[str]
     age_before: re.Pattern[str]  # an age cue (and adverbs) right before a count: "ему было всего "
@@ -255,11 +258,13 @@ def span_lexicon() -> SpanLexicon:
         duration_preps=frozenset(norm_word(w) for w in raw["duration_prepositions"]),
         frequency_words=tuple(raw["frequency_words"]),
         frequency_each=tuple(raw["frequency_each"]),
+        weekly_words=frozenset(norm_word(w) for w in raw["weekly_words"]),
         age_stems={norm_word(k): int(v) for k, v in raw["age_stems"].items()},
         age_nouns=frozenset(norm_word(w) for w in raw["age_nouns"]),
         age_before=re.compile(
-            rf"(?:(?<![а-яё]){alternation(raw['age_cues'])}[\s\xa0]+(?:{alternation(raw['age_adverbs'])}[\s\xa0]+)*"
+            rf"(?:(?<![а-яё]){alternation(raw['age_cues'])},?[\s\xa0]+(?:{alternation(raw['age_adverbs'])},?[\s\xa0]+)*"
             r"|\()(?:\d{1,3}(?:,|[\s\xa0]+и)?[\s\xa0]+)*$",  # a list of ages: "им было 30, 20 и 19 лет"
+            # (commas around the adverbs: "ему было, соответственно, 47 и 46 лет")
             re.I,
         ),
         duration_nouns=frozenset(norm_word(w) for w in raw["duration_nouns"]),

@@ -242,9 +242,32 @@ def year(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if not (m["suf"] or m["w"]):
         before = m.string[max(0, m.start() - 14) : m.start()]
         in_parens = before.endswith("(") and m.string.startswith(")", m.end())  # "The Fat Of The Land (1997)"
-        if y < 1800 or not (in_parens or _YEAR_PREP.search(before)):
+        if y < 1800 or not (in_parens or _YEAR_PREP.search(before)) or _counted_noun_after(m):
             return None
     return cand(m, "year", "year", year_ref=("abs", y), period=cal.year_period)
+
+
+_WORD_AFTER = re.compile(r"[\s\xa0]+([а-яё]+)(\.?)", re.I)
+
+
+def _counted_noun_after(m: re.Match[str]) -> bool:
+    """ "около 2000 компьютеров", "в 1500 километрах", "до 2500 руб.": a bare number counting a noun (a
+    plural noun in an oblique case or a unit abbreviation follows), not a year."""
+    after = _WORD_AFTER.match(m.string, m.end())
+    if after is None:
+        return False
+    word = after.group(1)
+    if word.lower().startswith("год"):
+        return False  # "за 2017 годд.": a misspelt year word
+    if after.group(2) and word.lower() in ("руб", "тыс", "км", "чел", "шт", "долл", "млн", "млрд"):
+        return True
+    from newsfacts.extract.morph import parses
+
+    best = parses(word)[:2]
+    return bool(best) and all(
+        p.tag.POS == "NOUN" and p.tag.number == "plur" and p.tag.case in ("gent", "datv", "loct", "ablt")
+        for p in best
+    )
 
 
 def year_range(m: re.Match[str], lex: Lexicon) -> Cand | None:

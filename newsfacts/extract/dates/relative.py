@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 from newsfacts.extract.dates import calendar as cal
 from newsfacts.extract.dates.calendar import Period
@@ -143,8 +144,100 @@ def window(m: re.Match[str], lex: Lexicon) -> Cand | None:
     return cand(m, unit, "window", from_pub=period, tense="past" if sign < 0 else "future")
 
 
+_FROM_BEFORE = re.compile(r"(?<![а-яё])(?:с|со|до|к)[\s\xa0]+$", re.I)
+_SAME_OR_DATE_AFTER = re.compile(r"[\s\xa0]+же(?![а-яё])|[\s\xa0]*,?[\s\xa0]*\d", re.I)  # "Сегодня, 22 марта,"
+_CLAUSE_STOP = re.compile(r"[,;:()«»\"—–]|[\s\xa0][-–][\s\xa0]")
+_WORD = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?")
+
+
+_SENTENCE_END = re.compile(r"[.!?…]+(?=[\s\xa0»\"]|$)|\n")
+_REACH = 240
+
+
+def _sentence_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """A sentence's bounds around ``text[lo:hi]`` by its end marks, within ``_REACH`` characters (cheaper than a
+    full sentence split of the article, and enough to find the clause's verb)."""
+    start = max(0, lo - _REACH)
+    for end_mark in _SENTENCE_END.finditer(text, start, lo):
+        start = end_mark.end()
+    after = _SENTENCE_END.search(text, hi, min(len(text), hi + _REACH))
+    return start, after.start() if after else min(len(text), hi + _REACH)
+
+
+def _clause_words(text: str, lo: int, hi: int) -> tuple[list[str], list[str], bool]:
+    """The words of the clause holding ``text[lo:hi]``, of its whole sentence, and whether the sentence has
+    words before it."""
+    s_lo, s_hi = _sentence_bounds(text, lo, hi)
+    before = _CLAUSE_STOP.split(text[s_lo:lo])[-1]
+    after = _CLAUSE_STOP.split(text[hi:s_hi])[0]
+    head = _WORD.findall(text[s_lo:lo])
+    sentence = head + _WORD.findall(text[hi:s_hi])
+    return _WORD.findall(before) + _WORD.findall(after), sentence, bool(head)
+
+
+@lru_cache(maxsize=100_000)
+def _verb_class(word: str) -> str:
+    """What a word says about the time of its clause, by its best parse: "day" (a past or perfective verb, a
+    past participle), "now" (a present verb or participle, a predicative), "prdx" (an adverb that can be the
+    predicate: "трудно"), "infn" / "infn_perf" (an infinitive), or ""."""
+    from newsfacts.extract.morph import parses
+
+    best = parses(word)[:1]
+    if not best:
+        return ""
+    tag = best[0].tag
+    pos = tag.POS
+    if pos in ("VERB", "PRTF", "PRTS", "GRND"):
+        return "day" if tag.tense in ("past", "futr") or (pos == "VERB" and tag.aspect == "perf") else "now"
+    if pos == "INFN":
+        return "infn_perf" if tag.aspect == "perf" else "infn"
+    if pos == "PRED":
+        return "now"
+    return "prdx" if "Prdx" in tag else ""
+
+
+def _tense_of(words: list[str], lex: Lexicon) -> str:
+    """ "day" (a past or perfective verb, a past participle, a verb of ``today_present_verbs``), "now" (a
+    present-tense verb or a predicative: "является", "можно", "трудно добиться"), or "" (no verb)."""
+    seen: set[str] = set()
+    for word in words[:24]:
+        if norm_word(word) in lex.today_present_verbs:
+            return "day"
+        found = _verb_class(word)
+        if found == "day":
+            return "day"
+        seen.add(found)
+    if "now" in seen or ("prdx" in seen and seen & {"infn", "infn_perf"}):
+        return "now"
+    return "day" if "infn_perf" in seen else ""  # "Дату должны объявить сегодня"
+
+
+def _nowadays(m: re.Match[str], lex: Lexicon) -> bool:
+    """ "ипотека сегодня является драйвером", "как трудно сегодня добиться", "сегодня можно говорить":
+    "сегодня" meaning "now, these days" (a present-tense verb or a predicative in its clause), not the day of
+    publication.
+
+    The day is read after "с/до/к" ("с сегодняшнего дня"), before "же" or a date ("сегодня же", "Сегодня,
+    22 марта,"), when the clause has a past or perfective (future) verb, a past participle, a perfective
+    infinitive, or a present verb that reports or schedules the day's event ("сообщает", "открывается"); a
+    verbless clause at the start of its sentence is read by the rest of the sentence ("Сегодня по
+    телевидению, выступил"), a verbless sentence keeps the day. Like "сейчас",
+    "now" is not a date mention.
+    """
+    text, lo, hi = m.string, m.start(), m.end()
+    if _FROM_BEFORE.search(text, max(0, lo - 4), lo) or _SAME_OR_DATE_AFTER.match(text, hi):
+        return False
+    clause, sentence, opens = _clause_words(text, lo, hi)
+    tense = _tense_of(clause, lex)
+    if not tense and (len(clause) < 2 or not opens):
+        tense = _tense_of(sentence, lex)
+    return tense == "now"  # a verbless sentence keeps the day: "Отметка времени: сегодня."
+
+
 def relative_day(m: re.Match[str], lex: Lexicon) -> Cand | None:
     offset = lex.relative_days[norm_word(m["w"])] if m["w"] else 0
+    if offset == 0 and m["w"] and _nowadays(m, lex):
+        return None
     tense = "past" if offset < 0 else "future" if offset > 0 else None
     return cand(
         m, "day", "rel_day", tense=tense, from_pub=lambda pub, _f: (pub + timedelta(days=offset),) * 2

@@ -113,7 +113,9 @@ class Fragments:
         self.NUMQ = r"\d{1,3}(?:[.,]\d{1,2})?(?:\s*[-–—]\s*\d{1,3})?"
         self.WORDQ = rf"{self.CARD}(?:\s+{self.CARD})?(?:\s*[-–—]\s*{self.CARD})?"
         self.QUANT = rf"(?:{self.NUMQ}|{self.WORDQ}|{alternation(slex.vague_counts) + w}(?:\s+{self.CARD})?)"
-        self.DUR_TAIL = rf"(?P<tail>\s+(?:тому\s+)?назад{w}|\s+(?:{alternation(slex.ref_after)}){w})?"
+        # a tail after a line break only in lower case: "сотню лет\nназад", not "Ему было 50 лет\nРанее ..."
+        gap = r"(?:[ \xa0]+|[ \xa0]*\n\s*(?=(?-i:[а-яё])))"
+        self.DUR_TAIL = rf"(?P<tail>{gap}(?:тому\s+)?назад{w}|{gap}(?:{alternation(slex.ref_after)}){w})?"
 
     def yeartail(self, p: str) -> str:
         """An optional year after a day or month: "2025 года", "этого года", "две тысячи двадцатого года"."""
@@ -446,6 +448,12 @@ RULES: tuple[Rule, ...] = (
         words=lambda f: _first_words(f.span.frequency_words + f.span.frequency_each),
     ),
     Rule("annual", lambda f: r"годовом(?![а-яё])", spans.annual, words=lambda f: ["годовом"]),
+    Rule(
+        "weekly",
+        lambda f: rf"{alternation(f.span.weekly_words)}{f.W}",
+        spans.weekly,
+        words=lambda f: f.span.weekly_words,
+    ),
     Rule(
         "age_adj",
         lambda f: (

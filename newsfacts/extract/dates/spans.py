@@ -173,6 +173,18 @@ _APPOSITION_BEFORE = re.compile(r"(?:[A-ZА-ЯЁ][\w-]+|\))[\s\xa0]*[,—–(][\
 _NAMES_AT_START = re.compile(r"(?:^|[.!?»][\s\xa0]+|\n)((?:[А-ЯЁ][а-яё]+[\s\xa0]+){1,3})$")
 
 
+# a list of counts before this one ("в 70 и 75 лет"); commas around a count of years ("В жертву, 56 лет, было")
+# that are not a list of durations ("3 года, 5 лет, 10 лет"); "возраст" in the count's clause
+_LIST_BEFORE = re.compile(r"(?:(?<![\d.,])\d{1,3}(?:,|[\s\xa0]+(?:и|или))?[\s\xa0]+)+$")
+_WORD_COMMA_BEFORE = re.compile(r"[а-яё]{2,},[\s\xa0]*$", re.I)
+_COUNT_COMMA_BEFORE = re.compile(r"(?<![\d.,])\d{1,3}[\s\xa0]+[а-яё]+,[\s\xa0]*$", re.I)
+_COMMA_AFTER = re.compile(r"[\s\xa0]*,[\s\xa0]+[а-яё]", re.I)
+_AGE_NOUN_IN_CLAUSE = re.compile(r"(?<![а-яё])возраст(?:а|е|у|ом)?(?![а-яё])", re.I)
+# two or three names before the count and a name or the clause's end after it: "Николай Глазков 40 лет Алексей"
+_NAMES_BEFORE = re.compile(r"(?<![\w-])((?:[А-ЯЁ][а-яё]+[\s\xa0]+){2,3})$")
+_CAPITAL_AFTER = re.compile(r"[ \xa0]*\n|[ \xa0]{2,}|[\s\xa0]+[А-ЯЁ][а-яё]+[\s\xa0]+[А-ЯЁ]")
+
+
 def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = False) -> bool:
     """ "ему было 64 года", "в 24 года", "с 14 лет", "до 65 лет", "Келли 52 года.", "(51 год)": a person's age.
 
@@ -192,12 +204,29 @@ def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = Fals
         return False
     if following in slex.penalty_words:
         return False
+    listed = _LIST_BEFORE.search(before)  # "в 70 и 75 лет", "Женщины 38 и 36 лет": read the words before the list
+    if listed:
+        before = before[: listed.start()]
     if _AGE_PREP.search(before):
         return True
+    if (
+        m["n"][0].isdigit()
+        and _WORD_COMMA_BEFORE.search(before)
+        and not _COUNT_COMMA_BEFORE.search(before)
+        and _COMMA_AFTER.match(text, hi)
+    ):
+        return True  # an apposition: "В жертву, 56 лет, было выпущено", "(14 февраля 2016 года, 52 года, причина"
     prev = _PREV_WORD.search(before)  # the word before, or before a name ("совладельцу Gunvor 60 лет")
     if prev and _dative_or_person(prev.group(2) or prev.group(1), slex):
         return True
     if prev and prev.group(2) and _dative_or_person(prev.group(1), slex):
+        return True
+    names = _NAMES_BEFORE.search(before)
+    if (
+        names
+        and (_CLAUSE_END.match(text, hi) or _CAPITAL_AFTER.match(text, hi))
+        and all(_is_name(w) for w in names.group(1).split())
+    ):
         return True
     if not _CLAUSE_END.match(text, hi):
         return False
@@ -206,10 +235,11 @@ def _is_age(m: re.Match[str], slex: SpanLexicon, pre: str, cue_only: bool = Fals
     names = _NAMES_AT_START.search(before)  # "Келли 52 года." at the start of a sentence
     if names and all(_is_name(w) for w in names.group(1).split()):
         return True
-    clause = re.split(r"[.,;:!?()«»\"—–]", before)[-1].split()[
-        -5:
-    ]  # "Кандидатке на пост президента 54 года,"
-    return any(_animate_dative(w) for w in clause)
+    clause = re.split(r"[.,;:!?()«»\"—–]", before)[-1]
+    if _AGE_NOUN_IN_CLAUSE.search(re.split(r"[.,;:!?()«»\"—–]", text[max(0, lo - 120) : lo])[-1]):
+        return True  # "предельный возраст для нахождения на службе составляет 60 лет,"
+    # "Кандидатке на пост президента 54 года,"
+    return any(_animate_dative(w) for w in clause.split()[-5:])
 
 
 def _animate_dative(word: str) -> bool:
@@ -280,6 +310,17 @@ def frequency_word(m: re.Match[str], lex: Lexicon) -> Cand | None:
     if m["n"] and _quantity(m["n"], lex, slex) is None:
         return None
     return _mk(m, "frequency", _GRAN.get(unit, slex.unit_granularity[unit]))
+
+
+_PO_BEFORE = re.compile(r"(?<![а-яё])по[\s\xa0]+$", re.I)
+
+
+def weekly(m: re.Match[str], lex: Lexicon) -> Cand | None:
+    """ "по воскресеньям", "по будням": a weekly rate (anchored at the day, extended back to "по")."""
+    pm = _PO_BEFORE.search(m.string, max(0, m.start() - 6), m.start())
+    if pm is None:
+        return None
+    return Cand(pm.start(), m.end(), "week", kind="frequency", mkind="frequency", priority=-1)  # once a week
 
 
 def annual(m: re.Match[str], lex: Lexicon) -> Cand | None:
