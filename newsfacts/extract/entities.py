@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from newsfacts.extract.entity_rules import ADJECTIVE_FORM, NAME_FORM, merge
 from newsfacts.extract.geo import country_iso2, country_name, place_iso2
 from newsfacts.extract.morph import parses
@@ -201,6 +203,54 @@ class ContextTagger:
         return [out[first[kind, text[s:e]]] for kind, s, e in spans]
 
 
+# ---------------------------------------------------------------- natasha's NER, decoded faster
+
+
+def viterbi_decode(transitions: np.ndarray, emissions: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
+    """slovnet's ``CRF.decode`` (the NER's best tag sequences) with the same float operations in the same order,
+    so the same tags, in 5 numpy calls per token instead of ~12: each sequence alone (a padded position only
+    holds its score there), into preallocated buffers. ``emissions`` (batch x tokens x tags), ``mask`` (batch x
+    tokens, True on real tokens, a prefix of each row as slovnet's encoder pads). Most of natasha's CPU per
+    article after the model itself: NEREL dev 40 articles, 4.4 -> 1.6 ms of 18 ms."""
+    out: list[np.ndarray] = []
+    tags_num = emissions.shape[2]
+    add = np.add
+    for row, keep in zip(emissions, mask, strict=True):
+        n = int(keep.sum())
+        history = np.empty((n, tags_num), dtype=np.intp)
+        buf = np.empty((tags_num, tags_num), dtype=np.result_type(row, transitions))
+        score = row[0]
+        for t in range(1, n):
+            add(score[:, None], transitions, out=buf)  # slovnet: score_ + transitions + emissions_
+            add(buf, row[t], out=buf)
+            buf.argmax(0, out=history[t])
+            score = buf.max(0)  # the values at the argmax: slovnet's score_[batch, indexes, tags]
+        best = score.argmax()
+        tags = [best]
+        for t in range(n - 1, 0, -1):
+            best = history[t][best]
+            tags.append(best)
+        tags.reverse()
+        out.append(np.array(tags))
+    return out
+
+
+def _fast_crf(ner: Any) -> None:
+    """Make one NewsNERTagger's CRF decode with ``viterbi_decode`` (that instance only); slovnet's own where a
+    mask is not a non-empty prefix (never from slovnet's encoder: kept for safety)."""
+    crf = ner.infer.model.head.crf
+    plain = crf.decode
+    transitions = crf.transitions.array
+
+    def decode(emissions: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
+        lengths = mask.sum(1)
+        if not all(k and row[:k].all() for row, k in zip(mask, lengths, strict=True)):
+            return list(plain(emissions, mask))
+        return viterbi_decode(transitions, emissions, mask)
+
+    crf.decode = decode
+
+
 # ---------------------------------------------------------------- the extractor
 
 
@@ -213,6 +263,7 @@ class EntityExtractor:
 
         embedding = NewsEmbedding()
         self._ner = NewsNERTagger(embedding)
+        _fast_crf(self._ner)
         self._context = ContextTagger(embedding) if context else None
         self._rules = rules
 
