@@ -160,6 +160,20 @@ def _window(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (min(ends) + 1 if ends else min(len(text), end + _RIGHT))
 
 
+def _receptive_radius(encoder: Any) -> int:
+    """How many tokens each side a slovnet CNN encoder's output at one token depends on: the sum of its layers'
+    half kernels (3 layers of kernel 3: 3)."""
+    radius = 0
+    for layer in encoder.layers:
+        kernel = int(layer.conv.weight.shape[2])
+        if kernel != 2 * int(layer.conv.padding) + 1:
+            raise ValueError(
+                f"a convolution of kernel {kernel} and padding {layer.conv.padding}: not centred"
+            )
+        radius += int(layer.conv.padding)
+    return radius
+
+
 class ContextTagger:
     """natasha's NewsMorphTagger on the few words around the mentions whose case is in doubt; ``hints`` gives
     each mention's per-word (case, gender) for ``mention_normal``."""
@@ -169,6 +183,7 @@ class ContextTagger:
 
         self._tagger = NewsMorphTagger(embedding or NewsEmbedding())
         self._tagger.batch_size = 64  # an article's windows in one pass: short, of like length
+        self._reach = _receptive_radius(self._tagger.infer.model.encoder)
 
     def hints(self, text: str, spans: list[tuple[str, int, int]]) -> list[Hints]:
         """Per (kind, start, end) span of ``text``: its words' hints, () where the case is not in doubt.
@@ -188,7 +203,10 @@ class ContextTagger:
             if first[kind, text[s:e]] == i and needs_context(kind, text[s:e])
         ]
         windows = [_window(text, spans[i][1], spans[i][2]) for i in todo]
-        tokens = [list(tokenize(text[a:b])) for a, b in windows]
+        tokens = [
+            self._near(list(tokenize(text[a:b])), spans[i][1] - a, spans[i][2] - a)
+            for i, (a, b) in zip(todo, windows, strict=True)
+        ]
         markups = self._tagger.map([[t.text for t in toks] for toks in tokens]) if todo else []
         for i, (a, _b), toks, markup in zip(todo, windows, tokens, markups, strict=True):
             feats = {a + t.start: m.feats for t, m in zip(toks, markup.tokens, strict=True)}
@@ -201,6 +219,16 @@ class ContextTagger:
                 )
             out[i] = tuple(got)
         return [out[first[kind, text[s:e]]] for kind, s, e in spans]
+
+    def _near(self, tokens: list[Any], start: int, end: int) -> list[Any]:
+        """The tokens of a window the tagger's answer for the mention (``start``-``end`` in the window) depends
+        on: its own and ``_reach`` on each side. The tagger is a stack of convolutions (each position sees its
+        neighbours, zeros past the sequence's ends and on padding, whose embedding is zero), so its features of
+        the mention's tokens are those of the whole window: the same hints for ~30% fewer positions tagged."""
+        inside = [k for k, t in enumerate(tokens) if t.start < end and start < t.stop]
+        if not inside:
+            return tokens
+        return tokens[max(0, inside[0] - self._reach) : inside[-1] + self._reach + 1]
 
 
 # ---------------------------------------------------------------- natasha's NER, decoded faster
