@@ -73,6 +73,12 @@ ROLE_WORDS: list[tuple[str, list[Parties]]] = [
         "Таиланда за $250 млн.",
         [("supply", "UA", "TH"), ("supply", "UA", "TH")],
     ),
+    # CAT0106: a trigger word that makes no fact ("поставляемой") leaves its countries to the fact before it
+    (
+        "Сокращение экспорта вызвано тем, что объём российской нефти, поставляемой на белорусские НПЗ, резко "
+        "снизился.",
+        [("export", "RU", "BY")],
+    ),
     # negatives: the owner of the trigger itself is its reporter
     ("Экспорт Пакистана вырос на 5%.", [("export", "PK", None)]),
     # ... an adjective of the goods is still their origin; a source outside parentheses may be the reporter

@@ -122,6 +122,8 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
             # leaves its figures to the trigger before it
             o_trig, o_share, o_mine, o_route, o_at = owner
             o_share = replace(o_share, figures=(o_share.figures[0], figures[1]))
+            # ... and the countries of its words
+            o_mine = partial(_trigger_countries, sentence, o_trig, o_share.lo, hi, has_turnover_pair)
             del facts[o_at:]
             facts.extend(_facts_for(text, norm, o_trig, o_share, o_mine, o_route, dates, lex))
             owner = (o_trig, o_share, o_mine, o_route, o_at)
