@@ -97,20 +97,20 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
         owner: tuple[_Trigger, _Share, Callable[[], list[_Country]], Callable[[], str | None], int] | None = (
             None
         )
-        carry: int | None = None  # the share of a trigger that made no fact goes on to the next one
-        for k, trig in enumerate(here):
+        carry: tuple[int, int] | None = None  # the share (words, figures) of a trigger that made no fact
+        for k, trig in enumerate(here):  # ... goes on to the next one
             lo = s0 if k == 0 else (here[k - 1].end + trig.start) // 2
-            if carry is not None:
-                lo, carry = min(lo, carry), None
             hi = s1 if k == len(here) - 1 else (trig.end + here[k + 1].start) // 2
             # a figure belongs to the last trigger written before it (figures before the first: the first)
             figures = (s0 if k == 0 else trig.start, s1 if k == len(here) - 1 else here[k + 1].start)
+            if carry is not None:  # "эти отрасли получили 19% от всех инвестиций": 19% is the investment's
+                lo, figures, carry = min(lo, carry[0]), (min(figures[0], carry[1]), figures[1]), None
             mine = partial(_trigger_countries, sentence, trig, lo, hi, has_turnover_pair)
             route = partial(routes.near, trig, lo, hi)
             share = _Share(lo, hi, figures, (s0, s1), sentence, figures_here)
             found = _facts_for(text, norm, trig, share, mine, route, dates, lex)
             if not found:
-                carry = lo  # "украинские производители поставили": the words before go to "поставили"
+                carry = lo, figures[0]  # "украинские производители поставили": the words before go to "поставили"
             if found or owner is None:
                 facts.extend(found)
                 owner = (trig, share, mine, route, len(facts) - len(found))

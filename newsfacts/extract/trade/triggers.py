@@ -64,11 +64,16 @@ def _trigger_matches(norm: str, lex: _Lex) -> list[tuple[int, int, int]]:
     return out
 
 
+_DOMESTIC = "domestic"  # trade_ru.yaml: words that hold a trigger word but state no cross-border flow
+
+
 def _triggers(norm: str) -> list[_Trigger]:
     lex = _lex()
     found: list[_Trigger] = []
     for start, end, i in _trigger_matches(norm, lex):
         rule = lex.rules[i]
+        if rule.indicator == _DOMESTIC:
+            continue  # "розничный товарооборот": no trade, and its trigger word is taken
         prev = found[-1] if found else None
         if prev and prev.indicator == "price" and _OF_FLOW.fullmatch(norm, prev.end, start):
             # "тариф на транзит", "пошлины на экспорт": a price, of that flow
