@@ -144,3 +144,24 @@ def test_price_per_one() -> None:
     dates = [d for d in extract_dates(text, None) if d.kind == "point"]
     (f,) = extract_trade_facts(text, extract_amounts(text), dates)
     assert (f.indicator, f.value, f.unit, f.per_unit) == ("price", 4.9e6, "USD", "unit")
+
+
+INDICATORS: list[tuple[str, list[Figure]]] = [
+    # CAT0091: the value of (futures) contracts on a market is a price
+    (
+        "Стоимость долгосрочных контрактов на североморскую смесь марки Brent 11 сентября выросла на 0,58% "
+        "до $54,09 за баррель.",
+        [("price", 0.58, "percent", "change_pct"), ("price", 54.09, "USD", "absolute")],
+    ),
+    # CAT0124: the sum of one contract is its supply; CAT0102: the sum of all agreements is "other"
+    ("Сумма контракта оценивается в $100 млн.", [("supply", 100e6, "USD", "absolute")]),
+    (
+        "По итогам 2017 года сумма всех торговых и инвестиционных контрактов составила $8,94 млрд.",
+        [("other", 8.94e9, "USD", "absolute")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), INDICATORS)
+def test_indicators(text: str, expected: list[Figure]) -> None:
+    assert _figures(text) == expected
