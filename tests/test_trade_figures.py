@@ -41,6 +41,12 @@ RANKS: list[tuple[str, list[Figure]]] = [
         "По его словам, реэкспорт продуктов идёт в основном из Польши, Греции, Молдовы и Италии.",
         [("transit", 1.0, "rank", "rank")],
     ),
+    # CAT0099: a rank beside another figure is a fact of its own (one fact per figure)
+    (
+        "Больше всего закупок российского продовольствия в 2016 году приходилось на Китай (10,1% от общего "
+        "объёма экспорта).",
+        [("import", 1.0, "rank", "rank"), ("import", 10.1, "percent", "share_pct")],
+    ),
     # negatives: "one of the largest / leading exporters" ranks nothing (CAT0133, CAT0113)
     (
         "Курсы валют ряда государств — крупнейших экспортёров нефти теряют зависимость от цен на энергосырьё.",

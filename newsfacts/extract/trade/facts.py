@@ -13,11 +13,13 @@ from newsfacts.extract.trade.context import _anaphoric, _roles_from_context
 from newsfacts.extract.trade.figures import (
     _COUNTED,
     _PHYSICAL_UNITS,
+    RANK_INDEX,
     _before_ok,
     _figure_kind,
     _ordinal,
     _pairs,
     _per_unit,
+    _rank_beside,
     _SentenceFigures,
     _top,
     _unit_allowed,
@@ -304,6 +306,10 @@ def _facts_for(
         ]
         linked = sorted(linked + counts, key=lambda ia: ia[1].start_char)
     ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
+    if linked and trig.indicator != "price" and not any(a.unit == "rank" for _, a in linked):
+        beside = _rank_beside(norm, text, trig, lo, hi, ranks)
+        if beside is not None:
+            linked = sorted([*linked, (RANK_INDEX, beside)], key=lambda ia: ia[1].start_char)
     rank = None if linked or trig.indicator == "price" else _nearest(trig.start, ranks)
     top = None if linked else _top(norm, trig, lo, hi)
     ordinal = None if linked or trig.indicator == "price" else _ordinal(norm, trig, lo, hi)

@@ -74,6 +74,24 @@ def _rank_size(
 
 
 _FRACTION_INDEX = -1_000_000  # the index of a sentence's first fraction (counts go down from -1)
+RANK_INDEX = -2_000_000  # the index of a rank written beside a trigger's other figures (no amounts row)
+
+
+def _rank_beside(
+    norm: str, text: str, trig: _Trigger, lo: int, hi: int, ranks: list[re.Match[str]]
+) -> AmountMention | None:
+    """A rank governing a trigger that has other figures too, as a figure of its own (CONVENTIONS.md: each
+    figure is a fact; "Больше всего закупок ... приходилось на Китай (10,1%)" is rank 1 and 10.1%)."""
+    ordinal = _ordinal(norm, trig, lo, hi)
+    if ordinal is not None:
+        m, value, qualifier = ordinal[0], ordinal[1], "exact"
+    elif (top := _top(norm, trig, lo, hi)) is not None:
+        m, value, qualifier = top[0], top[1], "up_to"
+    elif ranks:
+        m, value, qualifier = min(ranks, key=lambda r: abs(r.start() - trig.start)), 1.0, "exact"
+    else:
+        return None
+    return AmountMention(text[m.start() : m.end()], m.start(), m.end(), value, "rank", "rank", qualifier)
 
 
 class _SentenceFigures:
