@@ -171,3 +171,28 @@ INDICATORS: list[tuple[str, list[Figure]]] = [
 @pytest.mark.parametrize(("text", "expected"), INDICATORS)
 def test_indicators(text: str, expected: list[Figure]) -> None:
     assert _figures(text) == expected
+
+
+DIRECTIONS: list[tuple[str, list[tuple[str, float | None, str]]]] = [
+    # CAT0104: "больше всего" is the rank, no direction
+    (
+        "Азиатский банк развития больше всего вложился в Индию, Китай и Азербайджан.",
+        [("investment", 1.0, "none")] * 3,
+    ),
+    # CAT0110: "превышает рубеж в $1 млрд" is a level above a mark, no direction; "увеличился на 15%" is one
+    (
+        "Белоруссия далеко не в первый раз превышает рубеж в $1 млрд в своём военно-техническом экспорте.",
+        [("export", 1e9, "none")],
+    ),
+    (
+        "Экспорт белорусской продукции военного назначения в 2017 году увеличился на 15%.",
+        [("export", 15.0, "increase")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DIRECTIONS)
+def test_directions(text: str, expected: list[tuple[str, float | None, str]]) -> None:
+    dates = [d for d in extract_dates(text, None) if d.kind == "point"]
+    got = extract_trade_facts(text, extract_amounts(text), dates)
+    assert [(f.indicator, f.value, f.direction) for f in got] == expected

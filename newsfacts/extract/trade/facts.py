@@ -376,13 +376,15 @@ def _facts_for(
             start, end = min(start, amount.start_char), max(end, amount.end_char)
             value, unit, qualifier = amount.value, amount.unit, amount.qualifier
             kind = _figure_kind(norm, amount)
-            direction = _direction(norm, amount.start_char, lo, hi)
+            inside = (0, 0) if kind == "ratio" else (amount.start_char, amount.end_char)  # "удвоился": up
+            direction = _direction(norm, amount.start_char, lo, hi, inside, kind == "ratio")
             per_unit = per_units.get(idx) if idx is not None else None
             if per_unit is not None:
                 indicator = "price"  # a money figure per barrel, tonne, 1000 m3 is a price
         elif rank is not None:
             start, end = min(start, rank.start()), max(end, rank.end())
             value, unit, qualifier, kind = 1.0, "rank", "exact", "rank"
+            direction = change or _direction(norm, trig.start, lo, hi, (rank.start(), rank.end()))
         elif top is not None:
             start, end = min(start, top[0].start()), max(end, top[0].end())
             value, unit, qualifier, kind = top[1], "rank", "up_to", "rank"

@@ -92,11 +92,18 @@ def _nearest(pos: int, matches: list[re.Match[str]]) -> re.Match[str] | None:
     return min(matches, key=lambda m: abs(m.start() - pos)) if matches else None
 
 
-def _direction(norm: str, pos: int, lo: int, hi: int) -> str:
-    """The direction word nearest ``pos`` (a figure or the trigger) within ``norm[lo:hi]``."""
+def _direction(
+    norm: str, pos: int, lo: int, hi: int, figure: tuple[int, int] = (0, 0), ratio: bool = False
+) -> str:
+    """The direction word nearest ``pos`` (a figure or the trigger) within ``norm[lo:hi]``, outside the figure's
+    own words ``norm[figure[0]:figure[1]]`` ("больше всего" is a rank, "больше 5 млн" a qualifier); "превысил"
+    counts only for a ``ratio`` figure ("в 6 раз превысил прошлогодний показатель")."""
     lex = _lex()
-    inc = list(lex.increase_re.finditer(norm, lo, hi))
-    dec = list(lex.decrease_re.finditer(norm, lo, hi))
+    a, b = figure
+    inc = [m for m in lex.increase_re.finditer(norm, lo, hi) if not (a <= m.start() < b)]
+    if ratio:
+        inc += list(lex.exceed_re.finditer(norm, lo, hi))
+    dec = [m for m in lex.decrease_re.finditer(norm, lo, hi) if not (a <= m.start() < b)]
     best = _nearest(pos, inc + dec)
     if best is None:
         return "none"
