@@ -26,7 +26,7 @@ import ahocorasick
 from newsfacts.extract.numbers import ParsedNumber, lexicon, load_yaml, normalise, parse_number
 from newsfacts.extract.types import AmountMention
 
-VERSION: str = "amounts-4"
+VERSION: str = "amounts-5"  # 5: "в разы" is a ratio of no value
 
 _END = r"(?!\w)"
 _PREPS = "на|в|во|с|со|от|до|за|к|по"
