@@ -26,7 +26,7 @@ import ahocorasick
 from newsfacts.extract.numbers import ParsedNumber, lexicon, load_yaml, normalise, parse_number
 from newsfacts.extract.types import AmountMention
 
-VERSION: str = "amounts-4"
+VERSION: str = "amounts-5"  # 5: "в разы" is a ratio of no value
 
 _END = r"(?!\w)"
 _PREPS = "на|в|во|с|со|от|до|за|к|по"
@@ -75,7 +75,8 @@ class _Lex:
     ordinals: tuple[tuple[re.Pattern[str], float], ...]
     share_after_re: re.Pattern[str]
     share_before_re: re.Pattern[str]
-    fractions: tuple[tuple[re.Pattern[str], float], ...]  # "на треть": a change of 33.3 percent
+    fractions: re.Pattern[str]  # "на треть": a change of 33.3 percent (group f<i>: fraction_values[i])
+    fraction_values: tuple[float, ...]
 
 
 @lru_cache(maxsize=1)
@@ -103,14 +104,14 @@ def _lex() -> _Lex:
     scale_alt = r"тысяч\w*|миллион\w*|миллиард\w*|триллион\w*"
     adj_alt = "|".join(data["unit_adjectives"])
     half_alt = "|".join(f"(?:{p})" for p in data["half_scales"].values())
-    fractions = tuple((re.compile(f"(?:{p}){_END}"), float(v)) for p, v in data["change_fractions"].items())
-    frac_alt = "|".join(data["change_fractions"])
+    frac_alt = "|".join(f"(?P<f{i}>{p})" for i, p in enumerate(data["change_fractions"]))
+    fractions = re.compile(rf"(?<!\w)на\s+(?:{frac_alt}){_END}")
+    fraction_values = tuple(float(v) for v in data["change_fractions"].values())
     anchor_re = re.compile(
         rf"(?P<rank>(?<!\w)(?:(?:{ord_alt})|\d{{1,2}}-?(?:е|м|ом|ое)?)\s+мест(?:о|е|а|у){_END})"
         rf"|(?P<mult>(?<![\w.,])(?:\d+(?:[.,]\d+)?-?\s?|(?<!\w)(?:{mult_alt}))кратн\w*)"
         rf"|(?P<adj>(?<![\w.,])\d+(?:[.,]\d+)?-(?:{adj_alt})\w*)"
         rf"|(?P<ratio>(?<!\w)(?:{'|'.join(ratio_words)}){_END})"
-        rf"|(?P<frac>(?<=\bна\s)(?:{frac_alt}){_END})"
         rf"|(?P<many>(?<=\bв\s)разы{_END})"
         rf"|(?P<num>(?<![\w.,^])(?:\d|us\$|[$€£₽₸¥])|{num_words}|(?<!\w)(?:{scale_alt}|{half_alt}){_END})"
     )
@@ -120,7 +121,6 @@ def _lex() -> _Lex:
     whole = set(lexicon().words) | set(ratio_words)  # anchors only as whole words ("сто", not "стоит")
     stems = set(_MULT_WORDS) | set(data["unit_adjectives"])
     stems |= {"тысяч", "миллион", "миллиард", "триллион", "пол", "перв", "втор", "трет", "четверт", "пят"}
-    stems |= {"треть", "четверть", "половину"}  # anchors of the fractions ("две трети": "две" is a number word)
     whole |= {"разы"}  # "снизились в разы": a ratio of no stated value
     words_ac = ahocorasick.Automaton()
     for stem in whole | stems:
@@ -142,6 +142,7 @@ def _lex() -> _Lex:
         share_after_re,
         share_before_re,
         fractions,
+        fraction_values,
     )
 
 
@@ -255,14 +256,6 @@ def _special(text: str, norm: str, m: re.Match[str]) -> AmountMention | None:
         return _mention(
             text, m.start(), m.end(), value=lex.ratio_words[m.group()], unit="times", value_kind="ratio"
         )
-    if m.lastgroup == "frac":
-        bm = lex.before_re.search(norm, max(0, m.start() - 40), m.start())
-        start = bm.start() if bm is not None and bm.group("q") else m.start() - 3  # "почти на четверть"
-        qualifier = _qualifier(norm, bm, m.start(), set()) if bm is not None else "exact"
-        value = next(v for p, v in lex.fractions if p.match(norm, m.start()))
-        return _mention(
-            text, start, m.end(), value=value, unit="percent", value_kind="change_pct", qualifier=qualifier
-        )
     if m.lastgroup == "many":
         return _mention(text, m.start() - 2, m.end(), value=None, unit="times", value_kind="ratio")
     if m.lastgroup == "mult":
@@ -294,6 +287,31 @@ def _special(text: str, norm: str, m: re.Match[str]) -> AmountMention | None:
         value = float(digits.group()) if digits else next(v for p, v in lex.ordinals if p.match(word))
         return _mention(text, m.start(), m.end(), value=value, unit="rank", value_kind="rank")
     return None
+
+
+def change_fractions(text: str, norm: str, lo: int, hi: int) -> list[AmountMention]:
+    """The fractions of a change in ``norm[lo:hi]`` ("сократится почти на четверть", "примерно на треть меньше"):
+    percentage changes (CONVENTIONS.md: "треть" -> 33.3). Trade figures only: the amounts table keeps to the
+    MONEY / PERCENT / QUANTITY of the annotated corpora, which do not count them."""
+    lex = _lex()
+    out: list[AmountMention] = []
+    for m in lex.fractions.finditer(norm, lo, hi):
+        bm = lex.before_re.search(norm, max(0, m.start() - 40), m.start())
+        start = bm.start() if bm is not None and bm.group("q") else m.start()
+        qualifier = _qualifier(norm, bm, m.start(), set()) if bm is not None else "exact"
+        value = lex.fraction_values[int(str(m.lastgroup)[1:])]
+        out.append(
+            _mention(
+                text,
+                start,
+                m.end(),
+                value=value,
+                unit="percent",
+                value_kind="change_pct",
+                qualifier=qualifier,
+            )
+        )
+    return out
 
 
 def _anchor_starts(norm: str, lex: _Lex) -> list[int]:

@@ -13,11 +13,13 @@ from newsfacts.extract.trade.context import _anaphoric, _roles_from_context
 from newsfacts.extract.trade.figures import (
     _COUNTED,
     _PHYSICAL_UNITS,
+    RANK_INDEX,
     _before_ok,
     _figure_kind,
     _ordinal,
     _pairs,
     _per_unit,
+    _rank_beside,
     _SentenceFigures,
     _top,
     _unit_allowed,
@@ -100,20 +102,20 @@ def extract_trade_facts(text: str, amounts: list[AmountMention], dates: list[Dat
         owner: tuple[_Trigger, _Share, Callable[[], list[_Country]], Callable[[], str | None], int] | None = (
             None
         )
-        carry: int | None = None  # the share of a trigger that made no fact goes on to the next one
-        for k, trig in enumerate(here):
+        carry: tuple[int, int] | None = None  # the share (words, figures) of a trigger that made no fact
+        for k, trig in enumerate(here):  # ... goes on to the next one
             lo = s0 if k == 0 else (here[k - 1].end + trig.start) // 2
-            if carry is not None:
-                lo, carry = min(lo, carry), None
             hi = s1 if k == len(here) - 1 else (trig.end + here[k + 1].start) // 2
             # a figure belongs to the last trigger written before it (figures before the first: the first)
             figures = (s0 if k == 0 else trig.start, s1 if k == len(here) - 1 else here[k + 1].start)
+            if carry is not None:  # "эти отрасли получили 19% от всех инвестиций": 19% is the investment's
+                lo, figures, carry = min(lo, carry[0]), (min(figures[0], carry[1]), figures[1]), None
             mine = partial(_trigger_countries, sentence, trig, lo, hi, has_turnover_pair)
             route = partial(routes.near, trig, lo, hi)
             share = _Share(lo, hi, figures, (s0, s1), sentence, figures_here)
             found = _facts_for(text, norm, trig, share, mine, route, dates, lex)
             if not found:
-                carry = lo  # "украинские производители поставили": the words before go to "поставили"
+                carry = lo, figures[0]  # "украинские производители поставили": the words before go to "поставили"
             if found or owner is None:
                 facts.extend(found)
                 owner = (trig, share, mine, route, len(facts) - len(found))
@@ -309,6 +311,10 @@ def _facts_for(
         ]
         linked = sorted(linked + counts, key=lambda ia: ia[1].start_char)
     ranks = [m for m in lex.rank_re.finditer(norm, lo, hi) if _near_trigger(norm, m, trig, 3, 3)]
+    if linked and trig.indicator != "price" and not any(a.unit == "rank" for _, a in linked):
+        beside = _rank_beside(norm, text, trig, lo, hi, ranks)
+        if beside is not None:
+            linked = sorted([*linked, (RANK_INDEX, beside)], key=lambda ia: ia[1].start_char)
     rank = None if linked or trig.indicator == "price" else _nearest(trig.start, ranks)
     top = None if linked else _top(norm, trig, lo, hi)
     ordinal = None if linked or trig.indicator == "price" else _ordinal(norm, trig, lo, hi)
@@ -375,13 +381,15 @@ def _facts_for(
             start, end = min(start, amount.start_char), max(end, amount.end_char)
             value, unit, qualifier = amount.value, amount.unit, amount.qualifier
             kind = _figure_kind(norm, amount)
-            direction = _direction(norm, amount.start_char, lo, hi)
+            inside = (0, 0) if kind == "ratio" else (amount.start_char, amount.end_char)  # "удвоился": up
+            direction = _direction(norm, amount.start_char, lo, hi, inside, kind == "ratio")
             per_unit = per_units.get(idx) if idx is not None else None
             if per_unit is not None:
                 indicator = "price"  # a money figure per barrel, tonne, 1000 m3 is a price
         elif rank is not None:
             start, end = min(start, rank.start()), max(end, rank.end())
             value, unit, qualifier, kind = 1.0, "rank", "exact", "rank"
+            direction = change or _direction(norm, trig.start, lo, hi, (rank.start(), rank.end()))
         elif top is not None:
             start, end = min(start, top[0].start()), max(end, top[0].end())
             value, unit, qualifier, kind = top[1], "rank", "up_to", "rank"

@@ -27,7 +27,7 @@ _COUNTED = frozenset(
 _PHYSICAL_UNITS = frozenset({"t", "bbl", "m3", "kWh", "MW", "GW", "TEU"})
 
 
-_PER = re.compile(r"\s*(?:за|/)\s*(?:(?:одн[уа]|один|1)\s+)?(?:тройск\w+\s+)?")
+_PER = re.compile(r"\s*(?:за|/)\s*(?P<one>(?:одн[уа]|один|1)\s+)?(?:тройск\w+\s+)?")
 
 
 def _per_unit(norm: str, amount: AmountMention) -> str | None:
@@ -42,6 +42,8 @@ def _per_unit(norm: str, amount: AmountMention) -> str | None:
         if m is None or not m.group().strip():
             return None
         tail = norm[m.end() : m.end() + 30]
+        if m.group("one"):  # "$4,9 млн за один «Оплот»": per one of the goods when no unit word follows
+            tail = tail if any(pat.match(tail) for _, pat in _lex().per_unit) else m.group("one")
     return next((name for name, pat in _lex().per_unit if pat.match(tail.lstrip(" за/"))), None)
 
 
@@ -71,6 +73,27 @@ def _rank_size(
     return m, next(v for k, v in words.items() if m.group(2).startswith(k))
 
 
+_FRACTION_INDEX = -1_000_000  # the index of a sentence's first fraction (counts go down from -1)
+RANK_INDEX = -2_000_000  # the index of a rank written beside a trigger's other figures (no amounts row)
+
+
+def _rank_beside(
+    norm: str, text: str, trig: _Trigger, lo: int, hi: int, ranks: list[re.Match[str]]
+) -> AmountMention | None:
+    """A rank governing a trigger that has other figures too, as a figure of its own (CONVENTIONS.md: each
+    figure is a fact; "Больше всего закупок ... приходилось на Китай (10,1%)" is rank 1 and 10.1%)."""
+    ordinal = _ordinal(norm, trig, lo, hi)
+    if ordinal is not None:
+        m, value, qualifier = ordinal[0], ordinal[1], "exact"
+    elif (top := _top(norm, trig, lo, hi)) is not None:
+        m, value, qualifier = top[0], top[1], "up_to"
+    elif ranks:
+        m, value, qualifier = min(ranks, key=lambda r: abs(r.start() - trig.start)), 1.0, "exact"
+    else:
+        return None
+    return AmountMention(text[m.start() : m.end()], m.start(), m.end(), value, "rank", "rank", qualifier)
+
+
 class _SentenceFigures:
     """The amounts of one sentence (with their article indices) and its counts, found once when asked."""
 
@@ -83,8 +106,12 @@ class _SentenceFigures:
         amounts: list[tuple[int, AmountMention]],
         dates: list[DateMention],
     ) -> None:
-        self.amounts = amounts
-        self._args = (norm, text, s0, s1, [a for _, a in amounts], dates)
+        from newsfacts.extract.amounts import change_fractions
+
+        # "на треть меньше": figures of trade facts only (no amounts row: negative indices, after the counts')
+        fractions = [(_FRACTION_INDEX - k, f) for k, f in enumerate(change_fractions(text, norm, s0, s1))]
+        self.amounts = sorted(amounts + fractions, key=lambda ia: ia[1].start_char) if fractions else amounts
+        self._args = (norm, text, s0, s1, [a for _, a in self.amounts], dates)
         self._counts: list[tuple[int, AmountMention]] | None = None
 
     def counts(self) -> list[tuple[int, AmountMention]]:

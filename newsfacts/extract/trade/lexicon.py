@@ -39,6 +39,7 @@ class _Lex:
     money_units: frozenset[str]
     increase_re: re.Pattern[str]
     decrease_re: re.Pattern[str]
+    exceed_re: re.Pattern[str]  # "превысил": an increase only of a ratio figure
     change_increase_re: re.Pattern[str]
     change_decrease_re: re.Pattern[str]
     change_reach: int
@@ -173,6 +174,7 @@ def _lex() -> _Lex:
         money_units=_money_units(),
         increase_re=_words(data["direction"]["increase"]),
         decrease_re=_words(data["direction"]["decrease"]),
+        exceed_re=_words(data["direction"]["exceed"]),
         change_increase_re=_words(data["change"]["increase"]),
         change_decrease_re=_words(data["change"]["decrease"]),
         change_reach=int(data["change_reach"]),

@@ -64,11 +64,16 @@ def _trigger_matches(norm: str, lex: _Lex) -> list[tuple[int, int, int]]:
     return out
 
 
+_DOMESTIC = "domestic"  # trade_ru.yaml: words that hold a trigger word but state no cross-border flow
+
+
 def _triggers(norm: str) -> list[_Trigger]:
     lex = _lex()
     found: list[_Trigger] = []
     for start, end, i in _trigger_matches(norm, lex):
         rule = lex.rules[i]
+        if rule.indicator == _DOMESTIC:
+            continue  # "розничный товарооборот": no trade, and its trigger word is taken
         prev = found[-1] if found else None
         if prev and prev.indicator == "price" and _OF_FLOW.fullmatch(norm, prev.end, start):
             # "тариф на транзит", "пошлины на экспорт": a price, of that flow
@@ -87,11 +92,18 @@ def _nearest(pos: int, matches: list[re.Match[str]]) -> re.Match[str] | None:
     return min(matches, key=lambda m: abs(m.start() - pos)) if matches else None
 
 
-def _direction(norm: str, pos: int, lo: int, hi: int) -> str:
-    """The direction word nearest ``pos`` (a figure or the trigger) within ``norm[lo:hi]``."""
+def _direction(
+    norm: str, pos: int, lo: int, hi: int, figure: tuple[int, int] = (0, 0), ratio: bool = False
+) -> str:
+    """The direction word nearest ``pos`` (a figure or the trigger) within ``norm[lo:hi]``, outside the figure's
+    own words ``norm[figure[0]:figure[1]]`` ("больше всего" is a rank, "больше 5 млн" a qualifier); "превысил"
+    counts only for a ``ratio`` figure ("в 6 раз превысил прошлогодний показатель")."""
     lex = _lex()
-    inc = list(lex.increase_re.finditer(norm, lo, hi))
-    dec = list(lex.decrease_re.finditer(norm, lo, hi))
+    a, b = figure
+    inc = [m for m in lex.increase_re.finditer(norm, lo, hi) if not (a <= m.start() < b)]
+    if ratio:
+        inc += list(lex.exceed_re.finditer(norm, lo, hi))
+    dec = [m for m in lex.decrease_re.finditer(norm, lo, hi) if not (a <= m.start() < b)]
     best = _nearest(pos, inc + dec)
     if best is None:
         return "none"
