@@ -61,13 +61,13 @@ def _period(
     figure: int | None = None,
 ) -> DateMention | None:
     """The date that governs a figure at ``pos``: the nearest in the figure's contrast clause (``figure``:
-    its position), else in its clause share (``lo``..``hi``), else in its sentence; never the base of a
-    comparison ("на 2,6% больше, чем в 1978 году", "по сравнению с 2015 годом")."""
+    its position; without a figure, the clause at ``pos``: "запретили экспорт в Россию вооружений, а в апреле
+    Киев присоединился" is not April's), else in its clause share (``lo``..``hi``), else in its sentence;
+    never the base of a comparison ("на 2,6% больше, чем в 1978 году", "по сравнению с 2015 годом")."""
     shares = [(lo, hi), (s0, s1)]
-    if figure is not None:
-        c0, c1 = _clause(norm, s0, s1, figure)
-        if c0 > s0 or c1 < s1:
-            shares.insert(0, (c0, c1))
+    c0, c1 = _clause(norm, s0, s1, pos if figure is None else figure)  # a fact with no figure: its trigger's
+    if c0 > s0 or c1 < s1:
+        shares.insert(0, (c0, c1))
     for a, b in shares:
         inside = [
             d
