@@ -224,6 +224,11 @@ PERIODS: list[tuple[str, list[Row]]] = [
             ("export", 5.0, "RU", None, "2017-01-01", "2017-03-31", "increase"),
         ],
     ),
+    # a yearless date takes the year of the event named right at it (CAT0136)
+    (
+        "20 мая, прямо на MILEX-2017, «558-й завод» и холдинг «Вертолёты России» подписали два контракта.",
+        [("supply", 2.0, "RU", None, "2017-05-20", "2017-05-20", "none")],
+    ),
 ]
 
 
