@@ -63,7 +63,8 @@ def _period(
     """The date that governs a figure at ``pos``: the nearest in the figure's contrast clause (``figure``:
     its position; without a figure, the clause at ``pos``: "запретили экспорт в Россию вооружений, а в апреле
     Киев присоединился" is not April's), else in its clause share (``lo``..``hi``), else in its sentence;
-    never the base of a comparison ("на 2,6% больше, чем в 1978 году", "по сравнению с 2015 годом")."""
+    never the base of a comparison ("на 2,6% больше, чем в 1978 году", "по сравнению с 2015 годом"); nearest
+    to the figure when there is one ("с добычей в 1,2 млн ... к 2025 году, ... 400 тыс. ... к 2010 году")."""
     shares = [(lo, hi), (s0, s1)]
     c0, c1 = _clause(norm, s0, s1, pos if figure is None else figure)  # a fact with no figure: its trigger's
     if c0 > s0 or c1 < s1:
@@ -77,7 +78,8 @@ def _period(
             and not _COMPARED.search(norm, max(s0, d.start_char - 40), d.start_char)
         ]
         if inside:
-            return min(inside, key=lambda d: min(abs(d.start_char - pos), abs(d.end_char - pos)))
+            at = pos if figure is None else figure
+            return min(inside, key=lambda d: min(abs(d.start_char - at), abs(d.end_char - at)))
     return None
 
 
