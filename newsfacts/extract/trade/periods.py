@@ -61,13 +61,14 @@ def _period(
     figure: int | None = None,
 ) -> DateMention | None:
     """The date that governs a figure at ``pos``: the nearest in the figure's contrast clause (``figure``:
-    its position), else in its clause share (``lo``..``hi``), else in its sentence; never the base of a
-    comparison ("на 2,6% больше, чем в 1978 году", "по сравнению с 2015 годом")."""
+    its position; without a figure, the clause at ``pos``: "запретили экспорт в Россию вооружений, а в апреле
+    Киев присоединился" is not April's), else in its clause share (``lo``..``hi``), else in its sentence;
+    never the base of a comparison ("на 2,6% больше, чем в 1978 году", "по сравнению с 2015 годом"); nearest
+    to the figure when there is one ("с добычей в 1,2 млн ... к 2025 году, ... 400 тыс. ... к 2010 году")."""
     shares = [(lo, hi), (s0, s1)]
-    if figure is not None:
-        c0, c1 = _clause(norm, s0, s1, figure)
-        if c0 > s0 or c1 < s1:
-            shares.insert(0, (c0, c1))
+    c0, c1 = _clause(norm, s0, s1, pos if figure is None else figure)  # a fact with no figure: its trigger's
+    if c0 > s0 or c1 < s1:
+        shares.insert(0, (c0, c1))
     for a, b in shares:
         inside = [
             d
@@ -77,7 +78,8 @@ def _period(
             and not _COMPARED.search(norm, max(s0, d.start_char - 40), d.start_char)
         ]
         if inside:
-            return min(inside, key=lambda d: min(abs(d.start_char - pos), abs(d.end_char - pos)))
+            at = pos if figure is None else figure
+            return min(inside, key=lambda d: min(abs(d.start_char - at), abs(d.end_char - at)))
     return None
 
 
@@ -121,8 +123,41 @@ def governing_dates(norm: str, dates: list[DateMention]) -> list[DateMention]:
             and _told_done(norm, d)
         ):
             d = replace(d, start_date=None, end_date=date(d.start_date.year - 1, 12, 31), granularity="multi_year")
+        if d.start_date is None and not d.is_relative and (year := _event_year(norm, d)) is not None:
+            d = _with_year(d, year)
         out.append(d)
     return out
+
+
+# an event named with its year ("прямо на MILEX-2017", "ИННОПРОМ-2017"), which the date extractor leaves
+_EVENT_YEAR = re.compile(r"(?<![\w-])[a-zа-яё]{3,}-((?:19|20)\d\d)(?![\w-])")
+_EVENT_REACH = 80
+
+
+def _event_year(norm: str, d: DateMention) -> int | None:
+    """The year of an event named with it right at a yearless date, in its clause ("20 мая, прямо на
+    MILEX-2017, ... подписали два контракта" -> 2017), or None."""
+    lo, hi = max(0, d.start_char - _EVENT_REACH), d.end_char + _EVENT_REACH
+    years = {
+        int(m.group(1))
+        for m in _EVENT_YEAR.finditer(norm, lo, hi)
+        if not re.search(r"[.!?\n]", norm[min(m.end(), d.end_char) : max(m.start(), d.start_char)])
+    }
+    return years.pop() if len(years) == 1 else None
+
+
+def _with_year(d: DateMention, year: int) -> DateMention:
+    """A yearless day, month, quarter or half in ``year``; unchanged when its parts are unknown."""
+    part = _part_of_year(d)
+    if part is None:
+        return d
+    first, last, day = part
+    try:
+        start = date(year, first, day or 1)
+        end = date(year, last, day) if day is not None else date(year, last, monthrange(year, last)[1])
+    except ValueError:
+        return d
+    return replace(d, start_date=start, end_date=end, year_known=True, year=year)
 
 
 _YEAR_AFTER = 200  # a yearless date before any dated one takes the year of a date this close after it

@@ -154,14 +154,17 @@ def _bracket_years(norm: str, facts: list[TradeFact], amounts: list[AmountMentio
 def _headline_periods(sents: Sentences, facts: list[TradeFact]) -> list[TradeFact]:
     """A headline (a first paragraph of one sentence) dates few of its figures; the body states the same
     figure again with its date ("... облигаций на $300 миллионов" -> "в 2018 году ... на $300 млн"): a
-    headline fact with no period takes the period of the first later fact of its indicator and figure."""
+    headline fact with no period takes the period of the first later fact of its indicator and figure, else
+    (a figure the body does not repeat) of the first fact of its indicator in the lead, the body's first
+    paragraph ("вложился в Индию, Китай и Азербайджан" -> "В 2016 году АБР активно инвестировал")."""
     if not facts or len(sents.paragraphs) < 2 or sents.paragraphs[1] == sents.paragraphs[0]:
         return facts
     out = list(facts)
+    lead = sents.paragraphs[0] + 1  # the first paragraph of the body
     for k, f in enumerate(facts):
         if sents.index_of(f.start_char) != 0:
             break
-        if f.period_start is not None or f.value is None:
+        if f.period_start is not None:
             continue
         same = next(
             (
@@ -169,12 +172,25 @@ def _headline_periods(sents: Sentences, facts: list[TradeFact]) -> list[TradeFac
                 for g in facts[k + 1 :]
                 if sents.index_of(g.start_char) > 0
                 and g.period_start is not None
+                and f.value is not None
                 and g.value == f.value
                 and g.unit == f.unit
                 and _flow(g.indicator) == _flow(f.indicator)
             ),
             None,
         )
+        if same is None and f.value_kind != "none":  # a figure the lead dates ("больше всего вложился в
+            # Индию" -> "В 2016 году АБР активно инвестировал"); a figure-less trend keeps none
+            same = next(
+                (
+                    g
+                    for g in facts[k + 1 :]
+                    if sents.paragraphs[sents.index_of(g.start_char)] == lead
+                    and _flow(g.indicator) == _flow(f.indicator)
+                ),
+                None,
+            )
+            same = same if same is not None and same.period_start is not None else None
         if same is not None:
             out[k] = replace(
                 f,
