@@ -224,7 +224,7 @@ def test_whole_seed_articles() -> None:
     assert {f.commodity for f in facts} == {"crude oil", "uranium", "wheat", "grain"}
     for f in facts:
         assert text[f.start_char : f.end_char] == f.text
-    assert VERSION == "trade-8"
+    assert VERSION == "trade-9"
 
 
 # --- real sentences from the regional news corpora (RT Central Asia subset, Tengrinews) -------------------

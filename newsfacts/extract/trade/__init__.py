@@ -32,6 +32,6 @@ from __future__ import annotations
 
 from newsfacts.extract.trade.facts import extract_trade_facts
 
-VERSION: str = "trade-8"  # 8: an undated article's relative periods on the date its text gives; no future year for past
+VERSION: str = "trade-9"  # 9: roles from the words beside a country, periods of ranges, ranks, fractions
 
 __all__ = ["VERSION", "extract_trade_facts"]
