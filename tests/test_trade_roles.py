@@ -101,7 +101,7 @@ ENUMERATIONS: list[tuple[str, list[Parties]]] = [
     (
         "Белорусский Минсельхозпрод согласился сотрудничать с Россией и способствовать пресечению реэкспорта "
         "санкционных фруктов и овощей из стран Евросоюза, Канады, Австралии и США.",
-        [("export", "EU;CA;AU;US", "RU"), ("export", "EU;CA;AU;US", "RU")],
+        [("transit", "EU;CA;AU;US", "RU"), ("transit", "EU;CA;AU;US", "RU")]  # re-export is transit,
     ),
     # CAT0094: a harvest in two producers (the repeated preposition and "странах" do not break the list)
     (
