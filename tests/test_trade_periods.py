@@ -172,6 +172,16 @@ PERIODS: list[tuple[str, list[Row]]] = [
         "$325 млн», — отметил Додон.",
         [("export", 325e6, "MD", "RU", "2014-07-01", "2016-08-31", "decrease")],
     ),
+    # a date between a dash and the next figure is that figure's, not the one before it (RT Central Asia)
+    (
+        "Афганистан входит в тройку стран, получающих наибольшую поддержку от США. В 2015 году было выделено "
+        "$1,39 млрд, в 2016-м — $665 млн, а в 2017 году ожидается $1,25 млрд.",
+        [
+            ("investment", 1.39e9, "US", "AF", "2015-01-01", "2015-12-31", "none"),
+            ("investment", 665e6, "US", "AF", "2016-01-01", "2016-12-31", "none"),
+            ("investment", 1.25e9, "US", "AF", "2017-01-01", "2017-12-31", "none"),
+        ],
+    ),
     # a figure-less fact's time is its own clause's, not the contrast clause's after it (CAT0113)
     (
         "На фоне кризиса в отношениях с Москвой, начавшегося после киевского госпереворота 2014 г., Украина "

@@ -76,6 +76,7 @@ def _period(
             if d.start_char >= a
             and d.end_char <= b
             and not _COMPARED.search(norm, max(s0, d.start_char - 40), d.start_char)
+            and not (figure is not None and d.start_char > figure and _NEXT_FIGURE.match(norm, d.end_char))
         ]
         if inside:
             at = pos if figure is None else figure
@@ -83,6 +84,9 @@ def _period(
     return None
 
 
+# a date written between a dash and the next figure is that figure's ("В 2015 году было выделено $1,39 млрд, в
+# 2016-м — $665 млн"), not the one before it
+_NEXT_FIGURE = re.compile(r"\s*[—–-]\s*(?:(?:почти|около|более|менее|свыше|порядка)\s+)?[$€£¥₽]?\s?\d")
 _RANGE_END = re.compile(r"(?:по|до)\s")  # "с июля 2014-го по август 2016 года": the second half of a range
 _RANGE_START = re.compile(r"(?:начиная\s+)?со?\s")
 _BEFORE = re.compile(r"(?:вплоть\s+)?до\s+(?!конц|середин|начал)")  # "До 2014 года Россия являлась"
