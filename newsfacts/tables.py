@@ -17,6 +17,8 @@ from newsfacts.value_ranges import UNIT_KINDS as UNIT_KINDS
 from newsfacts.value_ranges import VALUE_RANGES as VALUE_RANGES
 
 GRANULARITIES = ("day", "week", "month", "quarter", "half", "year", "part_of_year", "decade", "century")
+# a trade period may also span years ("с 1 сентября 2014 года по август 2016-го", "до 2014 года"): CONVENTIONS.md
+TRADE_GRANULARITIES = (*GRANULARITIES, "multi_year")
 PUBLISHED_DATE_SOURCES = ("header", "metadata", "text", "unknown")
 ENTITY_TYPES = ("PER", "ORG", "LOC")
 ENTITY_FORMS = ("name", "adjective")
@@ -447,7 +449,7 @@ TRADE_FACTS = Table(
             "First day of the period the figure covers; null when not stated or the year is unknown.",
         ),
         _c("period_end", pa.date32(), "Last day of that period (inclusive)."),
-        _c("period_granularity", pa.string(), "Grain of the period.", allowed=GRANULARITIES),
+        _c("period_granularity", pa.string(), "Grain of the period.", allowed=TRADE_GRANULARITIES),
         _c(
             "roles_from",
             pa.string(),

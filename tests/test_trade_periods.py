@@ -298,3 +298,13 @@ ROLES: list[tuple[str, list[Row]]] = [
 @pytest.mark.parametrize(("text", "expected"), ROLES)
 def test_roles(text: str, expected: list[Row]) -> None:
     assert _rows(text) == expected
+
+
+@pytest.mark.parametrize("text", [t for t, _ in PERIODS] + [t for t, _ in SAME_PERIOD])
+def test_granularity_is_one_the_table_accepts(text: str) -> None:
+    """Every period's grain is in the trade_facts contract: a grain outside it sends the fact to quarantine."""
+    from newsfacts.tables import TRADE_GRANULARITIES
+
+    dates = [d for d in extract_dates(text, None) if d.kind == "point"]
+    grains = {f.period_granularity for f in extract_trade_facts(text, extract_amounts(text), dates)}
+    assert grains <= {None, *TRADE_GRANULARITIES}
