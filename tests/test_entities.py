@@ -313,8 +313,8 @@ def test_mention_normal_agrees_gender_and_case(kind: str, span: str, normal: str
     assert found is not None and found[0] == normal
 
 
-# the table of 265 real NEREL dev mentions (tests/data/entity_lemmas.tsv; bench/eval_names.py compares natasha's
-# span.normalize on it): a floor against regressions, below the goal of 0.97
+# the table of real NEREL mentions (tests/data/entity_lemmas.tsv: dev rows, and train rows added later;
+# bench/eval_names.py compares natasha's span.normalize on it): a floor against regressions, below the goal of 0.97
 NAMES_TABLE_FLOOR = 0.85  # the mention alone (0.872); with its sentence (bench/eval_names.py "ours") 0.940
 
 

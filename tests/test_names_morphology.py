@@ -15,6 +15,14 @@ def context_tagger() -> ContextTagger:
     return ContextTagger()
 
 
+def _normal_in(context_tagger: ContextTagger, kind: str, mention: str, sentence: str) -> str | None:
+    """The canonical name of ``mention`` read with the words of its sentence around it."""
+    start = sentence.index(mention)
+    hints = context_tagger.hints(sentence, [(kind, start, start + len(mention))])[0]
+    found = mention_normal(kind, mention, hints)
+    return None if found is None else found[0]
+
+
 @pytest.mark.parametrize(
     ("kind", "mention", "sentence", "normal"),
     [
@@ -60,9 +68,7 @@ def context_tagger() -> ContextTagger:
 def test_mention_normal_in_context(
     context_tagger: ContextTagger, kind: str, mention: str, sentence: str, normal: str
 ) -> None:
-    start = sentence.index(mention)
-    hints = context_tagger.hints(sentence, [(kind, start, start + len(mention))])[0]
-    assert mention_normal(kind, mention, hints)[0] == normal
+    assert _normal_in(context_tagger, kind, mention, sentence) == normal
 
 
 # issue 15: foreign and women's names in their sentence (NEREL dev, and train: tests/data/entity_lemmas.tsv)
@@ -137,9 +143,7 @@ def test_mention_normal_in_context(
 def test_foreign_and_womens_names_in_context(
     context_tagger: ContextTagger, kind: str, mention: str, sentence: str, normal: str
 ) -> None:
-    start = sentence.index(mention)
-    hints = context_tagger.hints(sentence, [(kind, start, start + len(mention))])[0]
-    assert mention_normal(kind, mention, hints)[0] == normal
+    assert _normal_in(context_tagger, kind, mention, sentence) == normal
 
 
 @pytest.mark.parametrize(
@@ -237,9 +241,7 @@ def test_normalize_phrase_compounds(span: str, normal: str) -> None:
 def test_hyphenated_places_and_organisations_in_context(
     context_tagger: ContextTagger, kind: str, mention: str, sentence: str, normal: str
 ) -> None:
-    start = sentence.index(mention)
-    hints = context_tagger.hints(sentence, [(kind, start, start + len(mention))])[0]
-    assert mention_normal(kind, mention, hints)[0] == normal
+    assert _normal_in(context_tagger, kind, mention, sentence) == normal
 
 
 @pytest.mark.parametrize(
