@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from itertools import product
 
+from newsfacts.extract.amounts import change_fractions
 from newsfacts.extract.trade.lexicon import _Lex, _lex, _Rule
 from newsfacts.extract.trade.triggers import _CLAUSE_BREAK, _near_trigger, _Trigger
 from newsfacts.extract.types import AmountMention, DateMention
@@ -106,8 +107,6 @@ class _SentenceFigures:
         amounts: list[tuple[int, AmountMention]],
         dates: list[DateMention],
     ) -> None:
-        from newsfacts.extract.amounts import change_fractions
-
         # "на треть меньше": figures of trade facts only (no amounts row: negative indices, after the counts')
         fractions = [(_FRACTION_INDEX - k, f) for k, f in enumerate(change_fractions(text, norm, s0, s1))]
         self.amounts = sorted(amounts + fractions, key=lambda ia: ia[1].start_char) if fractions else amounts

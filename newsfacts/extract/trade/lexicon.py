@@ -61,6 +61,8 @@ class _Lex:
     comparison: tuple[tuple[str, re.Pattern[str]], ...]
     rank_re: re.Pattern[str]
     roles: tuple[tuple[str, re.Pattern[str]], ...]
+    roles_after: tuple[tuple[str, re.Pattern[str]], ...]  # the words right after a country that give its role
+    owner_re: re.Pattern[str]  # a noun whose genitive country owns no flow ("на решение Пакистана")
     ignored_units: frozenset[str]
     commodities: dict[str, tuple[str, str]]
     route_re: re.Pattern[str]  # one group r<i> per route
@@ -201,6 +203,8 @@ def _lex() -> _Lex:
         comparison=tuple((k, _words(v)) for k, v in data["comparison"].items()),
         rank_re=_words(data["rank"]),
         roles=tuple((k, re.compile(rf"(?<!\w)(?:{v})\s+$")) for k, v in data["roles"].items()),
+        roles_after=tuple((str(k), re.compile(rf"\s+(?:{v})(?!\w)")) for k, v in data["roles_after"].items()),
+        owner_re=re.compile(rf"(?<!\w)(?:{data['owner_heads']})\s+$"),
         ignored_units=frozenset(data["ignored_units"]),
         commodities={str(k): (str(v["name"]), str(v["hs"])) for k, v in comms.items()},
         route_re=re.compile(rf"(?<!\w)(?:{route_alt})(?!\w)"),

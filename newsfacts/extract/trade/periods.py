@@ -88,7 +88,8 @@ def _period(
 # 2016-м — $665 млн"), not the one before it
 _NEXT_FIGURE = re.compile(r"\s*[—–-]\s*(?:(?:почти|около|более|менее|свыше|порядка)\s+)?[$€£¥₽]?\s?\d")
 _RANGE_END = re.compile(r"(?:по|до)\s")  # "с июля 2014-го по август 2016 года": the second half of a range
-_RANGE_START = re.compile(r"(?:начиная\s+)?со?\s")
+# a period's first day: "с 1 сентября 2014 года по август 2016-го", "с 1 января 2017 года ... будет обходиться"
+_SINCE = re.compile(r"(?:начиная\s+)?со?\s")
 _BEFORE = re.compile(r"(?:вплоть\s+)?до\s+(?!конц|середин|начал)")  # "До 2014 года Россия являлась"
 
 
@@ -107,7 +108,7 @@ def governing_dates(norm: str, dates: list[DateMention]) -> list[DateMention]:
             and d.end_date is not None
             and prev.start_date <= d.end_date
             and not norm[prev.end_char : d.start_char].strip()
-            and _RANGE_START.match(norm, prev.start_char)
+            and _SINCE.match(norm, prev.start_char)
             and _RANGE_END.match(norm, d.start_char)
         ):
             out[-1] = replace(
@@ -155,13 +156,21 @@ def _with_year(d: DateMention, year: int) -> DateMention:
     part = _part_of_year(d)
     if part is None:
         return d
+    span = _part_span(part, year)
+    if span is None:
+        return d
+    return replace(d, start_date=span[0], end_date=span[1], year_known=True, year=year)
+
+
+def _part_span(part: tuple[int, int, int | None], year: int) -> tuple[date, date] | None:
+    """The first and last day of a part of a year (``_part_of_year``) in ``year``; None for a day it lacks."""
     first, last, day = part
     try:
-        start = date(year, first, day or 1)
-        end = date(year, last, day) if day is not None else date(year, last, monthrange(year, last)[1])
+        if day is not None:
+            return date(year, first, day), date(year, last, day)
+        return date(year, first, 1), date(year, last, monthrange(year, last)[1])
     except ValueError:
-        return d
-    return replace(d, start_date=start, end_date=end, year_known=True, year=year)
+        return None
 
 
 _YEAR_AFTER = 200  # a yearless date before any dated one takes the year of a date this close after it
@@ -188,13 +197,7 @@ def _in_context_year(d: DateMention, dates: list[DateMention]) -> tuple[date, da
         year = min(after, key=lambda e: e.start_char).start_date.year  # type: ignore[union-attr]
     else:
         return None
-    first, last, day = part
-    if day is not None:
-        try:
-            return date(year, first, day), date(year, first, day)
-        except ValueError:
-            return None
-    return date(year, first, 1), date(year, last, monthrange(year, last)[1])
+    return _part_span(part, year)
 
 
 _QUARTER = re.compile(
@@ -278,7 +281,6 @@ def _reach(sents: Sentences) -> list[int]:
 
 
 _TARGET_END = re.compile(r"(?:до|к)\s+конц\w*\s")  # "до конца 2016 года", "к концу 2016 года": a target
-_SINCE_DAY = re.compile(r"(?:начиная\s+)?со?\s")  # "с 1 января 2017 года ... будет обходиться": that year
 
 
 def _dated(
@@ -297,7 +299,7 @@ def _dated(
     if period.year_known and (
         _TARGET_END.match(period.text.lower())
         or period.granularity == "day"
-        and _SINCE_DAY.match(period.text.lower())
+        and _SINCE.match(period.text.lower())
     ):
         year = period.start_date.year
         return date(year, 1, 1), date(year, 12, 31), "year"

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-from newsfacts.extract.data import load_yaml
 from newsfacts.extract.trade.lexicon import _MULTILATERAL, _WORD, _lex
 from newsfacts.extract.trade.triggers import _Trigger
 from newsfacts.extract.types import AmountMention, TradeFact
@@ -38,10 +36,9 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
         if not any(a < m.end() and m.start() < b for a, b, _ in found):
             code = lex.party_iso2[int(str(m.lastgroup)[1:])]
             found.append((m.start(), m.end(), "" if code == _MULTILATERAL else code))
-    after, owner = _roles_after(), _owner_heads()
     for a, b, iso2 in sorted(found):
         before = norm[max(s0, a - 30) : a]
-        role = next((name for name, pat in after if pat.match(norm, b, s1)), None)
+        role = next((name for name, pat in lex.roles_after if pat.match(norm, b, s1)), None)
         if role is None:
             role = next((name for name, pat in lex.roles if pat.search(before)), None)
         if role is None and out and _ENUMERATION.fullmatch(norm, out[-1].end, a):
@@ -54,7 +51,7 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
                 role = "destination" if _DATIVE_SIDE.match(norm, b) else "adjective"
             else:
                 role = "destination" if _indirect_object(text[a:b]) else "subject"
-                if role == "subject" and owner.search(norm, max(s0, a - 40), a) and _genitive(text[a:b]):
+                if role == "subject" and lex.owner_re.search(norm, max(s0, a - 40), a) and _genitive(text[a:b]):
                     role = "owner"  # "на решение Пакистана повлиял срыв контракта": no party of the flow
         out.append(_Country(a, b, iso2, role))
     return [c for c in out if c.role not in _NO_PARTY]
@@ -63,36 +60,23 @@ def _countries(text: str, norm: str, s0: int, s1: int) -> list[_Country]:
 _NO_PARTY = ("source", "instead", "owner")  # roles of a country that is none of the flow's parties (trade_ru.yaml)
 
 
-@lru_cache(maxsize=1)
-def _roles_after() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """``roles_after`` of ``data/trade_ru.yaml``: the words right after a country that give its role."""
-    data = load_yaml("trade_ru.yaml")["roles_after"]
-    return tuple((str(k), re.compile(rf"\s+(?:{v})(?!\w)")) for k, v in data.items())
-
-
-@lru_cache(maxsize=1)
-def _owner_heads() -> re.Pattern[str]:
-    """``owner_heads`` of ``data/trade_ru.yaml``: the nouns whose genitive country owns no flow."""
-    return re.compile(rf"(?<!\w)(?:{load_yaml('trade_ru.yaml')['owner_heads']})\s+$")
-
-
-def _genitive(name: str) -> bool:
+def _last_word_cases(name: str) -> set[str]:
+    """The cases pymorphy3 allows the last word of a country's name (empty for no word)."""
     from newsfacts.extract.morph import parses
 
     words = _WORD.findall(name.lower())
-    cases = {p.tag.case for p in parses(words[-1])} if words else set()
+    return {p.tag.case for p in parses(words[-1])} if words else set()
+
+
+def _genitive(name: str) -> bool:
+    cases = _last_word_cases(name)
     return bool(cases) and cases <= {"gent"}
 
 
 def _indirect_object(name: str) -> bool:
     """A country name in the dative or accusative without a preposition is where goods go ("поставляет газ
     Китаю", "пришлось на три направления — Великобританию"), never the subject or a genitive owner."""
-    from newsfacts.extract.morph import parses
-
-    words = _WORD.findall(name.lower())
-    if not words:
-        return False
-    cases = {p.tag.case for p in parses(words[-1])}
+    cases = _last_word_cases(name)
     return bool(cases) and cases <= {"datv", "accs"}
 
 
